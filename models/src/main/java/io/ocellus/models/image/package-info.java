@@ -1,0 +1,2 @@
+/** Decoding encoded pictures (JPEG, PNG, BMP, GIF) into {@link io.ocellus.models.inference.RgbImage}s. */
+package io.ocellus.models.image;

@@ -1,0 +1,212 @@
+package io.ocellus.models.inference;
+
+import io.ocellus.models.InferenceException;
+import io.ocellus.models.ModelException;
+import io.ocellus.models.io.LoadedModel;
+import io.ocellus.models.io.ModelLoader;
+import io.ocellus.models.io.ModelSignature;
+import io.ocellus.models.io.ModelSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Collectors;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Runs batches of images through one loaded MobileNet v1 and returns plain Java values.
+ *
+ * <pre>{@code
+ * try (InferenceEngine engine = InferenceEngine.open(source, EngineOptions.defaults())) {
+ *     List<Prediction> predictions = engine.infer(images, Outputs.classes(5));
+ * }
+ * }</pre>
+ *
+ * <p>Owns its {@link LoadedModel} (graph, session) and closes it in {@link #close()}, which is safe
+ * to call twice; calls after close throw {@link IllegalStateException}. Thread-safe: several
+ * callers may run batches at once (TensorFlow sessions are), and close waits for running batches.
+ * Every tensor a call creates is closed before it returns.
+ */
+public final class InferenceEngine implements AutoCloseable {
+    private final LoadedModel model;
+    private final ModelSignature signature;
+    private final EngineOptions options;
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private InferenceEngine(LoadedModel model, EngineOptions options) {
+        this.model = model;
+        this.signature = model.signature();
+        this.options = options;
+    }
+
+    /** Loads the model, opens a session with the options' threads and warms it up. */
+    public static InferenceEngine open(ModelSource source, EngineOptions options)
+            throws ModelException {
+        return open(
+                ModelLoader.load(source, options.toConfigProto(), options.quantizedActivations()),
+                options);
+    }
+
+    /** Takes ownership of a loaded model (closing it if warm-up fails) and warms it up. */
+    public static InferenceEngine open(LoadedModel model, EngineOptions options)
+            throws ModelException {
+        InferenceEngine engine = new InferenceEngine(model, options);
+        try {
+            engine.warmUp(options.warmUpBatchSizes());
+            return engine;
+        } catch (ModelException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    public ModelSignature signature() {
+        return signature;
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    public Labels labels() {
+        return model.labels();
+    }
+
+    /** Runs each batch size once on a grey batch, for every output the model has. */
+    public void warmUp(List<Integer> batchSizes) throws InferenceException {
+        for (int size : batchSizes) {
+            float[] batch = new float[size * inputSize()];
+            Arrays.fill(batch, (signature.inputLow() + signature.inputHigh()) / 2);
+            inferPreprocessed(batch, size, everything());
+        }
+    }
+
+    /** Pre-processes and runs a batch; one prediction per image, in order. */
+    public List<Prediction> infer(List<RgbImage> images, Outputs outputs) throws InferenceException {
+        if (images.isEmpty()) {
+            return List.of();
+        }
+        float[] batch = new float[images.size() * inputSize()];
+        for (int i = 0; i < images.size(); i++) {
+            ImagePreprocessor.fill(
+                    images.get(i),
+                    options.preprocessing(),
+                    signature.resolution(),
+                    signature.inputLow(),
+                    signature.inputHigh(),
+                    batch,
+                    i * inputSize());
+        }
+        return inferPreprocessed(batch, images.size(), outputs);
+    }
+
+    /**
+     * Runs a batch that is already at the model's resolution and input range: {@code count} images
+     * of {@link #inputSize()} floats, NHWC.
+     */
+    public List<Prediction> inferPreprocessed(float[] batch, int count, Outputs outputs)
+            throws InferenceException {
+        if (count <= 0 || batch.length != count * inputSize()) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "a batch of %d images needs %d floats, got %d",
+                            count, count * inputSize(), batch.length));
+        }
+        List<String> fetches = fetches(outputs);
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            int r = signature.resolution();
+            try (TFloat32 input =
+                            TFloat32.tensorOf(
+                                    Shape.of(count, r, r, 3), DataBuffers.of(batch, true, false));
+                    Result result = run(model.session(), input, fetches)) {
+                return OutputDecoder.decode(result, fetches, count, outputs, signature, model.labels());
+            } catch (TensorFlowException | IllegalArgumentException e) {
+                throw new InferenceException(
+                        String.format(
+                                "inference of a batch of %d on %s failed: %s",
+                                count, signature.modelId(), e.getMessage()),
+                        e);
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Floats per image in the model's input: resolution x resolution x 3. */
+    public int inputSize() {
+        return signature.resolution() * signature.resolution() * 3;
+    }
+
+    private Result run(Session session, TFloat32 input, List<String> fetches) {
+        Session.Runner runner = session.runner().feed(signature.input(), input);
+        fetches.forEach(runner::fetch);
+        return runner.run();
+    }
+
+    /** The tensors to fetch, in a fixed order that {@link OutputDecoder} reads back. */
+    private List<String> fetches(Outputs outputs) {
+        List<String> fetches = new ArrayList<>();
+        if (outputs.needsClasses()) {
+            if (!signature.hasClassifier()) {
+                throw new IllegalArgumentException(
+                        signature.modelId() + " has no classifier: load a model with a logits layer");
+            }
+            fetches.add(signature.probabilities() != null ? signature.probabilities() : signature.logits());
+        }
+        if (outputs.embedding()) {
+            if (signature.embedding() == null) {
+                throw new IllegalArgumentException(signature.modelId() + " has no embedding output");
+            }
+            fetches.add(signature.embedding());
+        }
+        for (String layer : outputs.featureLayers()) {
+            String tensor = signature.featureTensors().get(layer);
+            if (tensor == null) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                "%s has no feature map '%s'; available: %s",
+                                signature.modelId(), layer, signature.featureTensors().keySet()));
+            }
+            fetches.add(tensor);
+        }
+        return fetches;
+    }
+
+    private Outputs everything() {
+        return new Outputs(
+                signature.hasClassifier() ? 1 : 0,
+                false,
+                signature.embedding() != null,
+                false,
+                signature.featureTensors().keySet().stream()
+                        .filter(Outputs.DETECTION_LAYERS::contains)
+                        .collect(Collectors.toSet()));
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("inference engine for " + signature.modelId() + " is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                model.close();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+}

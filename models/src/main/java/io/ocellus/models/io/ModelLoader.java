@@ -1,0 +1,106 @@
+package io.ocellus.models.io;
+
+import io.ocellus.models.MalformedModelException;
+import io.ocellus.models.ModelException;
+import io.ocellus.models.ModelNotFoundException;
+import io.ocellus.models.inference.Labels;
+import io.ocellus.models.mobilenet.MobileNetV1GraphBuilder;
+import io.ocellus.models.mobilenet.MobileNetV1GraphBuilder.WeightMode;
+import io.ocellus.models.weights.MobileNetV1Weights;
+import io.ocellus.models.weights.TfliteWeightImporter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.tensorflow.Graph;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
+
+/**
+ * Opens a {@link ModelSource} in native memory. If loading fails half-way, whatever was opened is
+ * closed before the exception leaves. Stateless and thread-safe.
+ */
+public final class ModelLoader {
+    private ModelLoader() {}
+
+    /**
+     * Loads the model and opens a session with {@code config} (threads, graph rewrites). With
+     * {@code emulateQuantization}, a quantized TensorFlow Lite model keeps its 8-bit activation grids
+     * (see {@link MobileNetV1GraphBuilder#build(Ops, MobileNetV1Weights, WeightMode, boolean)}).
+     *
+     * @throws ModelNotFoundException when a file is missing
+     * @throws MalformedModelException when the files do not hold a MobileNet v1 that Ocellus
+     *     understands
+     */
+    public static LoadedModel load(
+            ModelSource source, ConfigProto config, boolean emulateQuantization)
+            throws ModelException {
+        Labels labels = readLabels(source);
+        return switch (source.format()) {
+            case TFLITE -> fromWeights(
+                    new TfliteWeightImporter().read(source.files()),
+                    config,
+                    labels,
+                    emulateQuantization);
+            case FROZEN_GRAPH -> fromFrozenGraph(source.files().get(0), config, labels);
+            case SAVED_MODEL -> SavedModels.load(source.files().get(0), config, labels);
+        };
+    }
+
+    /** Builds the network from imported weights as a constant (frozen) graph. */
+    public static LoadedModel fromWeights(
+            MobileNetV1Weights weights,
+            ConfigProto config,
+            Labels labels,
+            boolean emulateQuantization)
+            throws ModelException {
+        Graph graph = new Graph();
+        try {
+            MobileNetV1GraphBuilder.build(
+                    Ops.create(graph), weights, WeightMode.CONSTANTS, emulateQuantization);
+            return new LoadedModel(
+                    graph, new Session(graph, config), ModelSignature.slim(weights.spec()), labels);
+        } catch (RuntimeException e) {
+            graph.close();
+            throw new MalformedModelException(
+                    weights.source() + ": cannot build the graph: " + e.getMessage(), e);
+        }
+    }
+
+    private static LoadedModel fromFrozenGraph(Path file, ConfigProto config, Labels labels)
+            throws ModelException {
+        GraphDef graphDef;
+        try {
+            graphDef = GraphDef.parseFrom(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new MalformedModelException(file + ": not a GraphDef: " + e.getMessage(), e);
+        }
+        Graph graph = new Graph();
+        try {
+            graph.importGraphDef(graphDef);
+            ModelSignature signature = FrozenGraphs.signature(file, graph);
+            return new LoadedModel(graph, new Session(graph, config), signature, labels);
+        } catch (ModelException e) {
+            graph.close();
+            throw e;
+        } catch (IllegalArgumentException | TensorFlowException e) {
+            graph.close();
+            throw new MalformedModelException(file + ": cannot import: " + e.getMessage(), e);
+        }
+    }
+
+    private static Labels readLabels(ModelSource source) throws ModelNotFoundException {
+        if (source.labels() == null) {
+            return Labels.none();
+        }
+        try {
+            return Labels.read(Path.of(source.labels()));
+        } catch (IOException e) {
+            throw new ModelNotFoundException(
+                    "cannot read labels " + source.labels() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.ocellus.models.weights;
+
+/**
+ * Float weights of one convolution, batch norm already folded in.
+ *
+ * @param kernel the kernel in TensorFlow's layout ({@code [kh, kw, in, out]}, or {@code [kh, kw,
+ *     channels, 1]} for a depthwise convolution), row-major
+ * @param bias one value per output channel
+ * @param activationRange {@code [min, max]} of the 8-bit grid the layer's output was quantized to
+ *     in a quantized model, or null for a float model
+ */
+public record LayerWeights(float[] kernel, float[] bias, float[] activationRange) {
+    /** Weights of a float model. */
+    public LayerWeights(float[] kernel, float[] bias) {
+        this(kernel, bias, null);
+    }
+}

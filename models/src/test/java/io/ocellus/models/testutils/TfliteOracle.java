@@ -1,0 +1,92 @@
+package io.ocellus.models.testutils;
+
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorData;
+
+import io.ocellus.models.inference.ImagePreprocessor;
+import io.ocellus.models.inference.Preprocessing;
+import io.ocellus.models.inference.RgbImage;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.tensorflowlite.BuiltinOpResolver;
+import org.bytedeco.tensorflowlite.FlatBufferModel;
+import org.bytedeco.tensorflowlite.Interpreter;
+import org.bytedeco.tensorflowlite.InterpreterBuilder;
+import org.bytedeco.tensorflowlite.TfLiteTensor;
+
+/**
+ * The TensorFlow Lite interpreter running a released .tflite file: the reference the engine is
+ * compared with. Pre-processing as TensorFlow Lite's label_image: the whole image resized with
+ * legacy bilinear, truncated to uint8. Not thread-safe; close it.
+ */
+public final class TfliteOracle implements AutoCloseable {
+    private final FlatBufferModel model;
+    private final BuiltinOpResolver resolver;
+    private final InterpreterBuilder builder;
+    private final Interpreter interpreter;
+
+    public TfliteOracle(Path file) {
+        model = FlatBufferModel.BuildFromFile(file.toString());
+        if (model == null || model.isNull()) {
+            throw new IllegalArgumentException("cannot load " + file);
+        }
+        resolver = new BuiltinOpResolver();
+        builder = new InterpreterBuilder(model, resolver);
+        builder.SetNumThreads(2);
+        interpreter = new Interpreter((org.bytedeco.javacpp.Pointer) null);
+        check(builder.apply(interpreter), "build interpreter");
+        check(interpreter.AllocateTensors(), "allocate tensors");
+    }
+
+    /** Quantized uint8 input bytes for an image at the model's resolution. */
+    public static byte[] quantizedInput(RgbImage image, int resolution) {
+        float[] pixels = new float[resolution * resolution * 3];
+        ImagePreprocessor.fill(image, Preprocessing.STRETCH, resolution, 0f, 255f, pixels, 0);
+        byte[] bytes = new byte[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            bytes[i] = (byte) (int) pixels[i]; // truncation, as label_image casts
+        }
+        return bytes;
+    }
+
+    /** Runs the raw uint8 input; returns the raw uint8 output. */
+    public byte[] run(byte[] input) {
+        TfLiteTensor in = interpreter.input_tensor(0);
+        ByteBuffer target = TfLiteTensorData(in).capacity(in.bytes()).asByteBuffer();
+        if (target.capacity() != input.length) {
+            throw new IllegalArgumentException("input has " + input.length + " bytes, model takes " + target.capacity());
+        }
+        target.put(input);
+        check(interpreter.Invoke(), "invoke");
+        TfLiteTensor out = interpreter.output_tensor(0);
+        byte[] output = new byte[(int) out.bytes()];
+        new BytePointer(TfLiteTensorData(out)).capacity(out.bytes()).get(output);
+        return output;
+    }
+
+    /** The output dequantized with its scale and zero point. */
+    public float[] dequantize(byte[] output) {
+        TfLiteTensor out = interpreter.output_tensor(0);
+        float scale = out.params().scale();
+        int zeroPoint = out.params().zero_point();
+        float[] values = new float[output.length];
+        for (int i = 0; i < output.length; i++) {
+            values[i] = scale * ((output[i] & 0xFF) - zeroPoint);
+        }
+        return values;
+    }
+
+    private static void check(int status, String what) {
+        if (status != 0) {
+            throw new IllegalStateException("TensorFlow Lite could not " + what + ": status " + status);
+        }
+    }
+
+    @Override
+    public void close() {
+        interpreter.close();
+        builder.close();
+        resolver.close();
+        model.close();
+    }
+}
