@@ -32,7 +32,9 @@ public final class ImagePreprocessor {
             height -= 2 * top;
             width -= 2 * left;
         }
-        resizeBilinear(image, top, left, height, width, resolution, (high - low) / 255f, low, batch, offset);
+        boolean truncate = mode == Preprocessing.STRETCH;
+        resizeBilinear(
+                image, top, left, height, width, resolution, (high - low) / 255f, low, truncate, batch, offset);
     }
 
     /** TensorFlow's legacy {@code ResizeBilinear} (half_pixel_centers = false) of a window. */
@@ -45,6 +47,7 @@ public final class ImagePreprocessor {
             int size,
             float scale,
             float low,
+            boolean truncate,
             float[] out,
             int offset) {
         float yScale = (float) height / size;
@@ -78,7 +81,8 @@ public final class ImagePreprocessor {
                     float br = px[row1 + b + c] & 0xFF;
                     float topValue = tl + (tr - tl) * dx[x];
                     float bottom = bl + (br - bl) * dx[x];
-                    out[o++] = low + scale * (topValue + (bottom - topValue) * dy);
+                    float value = topValue + (bottom - topValue) * dy;
+                    out[o++] = low + scale * (truncate ? (int) value : value);
                 }
             }
         }

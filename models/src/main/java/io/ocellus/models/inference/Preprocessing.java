@@ -8,7 +8,10 @@ import java.util.Locale;
  * released MobileNet files were evaluated with, and scale pixels to the model's input range.
  */
 public enum Preprocessing {
-    /** The whole image resized to the square, as TensorFlow Lite's {@code label_image} does. */
+    /**
+     * The whole image resized to the square and truncated to 8-bit levels, as TensorFlow Lite's
+     * {@code label_image} does.
+     */
     STRETCH("stretch"),
     /** The central 87.5% of each side, then resized: TF-slim's evaluation convention. */
     CENTER_CROP("center-crop");

@@ -61,13 +61,22 @@ public final class ModelLoader {
         try {
             MobileNetV1GraphBuilder.build(
                     Ops.create(graph), weights, WeightMode.CONSTANTS, emulateQuantization);
-            return new LoadedModel(
-                    graph, new Session(graph, config), ModelSignature.slim(weights.spec()), labels);
+            return new LoadedModel(graph, new Session(graph, config), signature(weights), labels);
         } catch (RuntimeException e) {
             graph.close();
             throw new MalformedModelException(
                     weights.source() + ": cannot build the graph: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * TF-slim's names; a quantized model's input range is its 8-bit grid, so that pixel level q
+     * arrives as exactly {@code (q - zeroPoint) * scale}.
+     */
+    private static ModelSignature signature(MobileNetV1Weights weights) {
+        ModelSignature slim = ModelSignature.slim(weights.spec());
+        float[] range = weights.inputRange();
+        return range == null ? slim : slim.withInputRange(range[0], range[1]);
     }
 
     private static LoadedModel fromFrozenGraph(Path file, ConfigProto config, Labels labels)

@@ -62,6 +62,23 @@ public record ModelSignature(
                 spec.embeddingSize());
     }
 
+    /** The same tensors with another input range. */
+    public ModelSignature withInputRange(float low, float high) {
+        return new ModelSignature(
+                modelId,
+                alpha,
+                resolution,
+                input,
+                low,
+                high,
+                probabilities,
+                logits,
+                embedding,
+                featureTensors,
+                numClasses,
+                embeddingSize);
+    }
+
     public boolean hasClassifier() {
         return probabilities != null || logits != null;
     }

@@ -111,6 +111,9 @@ public final class MobileNetV1GraphBuilder {
                         .withName("AvgPool")
                         .nn
                         .avgPool(x, List.of(1L, pool, pool, 1L), UNIT_STRIDES, "VALID");
+        if (emulate && weights.poolRange() != null) {
+            embedding = fakeQuant(logits.withName("AvgPool_quant"), embedding, weights.poolRange());
+        }
         if (spec.numClasses() == 0) {
             return embedding;
         }

@@ -16,10 +16,16 @@ public final class MobileNetV1Weights {
     private final Map<String, LayerWeights> layers;
     private final String source;
     private final float[] inputRange;
+    private final float[] poolRange;
 
     private MobileNetV1Weights(
-            MobileNetV1Spec spec, Map<String, LayerWeights> layers, String source, float[] inputRange) {
+            MobileNetV1Spec spec,
+            Map<String, LayerWeights> layers,
+            String source,
+            float[] inputRange,
+            float[] poolRange) {
         this.spec = spec;
+        this.poolRange = poolRange;
         this.layers = Map.copyOf(layers);
         this.source = source;
         this.inputRange = inputRange;
@@ -34,15 +40,20 @@ public final class MobileNetV1Weights {
     public static MobileNetV1Weights of(
             MobileNetV1Spec spec, Map<String, LayerWeights> layers, String source)
             throws MalformedModelException {
-        return of(spec, layers, source, null);
+        return of(spec, layers, source, null, null);
     }
 
     /**
-     * Checks the layers against the spec, for a quantized model whose input was quantized to the
-     * 8-bit grid {@code inputRange} ({@code [min, max]}, null for a float model).
+     * Checks the layers against the spec, for a quantized model whose input and pooled embedding
+     * were quantized to the 8-bit grids {@code inputRange} and {@code poolRange} ({@code [min,
+     * max]}, null for a float model).
      */
     public static MobileNetV1Weights of(
-            MobileNetV1Spec spec, Map<String, LayerWeights> layers, String source, float[] inputRange)
+            MobileNetV1Spec spec,
+            Map<String, LayerWeights> layers,
+            String source,
+            float[] inputRange,
+            float[] poolRange)
             throws MalformedModelException {
         for (Layer layer : spec.layers()) {
             LayerWeights weights = layers.get(layer.name());
@@ -67,7 +78,7 @@ public final class MobileNetV1Weights {
                                 source, layer.name(), weights.bias().length, layer.outChannels()));
             }
         }
-        return new MobileNetV1Weights(spec, layers, source, inputRange);
+        return new MobileNetV1Weights(spec, layers, source, inputRange, poolRange);
     }
 
     public MobileNetV1Spec spec() {
@@ -77,6 +88,11 @@ public final class MobileNetV1Weights {
     /** The 8-bit grid of the input of a quantized model, {@code [min, max]}, or null. */
     public float[] inputRange() {
         return inputRange;
+    }
+
+    /** The 8-bit grid of the pooled embedding of a quantized model, {@code [min, max]}, or null. */
+    public float[] poolRange() {
+        return poolRange;
     }
 
     /** Whether every layer carries the range its activations were quantized to. */

@@ -38,7 +38,8 @@ public final class TfliteWeightImporter {
             Pattern.compile("(Conv2d_(?:\\d+_(?:depthwise|pointwise)|0|1c_1x1))(?=/|$)");
 
     /** What the files hold: the layers found and the input resolution, if a stem was among them. */
-    private record Found(Map<String, Raw> layers, int resolution, float[] inputRange) {}
+    private record Found(
+            Map<String, Raw> layers, int resolution, float[] inputRange, float[] poolRange) {}
 
     /** A layer's tensors as the file holds them, not yet checked against a spec. */
     private record Raw(
@@ -64,9 +65,11 @@ public final class TfliteWeightImporter {
         Map<String, Raw> layers = new HashMap<>();
         int resolution = 0;
         float[] inputRange = null;
+        float[] poolRange = null;
         for (Path file : files) {
             Found found = scan(file);
             layers.putAll(found.layers());
+            poolRange = found.poolRange() != null ? found.poolRange() : poolRange;
             if (found.resolution() > 0) {
                 resolution = found.resolution();
                 inputRange = found.inputRange();
@@ -94,7 +97,7 @@ public final class TfliteWeightImporter {
             }
             weights.put(layer.name(), toTensorFlow(layer, raw));
         }
-        return MobileNetV1Weights.of(spec, weights, source, inputRange);
+        return MobileNetV1Weights.of(spec, weights, source, inputRange, poolRange);
     }
 
     private static LayerWeights toTensorFlow(Layer layer, Raw raw) throws MalformedModelException {
@@ -152,9 +155,13 @@ public final class TfliteWeightImporter {
         }
         TfliteSchema.SubGraph graph = model.subgraph(0);
         Map<String, Raw> layers = new HashMap<>();
+        float[] poolRange = null;
         for (int i = 0; i < graph.operatorsLength(); i++) {
             TfliteSchema.Operator op = graph.operator(i);
             int code = model.operatorCode(op.opcodeIndex()).builtinCode();
+            if (code == TfliteSchema.OP_AVERAGE_POOL_2D) {
+                poolRange = TensorDequantizer.range(graph.tensor(op.outputs()[0]));
+            }
             if (code != TfliteSchema.OP_CONV_2D && code != TfliteSchema.OP_DEPTHWISE_CONV_2D) {
                 continue;
             }
@@ -176,7 +183,7 @@ public final class TfliteWeightImporter {
             }
             resolution = input[1];
         }
-        return new Found(layers, resolution, inputRange);
+        return new Found(layers, resolution, inputRange, poolRange);
     }
 
     private static String slimLayer(TfliteSchema.SubGraph graph, TfliteSchema.Operator op)

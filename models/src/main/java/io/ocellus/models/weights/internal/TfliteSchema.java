@@ -19,6 +19,8 @@ public final class TfliteSchema {
     public static final String FILE_IDENTIFIER = "TFL3";
 
     /** {@code BuiltinOperator} codes used by MobileNet v1. */
+    public static final int OP_AVERAGE_POOL_2D = 1;
+
     public static final int OP_CONV_2D = 3;
 
     public static final int OP_DEPTHWISE_CONV_2D = 4;
