@@ -50,10 +50,12 @@ public final class ImageDecoder {
         if (encoded.length == 0) {
             throw new ImageDecodingException("empty input: zero bytes");
         }
-        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+        try (ImageInputStream input =
+                ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
             if (!readers.hasNext()) {
-                throw new ImageDecodingException("unknown image format (not JPEG, PNG, BMP or GIF)");
+                throw new ImageDecodingException(
+                        "unknown image format (not JPEG, PNG, BMP or GIF)");
             }
             ImageReader reader = readers.next();
             try {
@@ -71,14 +73,17 @@ public final class ImageDecoder {
             }
         } catch (IOException | RuntimeException e) {
             throw new ImageDecodingException(
-                    String.format("cannot decode %s image: %s", describe(encoded), e.getMessage()), e);
+                    String.format("cannot decode %s image: %s", describe(encoded), e.getMessage()),
+                    e);
         }
     }
 
     private static RgbImage toRgb(BufferedImage image) {
         BufferedImage bgr = image;
         if (image.getType() != BufferedImage.TYPE_3BYTE_BGR) {
-            bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+            bgr =
+                    new BufferedImage(
+                            image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
             Graphics2D g = bgr.createGraphics();
             try {
                 g.drawImage(image, 0, 0, null);

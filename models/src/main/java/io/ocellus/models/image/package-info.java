@@ -1,2 +1,5 @@
-/** Decoding encoded pictures (JPEG, PNG, BMP, GIF) into {@link io.ocellus.models.inference.RgbImage}s. */
+/**
+ * Decoding encoded pictures (JPEG, PNG, BMP, GIF) into {@link
+ * io.ocellus.models.inference.RgbImage}s.
+ */
 package io.ocellus.models.image;

@@ -111,11 +111,13 @@ public record EngineOptions(
                                 intraOpThreads, interOpThreads));
             }
             if (preprocessing == null || precision == null || warmUpBatchSizes == null) {
-                throw new IllegalArgumentException("preprocessing, precision and warm-up must not be null");
+                throw new IllegalArgumentException(
+                        "preprocessing, precision and warm-up must not be null");
             }
             for (int size : warmUpBatchSizes) {
                 if (size <= 0) {
-                    throw new IllegalArgumentException("warm-up batch sizes must be positive, got " + size);
+                    throw new IllegalArgumentException(
+                            "warm-up batch sizes must be positive, got " + size);
                 }
             }
             return new EngineOptions(

@@ -34,7 +34,17 @@ public final class ImagePreprocessor {
         }
         boolean truncate = mode == Preprocessing.STRETCH;
         resizeBilinear(
-                image, top, left, height, width, resolution, (high - low) / 255f, low, truncate, batch, offset);
+                image,
+                top,
+                left,
+                height,
+                width,
+                resolution,
+                (high - low) / 255f,
+                low,
+                truncate,
+                batch,
+                offset);
     }
 
     /** TensorFlow's legacy {@code ResizeBilinear} (half_pixel_centers = false) of a window. */

@@ -88,7 +88,8 @@ public final class InferenceEngine implements AutoCloseable {
     }
 
     /** Pre-processes and runs a batch; one prediction per image, in order. */
-    public List<Prediction> infer(List<RgbImage> images, Outputs outputs) throws InferenceException {
+    public List<Prediction> infer(List<RgbImage> images, Outputs outputs)
+            throws InferenceException {
         if (images.isEmpty()) {
             return List.of();
         }
@@ -127,7 +128,8 @@ public final class InferenceEngine implements AutoCloseable {
                             TFloat32.tensorOf(
                                     Shape.of(count, r, r, 3), DataBuffers.of(batch, true, false));
                     Result result = run(model.session(), input, fetches)) {
-                return OutputDecoder.decode(result, fetches, count, outputs, signature, model.labels());
+                return OutputDecoder.decode(
+                        result, fetches, count, outputs, signature, model.labels());
             } catch (TensorFlowException | IllegalArgumentException e) {
                 throw new InferenceException(
                         String.format(
@@ -157,13 +159,18 @@ public final class InferenceEngine implements AutoCloseable {
         if (outputs.needsClasses()) {
             if (!signature.hasClassifier()) {
                 throw new IllegalArgumentException(
-                        signature.modelId() + " has no classifier: load a model with a logits layer");
+                        signature.modelId()
+                                + " has no classifier: load a model with a logits layer");
             }
-            fetches.add(signature.probabilities() != null ? signature.probabilities() : signature.logits());
+            fetches.add(
+                    signature.probabilities() != null
+                            ? signature.probabilities()
+                            : signature.logits());
         }
         if (outputs.embedding()) {
             if (signature.embedding() == null) {
-                throw new IllegalArgumentException(signature.modelId() + " has no embedding output");
+                throw new IllegalArgumentException(
+                        signature.modelId() + " has no embedding output");
             }
             fetches.add(signature.embedding());
         }
@@ -193,7 +200,8 @@ public final class InferenceEngine implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("inference engine for " + signature.modelId() + " is closed");
+            throw new IllegalStateException(
+                    "inference engine for " + signature.modelId() + " is closed");
         }
     }
 

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Class labels by index, one per line of a text file ({@code imagenet_labels.txt}: line 0 is
- * {@code background}). Immutable.
+ * Class labels by index, one per line of a text file ({@code imagenet_labels.txt}: line 0 is {@code
+ * background}). Immutable.
  */
 public final class Labels {
     private final List<String> names;

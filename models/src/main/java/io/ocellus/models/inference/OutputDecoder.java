@@ -30,13 +30,15 @@ final class OutputDecoder {
                 }
             }
         }
-        float[][] embeddings = outputs.embedding() ? split((TFloat32) result.get(next++), count) : null;
+        float[][] embeddings =
+                outputs.embedding() ? split((TFloat32) result.get(next++), count) : null;
         Map<String, TFloat32> maps = new LinkedHashMap<>();
         for (String layer : outputs.featureLayers()) {
             maps.put(layer, (TFloat32) result.get(next++));
         }
         if (next != fetches.size()) {
-            throw new IllegalStateException("fetched " + fetches.size() + " tensors, decoded " + next);
+            throw new IllegalStateException(
+                    "fetched " + fetches.size() + " tensors, decoded " + next);
         }
         List<Prediction> predictions = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -53,7 +55,8 @@ final class OutputDecoder {
             Outputs outputs,
             Labels labels,
             int count) {
-        List<ScoredLabel> top = classes == null ? List.of() : TopK.of(classes[i], outputs.topK(), labels);
+        List<ScoredLabel> top =
+                classes == null ? List.of() : TopK.of(classes[i], outputs.topK(), labels);
         float[] embedding = embeddings == null ? null : embeddings[i];
         double norm = embedding == null ? 0 : l2Norm(embedding);
         if (embedding != null && outputs.normalizeEmbedding() && norm > 0) {
@@ -64,7 +67,11 @@ final class OutputDecoder {
         Map<String, FeatureMap> features = new LinkedHashMap<>();
         maps.forEach((layer, tensor) -> features.put(layer, featureMap(layer, tensor, i, count)));
         return new Prediction(
-                top, outputs.probabilities() && classes != null ? classes[i] : null, embedding, norm, features);
+                top,
+                outputs.probabilities() && classes != null ? classes[i] : null,
+                embedding,
+                norm,
+                features);
     }
 
     private static FeatureMap featureMap(String layer, TFloat32 tensor, int i, int count) {

@@ -4,8 +4,8 @@ import java.util.Set;
 
 /**
  * Which outputs a call asks for. The engine fetches only these, and TensorFlow prunes the graph to
- * them: asking for the embedding alone never runs the logits, asking for {@code Conv2d_11_pointwise}
- * alone stops there.
+ * them: asking for the embedding alone never runs the logits, asking for {@code
+ * Conv2d_11_pointwise} alone stops there.
  *
  * @param topK how many classes to return (0 = none)
  * @param probabilities whether to return the whole probability vector

@@ -22,8 +22,7 @@ final class FrozenGraphs {
                             file, MobileNetV1GraphBuilder.INPUT, input));
         }
         GraphOperation probabilities = graph.operation(MobileNetV1GraphBuilder.PROBABILITIES);
-        int classes =
-                probabilities == null ? 0 : (int) probabilities.output(0).shape().get(1);
+        int classes = probabilities == null ? 0 : (int) probabilities.output(0).shape().get(1);
         long channels = pooled.get(pooled.numDimensions() - 1);
         MobileNetV1Spec spec =
                 new MobileNetV1Spec(channels / 1024.0, (int) input.get(1), Math.max(classes, 0));

@@ -21,9 +21,9 @@ import org.tensorflow.types.TFloat32;
 /**
  * Writes a MobileNet v1 in the formats other TensorFlow tools read: a TF1 frozen GraphDef with
  * TF-slim's tensor names, and a SavedModel with TF-Hub style signatures ({@value
- * #CLASSIFICATION_SIGNATURE}: {@code images} in [0, 1] to {@code logits} and {@code
- * probabilities}; {@value #FEATURE_VECTOR_SIGNATURE}: {@code images} to {@code feature_vector}).
- * Stateless; every native resource it opens is closed before it returns.
+ * #CLASSIFICATION_SIGNATURE}: {@code images} in [0, 1] to {@code logits} and {@code probabilities};
+ * {@value #FEATURE_VECTOR_SIGNATURE}: {@code images} to {@code feature_vector}). Stateless; every
+ * native resource it opens is closed before it returns.
  */
 public final class ModelExporter {
     public static final String CLASSIFICATION_SIGNATURE = Signature.DEFAULT_KEY;
@@ -40,7 +40,9 @@ public final class ModelExporter {
         }
     }
 
-    /** Writes a SavedModel directory: weights as variables, inputs in [0, 1] as TF-Hub takes them. */
+    /**
+     * Writes a SavedModel directory: weights as variables, inputs in [0, 1] as TF-Hub takes them.
+     */
     public static void exportSavedModel(MobileNetV1Weights weights, Path dir) throws IOException {
         int resolution = weights.spec().resolution();
         try (Graph graph = new Graph()) {
@@ -57,7 +59,7 @@ public final class ModelExporter {
             Operand<TFloat32> probabilities =
                     MobileNetV1GraphBuilder.build(tf, input, weights, WeightMode.VARIABLES);
             Operand<TFloat32> featureVector =
-                    tf.withName("MobilenetV1/Logits/FeatureVector")
+                    tf.withName("feature_vector")
                             .squeeze(
                                     graph.operation(MobileNetV1GraphBuilder.EMBEDDING).output(0),
                                     Squeeze.axis(1L, 2L));
@@ -67,7 +69,9 @@ public final class ModelExporter {
                         Signature.builder(CLASSIFICATION_SIGNATURE).input(IMAGES, images);
                 if (weights.spec().numClasses() > 0) {
                     classification
-                            .output("logits", graph.operation(MobileNetV1GraphBuilder.LOGITS).output(0))
+                            .output(
+                                    "logits",
+                                    graph.operation(MobileNetV1GraphBuilder.LOGITS).output(0))
                             .output("probabilities", probabilities);
                 } else {
                     classification.output("feature_vector", featureVector);

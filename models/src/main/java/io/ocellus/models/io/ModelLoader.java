@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.tensorflow.Graph;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
@@ -28,8 +27,9 @@ public final class ModelLoader {
 
     /**
      * Loads the model and opens a session with {@code config} (threads, graph rewrites). With
-     * {@code emulateQuantization}, a quantized TensorFlow Lite model keeps its 8-bit activation grids
-     * (see {@link MobileNetV1GraphBuilder#build(Ops, MobileNetV1Weights, WeightMode, boolean)}).
+     * {@code emulateQuantization}, a quantized TensorFlow Lite model keeps its 8-bit activation
+     * grids (see {@link MobileNetV1GraphBuilder#build(Ops, MobileNetV1Weights, WeightMode,
+     * boolean)}).
      *
      * @throws ModelNotFoundException when a file is missing
      * @throws MalformedModelException when the files do not hold a MobileNet v1 that Ocellus
@@ -40,11 +40,12 @@ public final class ModelLoader {
             throws ModelException {
         Labels labels = readLabels(source);
         return switch (source.format()) {
-            case TFLITE -> fromWeights(
-                    new TfliteWeightImporter().read(source.files()),
-                    config,
-                    labels,
-                    emulateQuantization);
+            case TFLITE ->
+                    fromWeights(
+                            new TfliteWeightImporter().read(source.files()),
+                            config,
+                            labels,
+                            emulateQuantization);
             case FROZEN_GRAPH -> fromFrozenGraph(source.files().get(0), config, labels);
             case SAVED_MODEL -> SavedModels.load(source.files().get(0), config, labels);
         };
@@ -61,7 +62,11 @@ public final class ModelLoader {
         try {
             MobileNetV1GraphBuilder.build(
                     Ops.create(graph), weights, WeightMode.CONSTANTS, emulateQuantization);
-            return new LoadedModel(graph, new Session(graph, config), signature(weights), labels);
+            return new LoadedModel(
+                    graph,
+                    new Session(graph, config),
+                    signature(weights, emulateQuantization),
+                    labels);
         } catch (RuntimeException e) {
             graph.close();
             throw new MalformedModelException(
@@ -73,10 +78,10 @@ public final class ModelLoader {
      * TF-slim's names; a quantized model's input range is its 8-bit grid, so that pixel level q
      * arrives as exactly {@code (q - zeroPoint) * scale}.
      */
-    private static ModelSignature signature(MobileNetV1Weights weights) {
+    private static ModelSignature signature(MobileNetV1Weights weights, boolean emulate) {
         ModelSignature slim = ModelSignature.slim(weights.spec());
         float[] range = weights.inputRange();
-        return range == null ? slim : slim.withInputRange(range[0], range[1]);
+        return range == null || !emulate ? slim : slim.withInputRange(range[0], range[1]);
     }
 
     private static LoadedModel fromFrozenGraph(Path file, ConfigProto config, Labels labels)

@@ -135,7 +135,8 @@ public final class ModelLocator {
         }
         if (!name.endsWith(".tflite")) {
             throw new ModelNotFoundException(
-                    file + " is neither a .tflite file, a frozen graph (.pb) nor a SavedModel directory");
+                    file
+                            + " is neither a .tflite file, a frozen graph (.pb) nor a SavedModel directory");
         }
         if (name.contains("embedding_extractor")) {
             Path head = file.resolveSibling(name.replace("embedding_extractor", "head_layers"));

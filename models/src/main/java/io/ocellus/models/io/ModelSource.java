@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A small, serializable description of a model to load: what a job ships to its workers, which
- * load the heavy native model in {@code open()}. Build one with {@link ModelLocator}.
+ * A small, serializable description of a model to load: what a job ships to its workers, which load
+ * the heavy native model in {@code open()}. Build one with {@link ModelLocator}.
  *
  * @param format the file format
  * @param paths the model's files (for TensorFlow Lite, body first then head), or its directory

@@ -18,8 +18,8 @@ import org.tensorflow.proto.ConfigProto;
 /**
  * Loads SavedModels with TF-Hub style signatures: one NHWC float input of images in [0, 1], and a
  * classification output ({@code [batch, 1001]} or {@code [batch, 1000]} logits or, when its key
- * says {@code prob}, probabilities) and/or a feature-vector output ({@code [batch, channels]}). When
- * the graph also carries TF-slim's activation names, their feature maps are available too.
+ * says {@code prob}, probabilities) and/or a feature-vector output ({@code [batch, channels]}).
+ * When the graph also carries TF-slim's activation names, their feature maps are available too.
  */
 final class SavedModels {
     /** The input range of TF-Hub image modules. */
@@ -38,7 +38,8 @@ final class SavedModels {
                             .withConfigProto(config)
                             .load();
         } catch (TensorFlowException | IllegalArgumentException e) {
-            throw new MalformedModelException(dir + ": cannot load SavedModel: " + e.getMessage(), e);
+            throw new MalformedModelException(
+                    dir + ": cannot load SavedModel: " + e.getMessage(), e);
         }
         try {
             return new LoadedModel(bundle, signature(dir, bundle), labels);
@@ -88,7 +89,8 @@ final class SavedModels {
         }
         if (logits == null && probabilities == null && embedding == null) {
             throw new MalformedModelException(
-                    dir + ": no signature gives classes [batch, 1001] or a feature vector [batch, C]");
+                    dir
+                            + ": no signature gives classes [batch, 1001] or a feature vector [batch, C]");
         }
         int resolution = (int) input.shape.get(1);
         double alpha = embeddingSize > 0 ? embeddingSize / 1024.0 : 1.0;

@@ -8,14 +8,15 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.op.quantization.FakeQuantWithMinMaxArgs;
 import org.tensorflow.types.TFloat32;
 
 /**
  * Writes MobileNet v1 into a TensorFlow graph with the Ops API, one loop over the layer table.
  *
- * <p>Tensors carry TF-slim's names, so a graph built here and a TF1 frozen graph exported from
- * slim answer to the same fetches: {@link #INPUT} (NHWC float32 in [-1, 1], batch dimension open),
+ * <p>Tensors carry TF-slim's names, so a graph built here and a TF1 frozen graph exported from slim
+ * answer to the same fetches: {@link #INPUT} (NHWC float32 in [-1, 1], batch dimension open),
  * {@link #activation(String)} for every layer, {@link #EMBEDDING} for the pooled vector, {@link
  * #LOGITS} and {@link #PROBABILITIES}. Batch norm is folded: each layer is convolution, bias,
  * ReLU6.
@@ -64,8 +65,8 @@ public final class MobileNetV1GraphBuilder {
     /**
      * Builds the network on a new {@link #INPUT} placeholder. With {@code emulateQuantization} and
      * weights from a quantized model, the input and every layer's output are rounded to the 8-bit
-     * grids the model was trained and is run with (TensorFlow's {@code FakeQuantWithMinMaxArgs}), so
-     * float inference tracks the integer TensorFlow Lite interpreter closely.
+     * grids the model was trained and is run with (TensorFlow's {@code FakeQuantWithMinMaxArgs}),
+     * so float inference tracks the integer TensorFlow Lite interpreter closely.
      */
     public static Operand<TFloat32> build(
             Ops tf, MobileNetV1Weights weights, WeightMode mode, boolean emulateQuantization) {
@@ -102,7 +103,14 @@ public final class MobileNetV1GraphBuilder {
         Ops body = root.withSubScope("MobilenetV1");
         Operand<TFloat32> x = input;
         for (Layer layer : spec.bodyLayers()) {
-            x = convolution(body.withSubScope(layer.name()), x, layer, weights.layer(layer.name()), mode, emulate);
+            x =
+                    convolution(
+                            body.withSubScope(layer.name()),
+                            x,
+                            layer,
+                            weights.layer(layer.name()),
+                            mode,
+                            emulate);
         }
         Ops logits = root.withSubScope("Logits");
         long pool = spec.finalMapSize();
@@ -126,7 +134,8 @@ public final class MobileNetV1GraphBuilder {
                         weights.layer(head.name()),
                         mode,
                         emulate);
-        Operand<TFloat32> squeezed = logits.withName("SpatialSqueeze").squeeze(scores);
+        Operand<TFloat32> squeezed =
+                logits.withName("SpatialSqueeze").squeeze(scores, Squeeze.axis(1L, 2L));
         Ops predictions = root.withSubScope("Predictions");
         Operand<TFloat32> softmax = predictions.withName("Softmax").nn.softmax(squeezed);
         return predictions.withName("Reshape_1").identity(softmax);
@@ -141,16 +150,25 @@ public final class MobileNetV1GraphBuilder {
             boolean emulate) {
         List<Long> strides = List.of(1L, (long) layer.stride(), (long) layer.stride(), 1L);
         Operand<TFloat32> kernel =
-                weight(tf, "weights", Shape.of(toLongs(layer.kernelShape())), weights.kernel(), mode);
+                weight(
+                        tf,
+                        "weights",
+                        Shape.of(toLongs(layer.kernelShape())),
+                        weights.kernel(),
+                        mode);
         Operand<TFloat32> bias =
                 weight(tf, "biases", Shape.of(layer.outChannels()), weights.bias(), mode);
         Operand<TFloat32> conv =
                 layer.kind() == LayerKind.DEPTHWISE
-                        ? tf.withName("depthwise").nn.depthwiseConv2dNative(x, kernel, strides, "SAME")
+                        ? tf.withName("depthwise")
+                                .nn
+                                .depthwiseConv2dNative(x, kernel, strides, "SAME")
                         : tf.withName("Conv2D").nn.conv2d(x, kernel, strides, "SAME");
         Operand<TFloat32> biased = tf.withName("BiasAdd").nn.biasAdd(conv, bias);
         if (!layer.kind().hasBatchNormAndRelu6()) {
-            return emulate ? fakeQuant(tf.withName("act_quant"), biased, weights.activationRange()) : biased;
+            return emulate
+                    ? fakeQuant(tf.withName("act_quant"), biased, weights.activationRange())
+                    : biased;
         }
         if (!emulate) {
             return tf.withName("Relu6").nn.relu6(biased);
@@ -174,7 +192,7 @@ public final class MobileNetV1GraphBuilder {
         }
         Operand<TFloat32> initial =
                 tf.withInitScope()
-                        .withName(name + "/initial_value")
+                        .withName(name + "_initial_value")
                         .constant(shape, DataBuffers.of(values, true, false));
         return tf.withName(name).variable(initial);
     }

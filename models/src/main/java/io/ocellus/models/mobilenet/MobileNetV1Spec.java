@@ -11,8 +11,8 @@ import java.util.Locale;
  *
  * <p>The network is written once, as the table {@link #BLOCKS} of thirteen depthwise-separable
  * blocks after a 3x3 stem, exactly as TF-slim's {@code mobilenet_v1.py} defines it: channels are
- * {@code max(8, (int) (d * alpha))} and every convolution uses SAME padding, so any resolution of at
- * least 32 works; the released checkpoints use multiples of 32.
+ * {@code max(8, (int) (d * alpha))} and every convolution uses SAME padding, so any resolution of
+ * at least 32 works; the released checkpoints use multiples of 32.
  *
  * <pre>{@code
  * MobileNetV1Spec spec = MobileNetV1Spec.of(0.5, 160);

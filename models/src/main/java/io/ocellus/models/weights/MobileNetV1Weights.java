@@ -97,7 +97,8 @@ public final class MobileNetV1Weights {
 
     /** Whether every layer carries the range its activations were quantized to. */
     public boolean hasActivationRanges() {
-        return spec.layers().stream().allMatch(layer -> layers.get(layer.name()).activationRange() != null);
+        return spec.layers().stream()
+                .allMatch(layer -> layers.get(layer.name()).activationRange() != null);
     }
 
     /** Where the weights were read from. */

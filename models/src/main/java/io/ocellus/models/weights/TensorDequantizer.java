@@ -21,7 +21,10 @@ final class TensorDequantizer {
             throw new MalformedModelException(
                     String.format(
                             "%s: tensor '%s' holds %d bytes, expected %d",
-                            file, tensor.name(), data == null ? 0 : data.remaining(), count * width));
+                            file,
+                            tensor.name(),
+                            data == null ? 0 : data.remaining(),
+                            count * width));
         }
         float[] values = new float[count];
         if (tensor.type() == TfliteSchema.TYPE_FLOAT32) {
@@ -38,7 +41,10 @@ final class TensorDequantizer {
         int channelStride = channelStride(tensor, quantization, scales.length);
         for (int i = 0; i < count; i++) {
             int channel = scales.length == 1 ? 0 : (i / channelStride) % scales.length;
-            long zeroPoint = zeroPoints.length == 0 ? 0 : zeroPoints[Math.min(channel, zeroPoints.length - 1)];
+            long zeroPoint =
+                    zeroPoints.length == 0
+                            ? 0
+                            : zeroPoints[Math.min(channel, zeroPoints.length - 1)];
             values[i] = (float) (scales[channel] * (raw(tensor.type(), data, i) - zeroPoint));
         }
         return values;
@@ -56,8 +62,8 @@ final class TensorDequantizer {
     }
 
     /**
-     * The real interval {@code [min, max]} an 8-bit activation tensor can represent, or null when it
-     * is a float tensor.
+     * The real interval {@code [min, max]} an 8-bit activation tensor can represent, or null when
+     * it is a float tensor.
      */
     static float[] range(TfliteSchema.Tensor tensor) {
         TfliteSchema.Quantization quantization = tensor.quantization();
@@ -89,10 +95,11 @@ final class TensorDequantizer {
         return switch (tensor.type()) {
             case TfliteSchema.TYPE_FLOAT32, TfliteSchema.TYPE_INT32 -> 4;
             case TfliteSchema.TYPE_UINT8, TfliteSchema.TYPE_INT8 -> 1;
-            default -> throw new MalformedModelException(
-                    String.format(
-                            "%s: tensor '%s' has unsupported type code %d",
-                            file, tensor.name(), tensor.type()));
+            default ->
+                    throw new MalformedModelException(
+                            String.format(
+                                    "%s: tensor '%s' has unsupported type code %d",
+                                    file, tensor.name(), tensor.type()));
         };
     }
 }

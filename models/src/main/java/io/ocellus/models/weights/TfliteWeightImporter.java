@@ -55,10 +55,11 @@ public final class TfliteWeightImporter {
      * Reads one network from one or more files.
      *
      * @throws ModelNotFoundException when a file does not exist
-     * @throws MalformedModelException when a file is not TensorFlow Lite, or its tensors do not form
-     *     a MobileNet v1 (the message names the tensor and the expected and actual shapes)
+     * @throws MalformedModelException when a file is not TensorFlow Lite, or its tensors do not
+     *     form a MobileNet v1 (the message names the tensor and the expected and actual shapes)
      */
-    public MobileNetV1Weights read(List<Path> files) throws ModelNotFoundException, MalformedModelException {
+    public MobileNetV1Weights read(List<Path> files)
+            throws ModelNotFoundException, MalformedModelException {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no TensorFlow Lite files given");
         }
@@ -87,13 +88,17 @@ public final class TfliteWeightImporter {
         Raw logits = layers.get("Conv2d_1c_1x1");
         MobileNetV1Spec spec =
                 new MobileNetV1Spec(
-                        embedding / 1024.0, resolution, logits == null ? 0 : logits.kernelShape()[0]);
+                        embedding / 1024.0,
+                        resolution,
+                        logits == null ? 0 : logits.kernelShape()[0]);
         Map<String, LayerWeights> weights = new HashMap<>();
         for (Layer layer : spec.layers()) {
             Raw raw = layers.get(layer.name());
             if (raw == null) {
                 throw new MalformedModelException(
-                        String.format("%s: no tensors for layer %s of %s", source, layer.name(), spec.id()));
+                        String.format(
+                                "%s: no tensors for layer %s of %s",
+                                source, layer.name(), spec.id()));
             }
             weights.put(layer.name(), toTensorFlow(layer, raw));
         }
@@ -151,7 +156,8 @@ public final class TfliteWeightImporter {
     private static Found scan(Path file, TfliteSchema.Model model) throws MalformedModelException {
         if (model.subgraphsLength() != 1) {
             throw new MalformedModelException(
-                    String.format("%s: expected 1 subgraph, found %d", file, model.subgraphsLength()));
+                    String.format(
+                            "%s: expected 1 subgraph, found %d", file, model.subgraphsLength()));
         }
         TfliteSchema.SubGraph graph = model.subgraph(0);
         Map<String, Raw> layers = new HashMap<>();
@@ -178,8 +184,10 @@ public final class TfliteWeightImporter {
             int[] input = graph.tensor(graph.inputs()[0]).shape();
             if (input.length != 4 || input[1] != input[2] || input[3] != 3) {
                 throw MalformedModelException.shapeMismatch(
-                        file.toString(), graph.tensor(graph.inputs()[0]).name(),
-                        new int[] {1, -1, -1, 3}, input);
+                        file.toString(),
+                        graph.tensor(graph.inputs()[0]).name(),
+                        new int[] {1, -1, -1, 3},
+                        input);
             }
             resolution = input[1];
         }
@@ -200,7 +208,10 @@ public final class TfliteWeightImporter {
     }
 
     private static Raw readLayer(
-            Path file, TfliteSchema.Model model, TfliteSchema.SubGraph graph, TfliteSchema.Operator op)
+            Path file,
+            TfliteSchema.Model model,
+            TfliteSchema.SubGraph graph,
+            TfliteSchema.Operator op)
             throws MalformedModelException {
         int[] inputs = op.inputs();
         if (inputs.length < 3) {
@@ -219,7 +230,8 @@ public final class TfliteWeightImporter {
                 TensorDequantizer.range(graph.tensor(op.outputs()[0])));
     }
 
-    private static ByteBuffer readFile(Path file) throws ModelNotFoundException, MalformedModelException {
+    private static ByteBuffer readFile(Path file)
+            throws ModelNotFoundException, MalformedModelException {
         if (!Files.isRegularFile(file)) {
             throw new ModelNotFoundException("no TensorFlow Lite file at " + file);
         }

@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The engine, running the weights imported from each released .tflite file in float32, agrees with
@@ -21,10 +21,12 @@ import org.junit.jupiter.api.Test;
  */
 class TfliteFidelityTest {
     private static final double MIN_COSINE = 0.98;
+
     /**
-     * Top-1 must agree where the oracle's top-1 leads its top-2 by more than this. The goal is 0.05;
-     * one ambiguous image (0.75_192 on squat.bmp, oracle lead 0.078: dumbbell over barbell) still
-     * flips with the emulated 8-bit arithmetic, so the test holds the engine to what it meets today.
+     * Top-1 must agree where the oracle's top-1 leads its top-2 by more than this. The goal is
+     * 0.05; one ambiguous image (0.75_192 on squat.bmp, oracle lead 0.078: dumbbell over barbell)
+     * still flips with the emulated 8-bit arithmetic, so the test holds the engine to what it meets
+     * today.
      */
     private static final float CLEAR_LEAD = 0.10f;
 
@@ -45,7 +47,8 @@ class TfliteFidelityTest {
             List<Prediction> predictions = engine.infer(images, probabilities());
             for (int i = 0; i < images.size(); i++) {
                 float[] expected =
-                        oracle.dequantize(oracle.run(TfliteOracle.quantizedInput(images.get(i), resolution)));
+                        oracle.dequantize(
+                                oracle.run(TfliteOracle.quantizedInput(images.get(i), resolution)));
                 assertAgrees(file + " image " + i, expected, predictions.get(i).probabilities());
             }
         }
@@ -53,7 +56,8 @@ class TfliteFidelityTest {
 
     @Test
     void splitBodyAndHeadAgreeWithTfliteOnEveryImage() throws Exception {
-        Path body = SharedFixtures.modelFile("mobilenet_v1_1.0_224_quant_embedding_extractor.tflite");
+        Path body =
+                SharedFixtures.modelFile("mobilenet_v1_1.0_224_quant_embedding_extractor.tflite");
         Path head = SharedFixtures.modelFile("mobilenet_v1_1.0_224_quant_head_layers.tflite");
         ModelSource source = ModelLocator.locate(body.toString(), null, null, null);
         assertThat(source.paths()).hasSize(2);
@@ -67,7 +71,10 @@ class TfliteFidelityTest {
                 byte[] pooled = bodyOracle.run(TfliteOracle.quantizedInput(images.get(i), 224));
                 float[] expected = headOracle.dequantize(headOracle.run(pooled));
                 assertAgrees("1.0_224 image " + i, expected, predictions.get(i).probabilities());
-                assertThat(SharedFixtures.cosine(bodyOracle.dequantize(pooled), predictions.get(i).embedding()))
+                assertThat(
+                                SharedFixtures.cosine(
+                                        bodyOracle.dequantize(pooled),
+                                        predictions.get(i).embedding()))
                         .as("embedding cosine, image %d", i)
                         .isGreaterThanOrEqualTo(MIN_COSINE);
             }
@@ -76,7 +83,8 @@ class TfliteFidelityTest {
 
     @Test
     void namesTheRealContentOfTheImages() throws Exception {
-        Path body = SharedFixtures.modelFile("mobilenet_v1_1.0_224_quant_embedding_extractor.tflite");
+        Path body =
+                SharedFixtures.modelFile("mobilenet_v1_1.0_224_quant_embedding_extractor.tflite");
         Path images = SharedFixtures.imagesDir();
         ModelSource source = ModelLocator.locate(body.toString(), null, null, null);
         ImageDecoder decoder = new ImageDecoder();
@@ -89,7 +97,8 @@ class TfliteFidelityTest {
         try (InferenceEngine engine = InferenceEngine.open(source, stretch())) {
             for (Map.Entry<String, String> entry : expected.entrySet()) {
                 RgbImage image = decoder.decode(images.resolve(entry.getKey()));
-                ScoredLabel top = engine.infer(List.of(image), Outputs.classes(1)).get(0).top().get(0);
+                ScoredLabel top =
+                        engine.infer(List.of(image), Outputs.classes(1)).get(0).top().get(0);
                 assertThat(top.label()).as(entry.getKey()).isEqualTo(entry.getValue());
             }
         }

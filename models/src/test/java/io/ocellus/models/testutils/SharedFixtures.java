@@ -44,7 +44,11 @@ public final class SharedFixtures {
     /** Every picture in the images directory, sorted by name. */
     public static List<Path> images() {
         try (Stream<Path> files = Files.list(imagesDir())) {
-            return files.filter(file -> file.getFileName().toString().matches("(?i).*\\.(jpe?g|png|bmp|gif)"))
+            return files.filter(
+                            file ->
+                                    file.getFileName()
+                                            .toString()
+                                            .matches("(?i).*\\.(jpe?g|png|bmp|gif)"))
                     .sorted()
                     .toList();
         } catch (IOException e) {

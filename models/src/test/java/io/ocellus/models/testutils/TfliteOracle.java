@@ -54,7 +54,8 @@ public final class TfliteOracle implements AutoCloseable {
         TfLiteTensor in = interpreter.input_tensor(0);
         ByteBuffer target = TfLiteTensorData(in).capacity(in.bytes()).asByteBuffer();
         if (target.capacity() != input.length) {
-            throw new IllegalArgumentException("input has " + input.length + " bytes, model takes " + target.capacity());
+            throw new IllegalArgumentException(
+                    "input has " + input.length + " bytes, model takes " + target.capacity());
         }
         target.put(input);
         check(interpreter.Invoke(), "invoke");
@@ -78,7 +79,8 @@ public final class TfliteOracle implements AutoCloseable {
 
     private static void check(int status, String what) {
         if (status != 0) {
-            throw new IllegalStateException("TensorFlow Lite could not " + what + ": status " + status);
+            throw new IllegalStateException(
+                    "TensorFlow Lite could not " + what + ": status " + status);
         }
     }
 

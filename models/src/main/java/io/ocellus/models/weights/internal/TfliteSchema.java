@@ -132,7 +132,9 @@ public final class TfliteSchema {
 
     /** Which builtin operator an operator index refers to. */
     public static final class OperatorCode extends View {
-        /** The builtin code, from the old byte field or the newer int field, whichever is larger. */
+        /**
+         * The builtin code, from the old byte field or the newer int field, whichever is larger.
+         */
         public int builtinCode() {
             int o = __offset(slot(0));
             int deprecated = o == 0 ? 0 : bb.get(o + bb_pos);

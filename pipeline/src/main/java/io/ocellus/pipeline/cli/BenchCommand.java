@@ -1,0 +1,108 @@
+package io.ocellus.pipeline.cli;
+
+import io.ocellus.models.ModelException;
+import io.ocellus.models.inference.InferenceEngine;
+import io.ocellus.models.inference.Outputs;
+import io.ocellus.models.io.ModelSignature;
+import io.ocellus.models.mobilenet.MobileNetV1Spec;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ocellus bench}: forward-pass throughput per batch size on pre-processed input, with the
+ * multiply-adds achieved. A benchmark, not a test: run it on an idle machine.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description =
+                "Measure images/s, ms per batch and GMAC/s of the forward pass for each batch size.")
+final class BenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin ModelOptions model;
+
+    @Option(
+            names = "--batch",
+            split = ",",
+            defaultValue = "1,8,32",
+            description = "Batch sizes. Default: ${DEFAULT-VALUE}.")
+    List<Integer> batches;
+
+    @Option(
+            names = "--seconds",
+            defaultValue = "10",
+            description = "Measuring time per batch size. Default: ${DEFAULT-VALUE}.")
+    double seconds;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (InferenceEngine engine = model.open(batches)) {
+            ModelSignature signature = engine.signature();
+            long macs =
+                    new MobileNetV1Spec(
+                                    signature.alpha(),
+                                    signature.resolution(),
+                                    signature.numClasses())
+                            .macs();
+            out.printf(
+                    Locale.ROOT,
+                    "model %s (%.1f M MACs/image), precision %s, intra-op threads %s, %d cores, %s%n",
+                    signature.modelId(),
+                    macs / 1e6,
+                    engine.options().precision(),
+                    engine.options().intraOpThreads() == 0
+                            ? "all"
+                            : engine.options().intraOpThreads(),
+                    Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("os.arch"));
+            out.printf(
+                    Locale.ROOT, "%6s %10s %12s %10s%n", "batch", "images/s", "ms/batch", "GMAC/s");
+            for (int batch : batches) {
+                measure(engine, batch, macs, out);
+            }
+            return 0;
+        } catch (ModelException e) {
+            spec.commandLine().getErr().println("ocellus: " + e.getMessage());
+            return ImageCommand.EXIT_MODEL;
+        }
+    }
+
+    private void measure(InferenceEngine engine, int batch, long macs, PrintWriter out)
+            throws ModelException {
+        float[] input = new float[batch * engine.inputSize()];
+        Random random = new Random(batch);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = random.nextFloat() * 2 - 1;
+        }
+        Outputs outputs =
+                engine.signature().hasClassifier() ? Outputs.classes(1) : Outputs.embedding(false);
+        engine.inferPreprocessed(input, batch, outputs);
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        long start = System.nanoTime();
+        int runs = 0;
+        while (System.nanoTime() < deadline || runs < 3) {
+            engine.inferPreprocessed(input, batch, outputs);
+            runs++;
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double imagesPerSecond = runs * batch / elapsed;
+        out.printf(
+                Locale.ROOT,
+                "%6d %10.1f %12.2f %10.1f%n",
+                batch,
+                imagesPerSecond,
+                elapsed * 1000 / runs,
+                imagesPerSecond * macs / 1e9);
+        out.flush();
+    }
+}

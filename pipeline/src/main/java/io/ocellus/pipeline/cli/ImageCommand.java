@@ -1,0 +1,116 @@
+package io.ocellus.pipeline.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ocellus.models.ModelException;
+import io.ocellus.models.image.ImageDecoder;
+import io.ocellus.models.image.ImageDecodingException;
+import io.ocellus.models.inference.InferenceEngine;
+import io.ocellus.models.inference.Outputs;
+import io.ocellus.models.inference.Prediction;
+import io.ocellus.models.inference.RgbImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * Shared by {@code classify} and {@code embed}: decodes each file, runs the engine in batches and
+ * prints one JSON line per file. A file that cannot be read or decoded gets an error line and the
+ * run goes on; the exit code is 1 when any file failed, 2 when the model could not be loaded.
+ */
+abstract class ImageCommand implements Callable<Integer> {
+    static final int EXIT_SOME_FAILED = 1;
+    static final int EXIT_MODEL = 2;
+
+    @Spec CommandSpec spec;
+
+    @Mixin ModelOptions model;
+
+    @Option(
+            names = "--batch",
+            defaultValue = "8",
+            description = "Images per forward pass. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Parameters(
+            paramLabel = "IMAGE|DIR",
+            arity = "1..*",
+            description = "Image files or directories (recursive).")
+    List<Path> inputs;
+
+    final ObjectMapper json = new ObjectMapper();
+
+    abstract Outputs outputs();
+
+    abstract void describe(Prediction prediction, ObjectNode line);
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Path> files = ImageFiles.expand(inputs);
+        ImageDecoder decoder = new ImageDecoder();
+        boolean failed = false;
+        try (InferenceEngine engine = model.open(List.of())) {
+            List<Path> pending = new ArrayList<>();
+            List<RgbImage> images = new ArrayList<>();
+            for (Path file : files) {
+                try {
+                    images.add(decoder.decode(file));
+                    pending.add(file);
+                } catch (IOException | ImageDecodingException e) {
+                    failed = true;
+                    out.println(error(file, e.getMessage()));
+                }
+                if (images.size() == batch) {
+                    failed |= flush(engine, pending, images, out);
+                }
+            }
+            failed |= flush(engine, pending, images, out);
+        } catch (ModelException e) {
+            spec.commandLine().getErr().println("ocellus: " + e.getMessage());
+            return EXIT_MODEL;
+        }
+        out.flush();
+        return failed ? EXIT_SOME_FAILED : 0;
+    }
+
+    private boolean flush(
+            InferenceEngine engine, List<Path> files, List<RgbImage> images, PrintWriter out) {
+        if (images.isEmpty()) {
+            return false;
+        }
+        boolean failed = false;
+        try {
+            List<Prediction> predictions = engine.infer(images, outputs());
+            for (int i = 0; i < files.size(); i++) {
+                ObjectNode line = json.createObjectNode();
+                line.put("file", files.get(i).toString());
+                line.put("model", engine.signature().modelId());
+                describe(predictions.get(i), line);
+                out.println(line);
+            }
+        } catch (ModelException e) {
+            failed = true;
+            files.forEach(file -> out.println(error(file, e.getMessage())));
+        }
+        files.clear();
+        images.clear();
+        out.flush();
+        return failed;
+    }
+
+    private String error(Path file, String message) {
+        ObjectNode line = json.createObjectNode();
+        line.put("file", file.toString());
+        line.put("error", message);
+        return line.toString();
+    }
+}

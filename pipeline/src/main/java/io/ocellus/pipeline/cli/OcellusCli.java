@@ -1,0 +1,37 @@
+package io.ocellus.pipeline.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code java -jar ocellus.jar}: dispatches to the subcommands. */
+@Command(
+        name = "ocellus",
+        mixinStandardHelpOptions = true,
+        version = "ocellus 0.1.0",
+        description = "A streaming vision pipeline: MobileNet v1 on TensorFlow Java.",
+        subcommands = {
+            ModelsCommand.class,
+            ClassifyCommand.class,
+            EmbedCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class OcellusCli implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code (for tests). */
+    public static int execute(String... args) {
+        return new CommandLine(new OcellusCli())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
