@@ -11,6 +11,7 @@ import io.ocellus.models.inference.Prediction;
 import io.ocellus.models.inference.RgbImage;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,13 @@ abstract class ImageCommand implements Callable<Integer> {
                 try {
                     images.add(decoder.decode(file));
                     pending.add(file);
-                } catch (IOException | ImageDecodingException e) {
+                } catch (NoSuchFileException e) {
+                    failed = true;
+                    out.println(error(file, "no such file"));
+                } catch (IOException e) {
+                    failed = true;
+                    out.println(error(file, "cannot read: " + e));
+                } catch (ImageDecodingException e) {
                     failed = true;
                     out.println(error(file, e.getMessage()));
                 }

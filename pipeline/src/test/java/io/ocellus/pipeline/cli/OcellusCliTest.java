@@ -1,0 +1,142 @@
+package io.ocellus.pipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ocellus.models.io.ModelLocator;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OcellusCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir Path dir;
+
+    @Test
+    void listsTheSixteenReleasedVariants() {
+        Run run = run("models");
+        assertThat(run.code).isZero();
+        assertThat(run.stdout.lines().filter(line -> line.startsWith("mobilenet_v1_"))).hasSize(16);
+        assertThat(run.stdout).contains("mobilenet_v1_1.0_224").contains("568.7");
+    }
+
+    @Test
+    void explainsEveryCommandAndOption() {
+        assertThat(run("--help").stdout).contains("classify", "embed", "models", "bench");
+        assertThat(run("classify", "--help").stdout)
+                .contains("--model", "--alpha", "--resolution", "--top", "--preprocess");
+        assertThat(run("bench", "--help").stdout).contains("--batch", "--threads", "--precision");
+    }
+
+    @Test
+    void classifiesRealImagesAndReportsUnreadableOnesWithoutStopping() throws Exception {
+        Path models = modelDir();
+        Path images = imagesDir();
+        Path broken =
+                Files.write(dir.resolve("broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2});
+        Run run =
+                run(
+                        "classify",
+                        "--model",
+                        models.toString(),
+                        "--alpha",
+                        "1.0",
+                        "--resolution",
+                        "224",
+                        "--preprocess",
+                        "stretch",
+                        "--top",
+                        "3",
+                        images.resolve("parrot.jpg").toString(),
+                        broken.toString(),
+                        images.resolve("grace_hopper.bmp").toString());
+        List<JsonNode> lines = jsonLines(run.stdout);
+        assertThat(run.code).as(run.stderr).isEqualTo(1);
+        assertThat(lines).hasSize(3);
+        JsonNode parrot = byFile(lines, "parrot.jpg");
+        assertThat(parrot.get("model").asText()).isEqualTo("mobilenet_v1_1.0_224");
+        assertThat(parrot.get("top")).hasSize(3);
+        assertThat(parrot.get("top").get(0).get("label").asText()).isEqualTo("macaw");
+        assertThat(parrot.get("top").get(0).get("index").asInt()).isEqualTo(89);
+        assertThat(byFile(lines, "grace_hopper.bmp").get("top").get(0).get("label").asText())
+                .isEqualTo("military uniform");
+        assertThat(byFile(lines, "broken.jpg").get("error").asText()).isNotBlank();
+    }
+
+    @Test
+    void embedsWithUnitNormAndTheModelsWidth() throws Exception {
+        Run run =
+                run(
+                        "embed",
+                        "--model",
+                        modelDir().resolve("mobilenet_v1_0.25_128_quant.tflite").toString(),
+                        imagesDir().resolve("cat.bmp").toString());
+        assertThat(run.code).as(run.stderr).isZero();
+        JsonNode line = jsonLines(run.stdout).get(0);
+        assertThat(line.get("embedding")).hasSize(256);
+        double sum = 0;
+        for (JsonNode v : line.get("embedding")) {
+            sum += v.asDouble() * v.asDouble();
+        }
+        assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(line.get("norm").asDouble()).isGreaterThan(0);
+    }
+
+    @Test
+    void explainsHowToGetWeightsWhenThereAreNone() {
+        Run run = run("classify", "--model", dir.resolve("nowhere").toString(), "x.jpg");
+        assertThat(run.code).isEqualTo(2);
+        assertThat(run.stderr).contains("no model at").contains("mobilenet_v1_2018_08_02");
+    }
+
+    private static Path modelDir() {
+        Path dir = ModelLocator.defaultDirectory();
+        assumeTrue(dir != null && Files.isDirectory(dir), "MobileNet weights not found: skipped");
+        return dir;
+    }
+
+    private static Path imagesDir() {
+        Path dir = Path.of(System.getProperty("ocellus.images.dir", "../shared/images"));
+        assumeTrue(Files.isDirectory(dir), "test images not found: skipped");
+        return dir;
+    }
+
+    private static JsonNode byFile(List<JsonNode> lines, String name) {
+        return lines.stream()
+                .filter(line -> line.get("file").asText().endsWith(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no line for " + name + " in " + lines));
+    }
+
+    private static List<JsonNode> jsonLines(String stdout) throws Exception {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : stdout.lines().filter(l -> l.startsWith("{")).toList()) {
+            lines.add(JSON.readTree(line));
+        }
+        return lines;
+    }
+
+    private record Run(int code, String stdout, String stderr) {}
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        picocli.CommandLine cli = new picocli.CommandLine(new OcellusCli());
+        cli.setOut(
+                new java.io.PrintWriter(new PrintStream(out, true, StandardCharsets.UTF_8), true));
+        cli.setErr(
+                new java.io.PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true));
+        int code = cli.execute(args);
+        return new Run(
+                code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
