@@ -10,12 +10,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -36,6 +36,7 @@ public final class InferenceEngine implements AutoCloseable {
     private final LoadedModel model;
     private final ModelSignature signature;
     private final EngineOptions options;
+    private final InputTensorPool inputs;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -43,6 +44,7 @@ public final class InferenceEngine implements AutoCloseable {
         this.model = model;
         this.signature = model.signature();
         this.options = options;
+        this.inputs = new InputTensorPool(signature.resolution());
     }
 
     /** Loads the model, opens a session with the options' threads and warms it up. */
@@ -93,18 +95,23 @@ public final class InferenceEngine implements AutoCloseable {
         if (images.isEmpty()) {
             return List.of();
         }
-        float[] batch = new float[images.size() * inputSize()];
-        for (int i = 0; i < images.size(); i++) {
-            ImagePreprocessor.fill(
-                    images.get(i),
-                    options.preprocessing(),
-                    signature.resolution(),
-                    signature.inputLow(),
-                    signature.inputHigh(),
-                    batch,
-                    i * inputSize());
-        }
-        return inferPreprocessed(batch, images.size(), outputs);
+        float[] scratch = new float[inputSize()]; // one image, cache-sized, copied per image
+        return run(
+                images.size(),
+                outputs,
+                buffer -> {
+                    for (int i = 0; i < images.size(); i++) {
+                        ImagePreprocessor.fill(
+                                images.get(i),
+                                options.preprocessing(),
+                                signature.resolution(),
+                                signature.inputLow(),
+                                signature.inputHigh(),
+                                scratch,
+                                0);
+                        buffer.offset((long) i * inputSize()).write(scratch);
+                    }
+                });
     }
 
     /**
@@ -119,23 +126,31 @@ public final class InferenceEngine implements AutoCloseable {
                             "a batch of %d images needs %d floats, got %d",
                             count, count * inputSize(), batch.length));
         }
+        return run(count, outputs, buffer -> buffer.write(batch));
+    }
+
+    /** Borrows an input tensor, lets {@code fill} write it, runs the session and decodes. */
+    private List<Prediction> run(int count, Outputs outputs, Consumer<FloatDataBuffer> fill)
+            throws InferenceException {
         List<String> fetches = fetches(outputs);
         lifecycle.readLock().lock();
         try {
             checkOpen();
-            int r = signature.resolution();
-            try (TFloat32 input =
-                            TFloat32.tensorOf(
-                                    Shape.of(count, r, r, 3), DataBuffers.of(batch, true, false));
-                    Result result = run(model.session(), input, fetches)) {
-                return OutputDecoder.decode(
-                        result, fetches, count, outputs, signature, model.labels());
+            TFloat32 input = inputs.borrow(count);
+            try {
+                fill.accept(input.asRawTensor().data().asFloats());
+                try (Result result = run(model.session(), input, fetches)) {
+                    return OutputDecoder.decode(
+                            result, fetches, count, outputs, signature, model.labels());
+                }
             } catch (TensorFlowException | IllegalArgumentException e) {
                 throw new InferenceException(
                         String.format(
                                 "inference of a batch of %d on %s failed: %s",
                                 count, signature.modelId(), e.getMessage()),
                         e);
+            } finally {
+                inputs.release(input);
             }
         } finally {
             lifecycle.readLock().unlock();
@@ -211,7 +226,11 @@ public final class InferenceEngine implements AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
-                model.close();
+                try {
+                    inputs.close();
+                } finally {
+                    model.close();
+                }
             }
         } finally {
             lifecycle.writeLock().unlock();

@@ -6,6 +6,7 @@ import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.io.ModelSignature;
 import io.ocellus.models.mobilenet.MobileNetV1Spec;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -40,12 +42,25 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--seconds",
             defaultValue = "10",
-            description = "Measuring time per batch size. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Measuring seconds per batch size, all rounds together. Default: ${DEFAULT-VALUE}.")
     double seconds;
+
+    @Option(
+            names = "--rounds",
+            defaultValue = "5",
+            description =
+                    "Measuring windows per batch size; the median is reported (and the best)."
+                            + " Default: ${DEFAULT-VALUE}.")
+    int rounds;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (rounds < 1 || seconds <= 0 || batches.stream().anyMatch(batch -> batch < 1)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--rounds, --seconds and --batch must be positive");
+        }
         try (InferenceEngine engine = model.open(batches)) {
             ModelSignature signature = engine.signature();
             long macs =
@@ -66,7 +81,13 @@ final class BenchCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(),
                     System.getProperty("os.arch"));
             out.printf(
-                    Locale.ROOT, "%6s %10s %12s %10s%n", "batch", "images/s", "ms/batch", "GMAC/s");
+                    Locale.ROOT,
+                    "%6s %10s %12s %10s %10s%n",
+                    "batch",
+                    "images/s",
+                    "ms/batch",
+                    "GMAC/s",
+                    "best img/s");
             for (int batch : batches) {
                 measure(engine, batch, macs, out);
             }
@@ -87,22 +108,27 @@ final class BenchCommand implements Callable<Integer> {
         Outputs outputs =
                 engine.signature().hasClassifier() ? Outputs.classes(1) : Outputs.embedding(false);
         engine.inferPreprocessed(input, batch, outputs);
-        long deadline = System.nanoTime() + (long) (seconds * 1e9);
-        long start = System.nanoTime();
-        int runs = 0;
-        while (System.nanoTime() < deadline || runs < 3) {
-            engine.inferPreprocessed(input, batch, outputs);
-            runs++;
+        double[] rates = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+            long deadline = System.nanoTime() + (long) (seconds / rounds * 1e9);
+            long start = System.nanoTime();
+            int runs = 0;
+            while (System.nanoTime() < deadline || runs < 2) {
+                engine.inferPreprocessed(input, batch, outputs);
+                runs++;
+            }
+            rates[round] = runs * batch / ((System.nanoTime() - start) / 1e9);
         }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        double imagesPerSecond = runs * batch / elapsed;
+        Arrays.sort(rates);
+        double median = rates[rounds / 2];
         out.printf(
                 Locale.ROOT,
-                "%6d %10.1f %12.2f %10.1f%n",
+                "%6d %10.1f %12.2f %10.1f %10.1f%n",
                 batch,
-                imagesPerSecond,
-                elapsed * 1000 / runs,
-                imagesPerSecond * macs / 1e9);
+                median,
+                batch * 1000 / median,
+                median * macs / 1e9,
+                rates[rounds - 1]);
         out.flush();
     }
 }
