@@ -3,8 +3,6 @@ package io.ocellus.models.inference;
 import java.io.Serializable;
 import java.util.List;
 import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GraphOptions;
-import org.tensorflow.proto.RewriterConfig;
 
 /**
  * Settings of an {@link InferenceEngine}. Immutable and serializable; build with {@link
@@ -18,7 +16,6 @@ import org.tensorflow.proto.RewriterConfig;
  * @param interOpThreads ops run at once (0 = TensorFlow's choice)
  * @param preprocessing how images become the model's input
  * @param warmUpBatchSizes batch sizes run once at start so the first real call is not slow
- * @param precision float32 or oneDNN bfloat16
  * @param quantizedActivations for quantized TensorFlow Lite weights, round activations to the
  *     model's 8-bit grids as TensorFlow Lite does (default); false runs plain float activations
  */
@@ -27,7 +24,6 @@ public record EngineOptions(
         int interOpThreads,
         Preprocessing preprocessing,
         List<Integer> warmUpBatchSizes,
-        Precision precision,
         boolean quantizedActivations)
         implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -40,7 +36,7 @@ public record EngineOptions(
         return new Builder();
     }
 
-    /** Defaults: TensorFlow's threads, center-crop, no warm-up, float32, 8-bit activation grids. */
+    /** Defaults: TensorFlow's threads, center-crop, no warm-up, 8-bit activation grids. */
     public static EngineOptions defaults() {
         return builder().build();
     }
@@ -51,13 +47,6 @@ public record EngineOptions(
                 ConfigProto.newBuilder()
                         .setIntraOpParallelismThreads(intraOpThreads)
                         .setInterOpParallelismThreads(interOpThreads);
-        if (precision == Precision.BFLOAT16) {
-            config.setGraphOptions(
-                    GraphOptions.newBuilder()
-                            .setRewriteOptions(
-                                    RewriterConfig.newBuilder()
-                                            .setAutoMixedPrecisionMkl(RewriterConfig.Toggle.ON)));
-        }
         return config.build();
     }
 
@@ -67,7 +56,6 @@ public record EngineOptions(
         private int interOpThreads;
         private Preprocessing preprocessing = Preprocessing.CENTER_CROP;
         private List<Integer> warmUpBatchSizes = List.of();
-        private Precision precision = Precision.FLOAT32;
         private boolean quantizedActivations = true;
 
         private Builder() {}
@@ -92,11 +80,6 @@ public record EngineOptions(
             return this;
         }
 
-        public Builder optPrecision(Precision precision) {
-            this.precision = precision;
-            return this;
-        }
-
         public Builder optQuantizedActivations(boolean quantizedActivations) {
             this.quantizedActivations = quantizedActivations;
             return this;
@@ -110,9 +93,8 @@ public record EngineOptions(
                                 "thread counts must be 0 (automatic) or positive, got intra %d inter %d",
                                 intraOpThreads, interOpThreads));
             }
-            if (preprocessing == null || precision == null || warmUpBatchSizes == null) {
-                throw new IllegalArgumentException(
-                        "preprocessing, precision and warm-up must not be null");
+            if (preprocessing == null || warmUpBatchSizes == null) {
+                throw new IllegalArgumentException("preprocessing and warm-up must not be null");
             }
             for (int size : warmUpBatchSizes) {
                 if (size <= 0) {
@@ -125,7 +107,6 @@ public record EngineOptions(
                     interOpThreads,
                     preprocessing,
                     warmUpBatchSizes,
-                    precision,
                     quantizedActivations);
         }
     }

@@ -3,7 +3,6 @@ package io.ocellus.pipeline.cli;
 import io.ocellus.models.ModelException;
 import io.ocellus.models.inference.EngineOptions;
 import io.ocellus.models.inference.InferenceEngine;
-import io.ocellus.models.inference.Precision;
 import io.ocellus.models.inference.Preprocessing;
 import io.ocellus.models.io.ModelLocator;
 import io.ocellus.models.io.ModelSignature;
@@ -61,12 +60,6 @@ final class ModelOptions {
     int interOpThreads;
 
     @Option(
-            names = "--precision",
-            defaultValue = "float32",
-            description = "float32 or bfloat16 (oneDNN). Default: ${DEFAULT-VALUE}.")
-    String precision;
-
-    @Option(
             names = "--float-activations",
             description =
                     "For quantized .tflite weights, run float activations instead of the model's 8-bit grids.")
@@ -81,7 +74,6 @@ final class ModelOptions {
                 .optIntraOpThreads(threads)
                 .optInterOpThreads(interOpThreads)
                 .optPreprocessing(preprocessing)
-                .optPrecision(Precision.valueOf(precision.toUpperCase(Locale.ROOT)))
                 .optQuantizedActivations(!floatActivations)
                 .optWarmUp(warmUp)
                 .build();

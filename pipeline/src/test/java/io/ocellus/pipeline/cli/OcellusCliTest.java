@@ -34,7 +34,7 @@ class OcellusCliTest {
         assertThat(run("--help").stdout).contains("classify", "embed", "models", "bench");
         assertThat(run("classify", "--help").stdout)
                 .contains("--model", "--alpha", "--resolution", "--top", "--preprocess");
-        assertThat(run("bench", "--help").stdout).contains("--batch", "--threads", "--precision");
+        assertThat(run("bench", "--help").stdout).contains("--batch", "--threads", "--rounds");
     }
 
     @Test
