@@ -42,12 +42,15 @@ public final class ModelLoader {
         return switch (source.format()) {
             case TFLITE ->
                     fromWeights(
-                            new TfliteWeightImporter().read(source.files()),
+                            new TfliteWeightImporter().read(source.files(), source.resolution()),
                             config,
                             labels,
                             emulateQuantization);
-            case FROZEN_GRAPH -> fromFrozenGraph(source.files().get(0), config, labels);
-            case SAVED_MODEL -> SavedModels.load(source.files().get(0), config, labels);
+            case FROZEN_GRAPH ->
+                    checkResolution(source, fromFrozenGraph(source.files().get(0), config, labels));
+            case SAVED_MODEL ->
+                    checkResolution(
+                            source, SavedModels.load(source.files().get(0), config, labels));
         };
     }
 
@@ -104,6 +107,22 @@ public final class ModelLoader {
             graph.close();
             throw new MalformedModelException(file + ": cannot import: " + e.getMessage(), e);
         }
+    }
+
+    /** Frozen graphs and SavedModels have a fixed input size: refuse another one. */
+    private static LoadedModel checkResolution(ModelSource source, LoadedModel model)
+            throws MalformedModelException {
+        Integer wanted = source.resolution();
+        int actual = model.signature().resolution();
+        if (wanted != null && wanted != actual) {
+            model.close();
+            throw new MalformedModelException(
+                    String.format(
+                            "%s takes %dx%d images and cannot run at %d; only TensorFlow Lite"
+                                    + " weights are rebuilt at another resolution",
+                            source.paths().get(0), actual, actual, wanted));
+        }
+        return model;
     }
 
     private static Labels readLabels(ModelSource source) throws ModelNotFoundException {

@@ -4,10 +4,11 @@ import io.ocellus.models.ModelNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -19,11 +20,13 @@ import java.util.stream.Stream;
  * <p>The model is looked for, in order: the given path; the environment variable {@value
  * #MODEL_DIR_ENV}; the system property {@value #MODEL_DIR_PROPERTY}; {@code
  * ../shared/models/mobilenet_v1} when it exists. A directory may hold a SavedModel ({@code
- * saved_model.pb}) or several TensorFlow Lite and frozen-graph files named like the released ones
- * ({@code mobilenet_v1_0.5_160_quant.tflite}); {@code alpha} and {@code resolution} choose among
- * them, and without them 1.0_224 (else the largest) is taken. A body file ({@code
- * *_embedding_extractor.tflite}) is paired with its head ({@code *_head_layers.tflite}). Labels
- * come from {@code imagenet_labels.txt} or {@code labels.txt} beside the model.
+ * saved_model.pb}) or TensorFlow Lite and frozen-graph files named like the released ones ({@code
+ * mobilenet_v1_0.5_160_quant.tflite}, {@code mobilenet_v1_1.0_224_frozen.pb}). {@code alpha} picks
+ * among them; {@code resolution} prefers a file of that resolution and otherwise rebuilds a
+ * TensorFlow Lite model at it. Without either, 1.0_224 (else the widest and largest) is taken. A
+ * body file ({@code *_embedding_extractor.tflite}) is paired with its head ({@code
+ * *_head_layers.tflite}). Labels come from {@code imagenet_labels.txt} or {@code labels.txt} in the
+ * model's folder or its parent. Stateless.
  */
 public final class ModelLocator {
     public static final String MODEL_DIR_ENV = "OCELLUS_MODEL_DIR";
@@ -43,6 +46,18 @@ public final class ModelLocator {
 
     private static final Pattern VARIANT = Pattern.compile("mobilenet_v1_(\\d(?:\\.\\d+)?)_(\\d+)");
     private static final List<String> LABEL_FILES = List.of("imagenet_labels.txt", "labels.txt");
+
+    /** Widest, then largest first. */
+    private static final Comparator<Path> PREFERENCE =
+            Comparator.comparingDouble(
+                            (Path file) ->
+                                    variant(file)
+                                            .map(v -> -v.alpha() * 10_000 - v.resolution())
+                                            .orElse(0.0))
+                    .thenComparing(Path::toString);
+
+    /** Width and resolution as a released file's name gives them. */
+    private record Variant(double alpha, int resolution) {}
 
     private ModelLocator() {}
 
@@ -64,7 +79,7 @@ public final class ModelLocator {
      *
      * @param model a file or directory, or null for the default directory
      * @param alpha the width multiplier wanted, or null for any
-     * @param resolution the resolution wanted, or null for any
+     * @param resolution the input resolution wanted, or null for the model's own
      * @param labels a label file, or null to look beside the model
      * @throws ModelNotFoundException when nothing fits; the message says how to get weights
      */
@@ -77,26 +92,35 @@ public final class ModelLocator {
         if (!Files.exists(path)) {
             throw new ModelNotFoundException("no model at " + path + ". " + HOW_TO_GET_WEIGHTS);
         }
-        ModelSource located =
-                Files.isDirectory(path)
-                        ? inDirectory(path, alpha, resolution)
-                        : ofFile(path, alpha, resolution);
-        String labelFile = labels != null ? labels : findLabels(located);
-        return new ModelSource(located.format(), located.paths(), labelFile);
+        Path chosen = Files.isDirectory(path) ? choose(path, alpha, resolution) : path;
+        if (alpha != null && variant(chosen).filter(v -> v.alpha() != alpha).isPresent()) {
+            throw new ModelNotFoundException(
+                    String.format(Locale.ROOT, "%s is not a model of alpha %s", chosen, alpha));
+        }
+        ModelFormat format = format(chosen);
+        List<String> paths =
+                format == ModelFormat.TFLITE ? withHead(chosen) : List.of(chosen.toString());
+        String labelFile = labels != null ? labels : findLabels(chosen).orElse(null);
+        return new ModelSource(format, paths, labelFile, resolution);
     }
 
-    private static ModelSource inDirectory(Path dir, Double alpha, Integer resolution)
+    private static Path choose(Path dir, Double alpha, Integer resolution)
             throws ModelNotFoundException {
         if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-            return new ModelSource(ModelFormat.SAVED_MODEL, List.of(dir.toString()), null);
+            return dir;
         }
-        List<Path> candidates = new ArrayList<>();
+        List<Path> candidates;
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(ModelLocator::isModelFile)
-                    .filter(file -> !file.getFileName().toString().contains("head_layers"))
-                    .filter(file -> matches(file, alpha, resolution))
-                    .sorted(PREFERENCE)
-                    .forEach(candidates::add);
+            candidates =
+                    files.filter(ModelLocator::isModelFile)
+                            .filter(
+                                    file ->
+                                            alpha == null
+                                                    || variant(file)
+                                                            .map(v -> v.alpha() == alpha)
+                                                            .orElse(true))
+                            .sorted(PREFERENCE)
+                            .toList();
         } catch (IOException e) {
             throw new ModelNotFoundException("cannot list " + dir + ": " + e.getMessage());
         }
@@ -106,94 +130,78 @@ public final class ModelLocator {
                             Locale.ROOT,
                             "no MobileNet v1 model in %s%s. %s",
                             dir,
-                            alpha == null && resolution == null
-                                    ? ""
-                                    : String.format(
-                                            Locale.ROOT,
-                                            " for alpha %s and resolution %s",
-                                            alpha == null ? "any" : alpha,
-                                            resolution == null ? "any" : resolution),
+                            alpha == null ? "" : " for alpha " + alpha,
                             HOW_TO_GET_WEIGHTS));
         }
-        return ofFile(candidates.get(0), alpha, resolution);
+        return candidates.stream()
+                .filter(
+                        file ->
+                                resolution == null
+                                        || variant(file)
+                                                .map(v -> v.resolution() == resolution)
+                                                .orElse(false))
+                .findFirst()
+                .orElse(candidates.get(0));
     }
 
-    private static ModelSource ofFile(Path file, Double alpha, Integer resolution)
-            throws ModelNotFoundException {
-        String name = file.getFileName().toString();
-        if (!matches(file, alpha, resolution)) {
-            throw new ModelNotFoundException(
-                    String.format(
-                            Locale.ROOT,
-                            "%s is not a model for alpha %s and resolution %s",
-                            file,
-                            alpha,
-                            resolution));
+    private static ModelFormat format(Path path) throws ModelNotFoundException {
+        String name = path.getFileName().toString();
+        if (Files.isDirectory(path)) {
+            if (!Files.isRegularFile(path.resolve("saved_model.pb"))) {
+                throw new ModelNotFoundException(path + " holds no saved_model.pb");
+            }
+            return ModelFormat.SAVED_MODEL;
         }
         if (name.endsWith(".pb")) {
-            return new ModelSource(ModelFormat.FROZEN_GRAPH, List.of(file.toString()), null);
+            return ModelFormat.FROZEN_GRAPH;
         }
-        if (!name.endsWith(".tflite")) {
-            throw new ModelNotFoundException(
-                    file
-                            + " is neither a .tflite file, a frozen graph (.pb) nor a SavedModel directory");
+        if (name.endsWith(".tflite")) {
+            return ModelFormat.TFLITE;
         }
+        throw new ModelNotFoundException(
+                path
+                        + " is neither a .tflite file, a frozen graph (.pb) nor a SavedModel directory");
+    }
+
+    /** A body file and its head, when the head lies beside it. */
+    private static List<String> withHead(Path file) {
+        String name = file.getFileName().toString();
         if (name.contains("embedding_extractor")) {
             Path head = file.resolveSibling(name.replace("embedding_extractor", "head_layers"));
             if (Files.isRegularFile(head)) {
-                return new ModelSource(
-                        ModelFormat.TFLITE, List.of(file.toString(), head.toString()), null);
+                return List.of(file.toString(), head.toString());
             }
         }
-        return new ModelSource(ModelFormat.TFLITE, List.of(file.toString()), null);
+        return List.of(file.toString());
     }
 
-    private static String findLabels(ModelSource source) {
-        Path first = source.files().get(0).toAbsolutePath();
-        Path dir = Files.isDirectory(first) ? first : first.getParent();
-        for (Path candidate = dir; candidate != null; candidate = candidate.getParent()) {
-            for (String name : LABEL_FILES) {
-                Path labels = candidate.resolve(name);
-                if (Files.isRegularFile(labels)) {
-                    return labels.toString();
-                }
-            }
-            if (!candidate.equals(dir)) {
-                break; // the model's folder and its parent, no further
-            }
-        }
-        return null;
+    private static Optional<String> findLabels(Path model) {
+        Path dir =
+                Files.isDirectory(model)
+                        ? model.toAbsolutePath()
+                        : model.toAbsolutePath().getParent();
+        return Stream.of(dir, dir.getParent())
+                .filter(Objects::nonNull)
+                .flatMap(folder -> LABEL_FILES.stream().map(folder::resolve))
+                .filter(Files::isRegularFile)
+                .map(Path::toString)
+                .findFirst();
     }
 
     private static boolean isModelFile(Path file) {
         String name = file.getFileName().toString();
         return Files.isRegularFile(file)
+                && !name.contains("head_layers")
                 && (name.endsWith(".tflite") || (name.endsWith(".pb") && name.contains("frozen")));
     }
 
-    private static boolean matches(Path file, Double alpha, Integer resolution) {
-        if (alpha == null && resolution == null) {
-            return true;
-        }
+    private static Optional<Variant> variant(Path file) {
         Matcher matcher = VARIANT.matcher(file.getFileName().toString());
-        if (!matcher.find()) {
-            return true; // nothing in the name to go by: the loader checks the content
-        }
-        boolean alphaOk = alpha == null || Double.parseDouble(matcher.group(1)) == alpha;
-        boolean resolutionOk =
-                resolution == null || Integer.parseInt(matcher.group(2)) == resolution;
-        return alphaOk && resolutionOk;
+        return matcher.find()
+                ? Optional.of(
+                        new Variant(
+                                Double.parseDouble(matcher.group(1)),
+                                Integer.parseInt(matcher.group(2))))
+                : Optional.empty();
     }
-
-    /** Widest, then largest first; 1.0_224 leads when present. */
-    private static final Comparator<Path> PREFERENCE =
-            Comparator.comparingDouble(
-                            (Path file) -> {
-                                Matcher matcher = VARIANT.matcher(file.getFileName().toString());
-                                return matcher.find()
-                                        ? -Double.parseDouble(matcher.group(1)) * 10_000
-                                                - Integer.parseInt(matcher.group(2))
-                                        : 0;
-                            })
-                    .thenComparing(Path::toString);
 }

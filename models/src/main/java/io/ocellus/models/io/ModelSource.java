@@ -11,8 +11,11 @@ import java.util.List;
  * @param format the file format
  * @param paths the model's files (for TensorFlow Lite, body first then head), or its directory
  * @param labels the label file, or null to name classes by index
+ * @param resolution the input resolution to build the network at, or null for the model's own.
+ *     TensorFlow Lite weights are convolution kernels and work at any resolution of at least 32
+ *     (300 gives SSD's 19x19 and 10x10 maps); frozen graphs and SavedModels have a fixed one.
  */
-public record ModelSource(ModelFormat format, List<String> paths, String labels)
+public record ModelSource(ModelFormat format, List<String> paths, String labels, Integer resolution)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -20,6 +23,9 @@ public record ModelSource(ModelFormat format, List<String> paths, String labels)
         paths = List.copyOf(paths);
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("a model source needs at least one path");
+        }
+        if (resolution != null && resolution < 32) {
+            throw new IllegalArgumentException("resolution must be at least 32, got " + resolution);
         }
     }
 
@@ -29,6 +35,6 @@ public record ModelSource(ModelFormat format, List<String> paths, String labels)
 
     @Override
     public String toString() {
-        return format + " " + paths;
+        return format + " " + paths + (resolution == null ? "" : " at " + resolution);
     }
 }

@@ -60,11 +60,23 @@ public final class TfliteWeightImporter {
      */
     public MobileNetV1Weights read(List<Path> files)
             throws ModelNotFoundException, MalformedModelException {
+        return read(files, null);
+    }
+
+    /**
+     * Reads one network from one or more files, to be built at {@code resolution} (null: the
+     * resolution of the file's input). The kernels do not depend on it.
+     *
+     * @throws ModelNotFoundException when a file does not exist
+     * @throws MalformedModelException as {@link #read(List)}
+     */
+    public MobileNetV1Weights read(List<Path> files, Integer resolution)
+            throws ModelNotFoundException, MalformedModelException {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no TensorFlow Lite files given");
         }
         Map<String, Raw> layers = new HashMap<>();
-        int resolution = 0;
+        int fileResolution = 0;
         float[] inputRange = null;
         float[] poolRange = null;
         for (Path file : files) {
@@ -72,12 +84,12 @@ public final class TfliteWeightImporter {
             layers.putAll(found.layers());
             poolRange = found.poolRange() != null ? found.poolRange() : poolRange;
             if (found.resolution() > 0) {
-                resolution = found.resolution();
+                fileResolution = found.resolution();
                 inputRange = found.inputRange();
             }
         }
         String source = files.toString();
-        if (resolution == 0) {
+        if (fileResolution == 0) {
             throw new MalformedModelException(source + ": no file holds the stem Conv2d_0");
         }
         Raw last = layers.get("Conv2d_13_pointwise");
@@ -89,7 +101,7 @@ public final class TfliteWeightImporter {
         MobileNetV1Spec spec =
                 new MobileNetV1Spec(
                         embedding / 1024.0,
-                        resolution,
+                        resolution != null ? resolution : fileResolution,
                         logits == null ? 0 : logits.kernelShape()[0]);
         Map<String, LayerWeights> weights = new HashMap<>();
         for (Layer layer : spec.layers()) {
@@ -197,7 +209,9 @@ public final class TfliteWeightImporter {
     private static String slimLayer(TfliteSchema.SubGraph graph, TfliteSchema.Operator op)
             throws MalformedModelException {
         for (int tensor : new int[] {op.inputs()[1], op.outputs()[0]}) {
-            Matcher matcher = SLIM_LAYER.matcher(graph.tensor(tensor).name());
+            // Converters join fused tensors' names with ';'; the first one names the tensor itself.
+            String name = graph.tensor(tensor).name().split(";", 2)[0];
+            Matcher matcher = SLIM_LAYER.matcher(name);
             if (matcher.find()) {
                 return matcher.group(1);
             }
