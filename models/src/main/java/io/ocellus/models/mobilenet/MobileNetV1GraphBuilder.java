@@ -2,6 +2,7 @@ package io.ocellus.models.mobilenet;
 
 import io.ocellus.models.weights.LayerWeights;
 import io.ocellus.models.weights.MobileNetV1Weights;
+import io.ocellus.models.weights.Requantization;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -76,7 +77,7 @@ public final class MobileNetV1GraphBuilder {
                         .placeholder(
                                 TFloat32.class,
                                 Placeholder.shape(Shape.of(-1, resolution, resolution, 3)));
-        boolean emulate = emulateQuantization && weights.hasActivationRanges();
+        boolean emulate = emulateQuantization && weights.isQuantized();
         if (emulate && weights.inputRange() != null) {
             input = fakeQuant(tf.withName("input_quant"), input, weights.inputRange());
         }
@@ -102,25 +103,33 @@ public final class MobileNetV1GraphBuilder {
         Ops root = tf.withSubScope("MobilenetV1"); // once: each withSubScope call makes a new scope
         Ops body = root.withSubScope("MobilenetV1");
         Operand<TFloat32> x = input;
+        float unit = 1f; // the real value of one unit of x: emulated layers pass on output steps
         for (Layer layer : spec.bodyLayers()) {
+            LayerWeights layerWeights = weights.layer(layer.name());
             x =
                     convolution(
                             body.withSubScope(layer.name()),
                             x,
+                            unit,
                             layer,
-                            weights.layer(layer.name()),
+                            layerWeights,
                             mode,
                             emulate);
+            unit = emulate ? layerWeights.requantization().scale() : 1f;
         }
         Ops logits = root.withSubScope("Logits");
+        Ops pooling = logits.withSubScope("AvgPool_1a");
+        if (unit != 1f) {
+            x = pooling.withName("to_real").math.mul(x, tf.constant(unit));
+        }
         long pool = spec.finalMapSize();
+        boolean quantizedPool = emulate && weights.poolRange() != null;
         Operand<TFloat32> embedding =
-                logits.withSubScope("AvgPool_1a")
-                        .withName("AvgPool")
+                pooling.withName(quantizedPool ? "AvgPool_float" : "AvgPool")
                         .nn
                         .avgPool(x, List.of(1L, pool, pool, 1L), UNIT_STRIDES, "VALID");
-        if (emulate && weights.poolRange() != null) {
-            embedding = fakeQuant(logits.withName("AvgPool_quant"), embedding, weights.poolRange());
+        if (quantizedPool) {
+            embedding = fakeQuant(pooling.withName("AvgPool"), embedding, weights.poolRange());
         }
         if (spec.numClasses() == 0) {
             return embedding;
@@ -130,6 +139,7 @@ public final class MobileNetV1GraphBuilder {
                 convolution(
                         logits.withSubScope(head.name()),
                         embedding,
+                        1f,
                         head,
                         weights.layer(head.name()),
                         mode,
@@ -141,23 +151,29 @@ public final class MobileNetV1GraphBuilder {
         return predictions.withName("Reshape_1").identity(softmax);
     }
 
+    /**
+     * One layer. Without emulation: convolution, bias, ReLU6 in real values. With it: the layer
+     * takes {@code x} in units of {@code inputUnit} and returns output steps (the main path), with
+     * the real activation beside it under the TF-slim name for whoever fetches it.
+     */
     private static Operand<TFloat32> convolution(
             Ops tf,
             Operand<TFloat32> x,
+            float inputUnit,
             Layer layer,
             LayerWeights weights,
             WeightMode mode,
             boolean emulate) {
         List<Long> strides = List.of(1L, (long) layer.stride(), (long) layer.stride(), 1L);
+        boolean relu6 = layer.kind().hasBatchNormAndRelu6();
+        Requantization rq = emulate ? weights.requantization() : null;
+        float[] kernelValues =
+                rq == null ? weights.kernel() : scaled(weights.kernel(), inputUnit / rq.scale());
+        float[] biasValues = rq == null ? weights.bias() : stepBias(weights.bias(), rq, relu6);
         Operand<TFloat32> kernel =
-                weight(
-                        tf,
-                        "weights",
-                        Shape.of(toLongs(layer.kernelShape())),
-                        weights.kernel(),
-                        mode);
+                weight(tf, "weights", Shape.of(toLongs(layer.kernelShape())), kernelValues, mode);
         Operand<TFloat32> bias =
-                weight(tf, "biases", Shape.of(layer.outChannels()), weights.bias(), mode);
+                weight(tf, "biases", Shape.of(layer.outChannels()), biasValues, mode);
         Operand<TFloat32> conv =
                 layer.kind() == LayerKind.DEPTHWISE
                         ? tf.withName("depthwise")
@@ -165,16 +181,54 @@ public final class MobileNetV1GraphBuilder {
                                 .depthwiseConv2dNative(x, kernel, strides, "SAME")
                         : tf.withName("Conv2D").nn.conv2d(x, kernel, strides, "SAME");
         Operand<TFloat32> biased = tf.withName("BiasAdd").nn.biasAdd(conv, bias);
-        if (!layer.kind().hasBatchNormAndRelu6()) {
-            return emulate
-                    ? fakeQuant(tf.withName("act_quant"), biased, weights.activationRange())
-                    : biased;
+        if (rq == null) {
+            return relu6 ? tf.withName("Relu6").nn.relu6(biased) : biased;
         }
-        if (!emulate) {
-            return tf.withName("Relu6").nn.relu6(biased);
+        return relu6 ? requantizeRelu6(tf, biased, rq) : requantizeLinear(tf, biased, rq);
+    }
+
+    /**
+     * The output stage of an integer kernel with a fused ReLU6 (see {@link Requantization}): the
+     * layer computes output steps plus the rounding offset; ReLU (fused into the convolution),
+     * round down and clamp at the top of the grid give the output steps. The real activation, the
+     * steps times the scale, hangs beside them as {@code Relu6}.
+     */
+    private static Operand<TFloat32> requantizeRelu6(
+            Ops tf, Operand<TFloat32> steps, Requantization rq) {
+        Operand<TFloat32> rounded = tf.math.floor(tf.withName("Relu").nn.relu(steps));
+        Operand<TFloat32> clamped =
+                tf.withName("steps").math.minimum(rounded, tf.constant((float) rq.max()));
+        tf.withName("Relu6").math.mul(clamped, tf.constant(rq.scale()));
+        return clamped;
+    }
+
+    /** The same without activation, for the logits: values may be negative, rounded away from 0. */
+    private static Operand<TFloat32> requantizeLinear(
+            Ops tf, Operand<TFloat32> steps, Requantization rq) {
+        Operand<TFloat32> offsets = tf.constant(rq.roundingOffsets());
+        Operand<TFloat32> magnitude = tf.math.floor(tf.math.add(tf.math.abs(steps), offsets));
+        Operand<TFloat32> rounded = tf.math.mul(tf.math.sign(steps), magnitude);
+        Operand<TFloat32> clamped =
+                tf.clipByValue(
+                        rounded, tf.constant((float) rq.min()), tf.constant((float) rq.max()));
+        return tf.withName("requantized").math.mul(clamped, tf.constant(rq.scale()));
+    }
+
+    /** The bias in output steps; for ReLU6 layers with the rounding offset folded in. */
+    private static float[] stepBias(float[] bias, Requantization rq, boolean relu6) {
+        float[] steps = new float[bias.length];
+        for (int c = 0; c < bias.length; c++) {
+            steps[c] = bias[c] / rq.scale() + (relu6 ? rq.roundingOffset(c) : 0f);
         }
-        Operand<TFloat32> activated = tf.withName("Relu6_float").nn.relu6(biased);
-        return fakeQuant(tf.withName("Relu6"), activated, weights.activationRange());
+        return steps;
+    }
+
+    private static float[] scaled(float[] values, float factor) {
+        float[] scaled = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            scaled[i] = values[i] * factor;
+        }
+        return scaled;
     }
 
     private static Operand<TFloat32> fakeQuant(Ops tf, Operand<TFloat32> x, float[] range) {

@@ -6,10 +6,10 @@ package io.ocellus.models.weights;
  * @param kernel the kernel in TensorFlow's layout ({@code [kh, kw, in, out]}, or {@code [kh, kw,
  *     channels, 1]} for a depthwise convolution), row-major
  * @param bias one value per output channel
- * @param activationRange {@code [min, max]} of the 8-bit grid the layer's output was quantized to
- *     in a quantized model, or null for a float model
+ * @param requantization how an integer kernel rounds the layer's output, for weights from a
+ *     quantized model; null for a float model
  */
-public record LayerWeights(float[] kernel, float[] bias, float[] activationRange) {
+public record LayerWeights(float[] kernel, float[] bias, Requantization requantization) {
     /** Weights of a float model. */
     public LayerWeights(float[] kernel, float[] bias) {
         this(kernel, bias, null);

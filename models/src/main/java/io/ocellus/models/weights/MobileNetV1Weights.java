@@ -95,10 +95,10 @@ public final class MobileNetV1Weights {
         return poolRange;
     }
 
-    /** Whether every layer carries the range its activations were quantized to. */
-    public boolean hasActivationRanges() {
+    /** Whether every layer carries the requantization of a quantized model. */
+    public boolean isQuantized() {
         return spec.layers().stream()
-                .allMatch(layer -> layers.get(layer.name()).activationRange() != null);
+                .allMatch(layer -> layers.get(layer.name()).requantization() != null);
     }
 
     /** Where the weights were read from. */

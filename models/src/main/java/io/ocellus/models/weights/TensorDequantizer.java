@@ -81,6 +81,34 @@ final class TensorDequantizer {
         return new float[] {scale * (low - zeroPoint), scale * (high - zeroPoint)};
     }
 
+    /**
+     * How the integer kernel requantizes an operator's output, or null when input, weights or
+     * output are not 8-bit quantized.
+     */
+    static Requantization requantization(
+            TfliteSchema.Tensor input,
+            TfliteSchema.Tensor weights,
+            TfliteSchema.Tensor output,
+            boolean relu6) {
+        float[] inputRange = range(input);
+        float[] outputRange = range(output);
+        TfliteSchema.Quantization w = weights.quantization();
+        if (inputRange == null || outputRange == null || w == null || w.scale().length == 0) {
+            return null;
+        }
+        TfliteSchema.Quantization out = output.quantization();
+        long zeroPoint = out.zeroPoint().length == 0 ? 0 : out.zeroPoint()[0];
+        boolean int8 = output.type() == TfliteSchema.TYPE_INT8;
+        return Requantization.of(
+                input.quantization().scale()[0],
+                w.scale(),
+                out.scale()[0],
+                zeroPoint,
+                int8 ? -128 : 0,
+                int8 ? 127 : 255,
+                relu6);
+    }
+
     private static long raw(int type, ByteBuffer data, int i) {
         return switch (type) {
             case TfliteSchema.TYPE_UINT8 -> Byte.toUnsignedInt(data.get(i));

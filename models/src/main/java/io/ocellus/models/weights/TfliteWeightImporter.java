@@ -49,7 +49,7 @@ public final class TfliteWeightImporter {
             float[] kernel,
             int[] biasShape,
             float[] bias,
-            float[] outputRange) {}
+            Requantization requantization) {}
 
     /**
      * Reads one network from one or more files.
@@ -137,7 +137,7 @@ public final class TfliteWeightImporter {
                 layer.kind() == LayerKind.DEPTHWISE
                         ? raw.kernel() // [1, kh, kw, c] and [kh, kw, c, 1] share one memory order
                         : outFirstToOutLast(raw.kernel(), layer.outChannels());
-        return new LayerWeights(kernel, raw.bias(), raw.outputRange());
+        return new LayerWeights(kernel, raw.bias(), raw.requantization());
     }
 
     /** {@code [out, kh, kw, in]} to {@code [kh, kw, in, out]}. */
@@ -183,8 +183,8 @@ public final class TfliteWeightImporter {
             if (code != TfliteSchema.OP_CONV_2D && code != TfliteSchema.OP_DEPTHWISE_CONV_2D) {
                 continue;
             }
-            Raw raw = readLayer(file, model, graph, op);
             String name = slimLayer(graph, op);
+            Raw raw = readLayer(file, model, graph, op, name);
             if (layers.put(name, raw) != null) {
                 throw new MalformedModelException(file + ": layer " + name + " appears twice");
             }
@@ -225,7 +225,8 @@ public final class TfliteWeightImporter {
             Path file,
             TfliteSchema.Model model,
             TfliteSchema.SubGraph graph,
-            TfliteSchema.Operator op)
+            TfliteSchema.Operator op,
+            String layer)
             throws MalformedModelException {
         int[] inputs = op.inputs();
         if (inputs.length < 3) {
@@ -234,6 +235,7 @@ public final class TfliteWeightImporter {
         }
         TfliteSchema.Tensor kernel = graph.tensor(inputs[1]);
         TfliteSchema.Tensor bias = graph.tensor(inputs[2]);
+        boolean relu6 = !"Conv2d_1c_1x1".equals(layer);
         return new Raw(
                 file.toString(),
                 kernel.name(),
@@ -241,7 +243,8 @@ public final class TfliteWeightImporter {
                 TensorDequantizer.dequantize(file, model, kernel),
                 bias.shape(),
                 TensorDequantizer.dequantize(file, model, bias),
-                TensorDequantizer.range(graph.tensor(op.outputs()[0])));
+                TensorDequantizer.requantization(
+                        graph.tensor(inputs[0]), kernel, graph.tensor(op.outputs()[0]), relu6));
     }
 
     private static ByteBuffer readFile(Path file)

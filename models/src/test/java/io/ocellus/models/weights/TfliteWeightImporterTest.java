@@ -33,7 +33,7 @@ class TfliteWeightImporterTest {
         MobileNetV1Weights weights = released();
         assertThat(weights.spec().id()).isEqualTo("mobilenet_v1_0.5_160");
         assertThat(weights.spec().numClasses()).isEqualTo(1001);
-        assertThat(weights.hasActivationRanges()).isTrue();
+        assertThat(weights.isQuantized()).isTrue();
         assertThat(weights.inputRange()).containsExactly(-1f, 127f / 128f);
     }
 
@@ -48,7 +48,7 @@ class TfliteWeightImporterTest {
                                         TfliteWriter.Encoding.FLOAT32,
                                         UnaryOperator.identity())));
         assertThat(copy.spec()).isEqualTo(source.spec());
-        assertThat(copy.hasActivationRanges()).isFalse();
+        assertThat(copy.isQuantized()).isFalse();
         for (Layer layer : source.spec().layers()) {
             assertThat(copy.layer(layer.name()).kernel())
                     .as(layer.name())
