@@ -65,9 +65,9 @@ public final class MobileNetV1GraphBuilder {
 
     /**
      * Builds the network on a new {@link #INPUT} placeholder. With {@code emulateQuantization} and
-     * weights from a quantized model, the input and every layer's output are rounded to the 8-bit
-     * grids the model was trained and is run with (TensorFlow's {@code FakeQuantWithMinMaxArgs}),
-     * so float inference tracks the integer TensorFlow Lite interpreter closely.
+     * weights from a quantized model, the input, every layer's output and the pooled embedding are
+     * rounded to the model's 8-bit grids the way TensorFlow Lite's integer kernels round them (see
+     * {@link Requantization}): float32 arithmetic that gives the interpreter's answers.
      */
     public static Operand<TFloat32> build(
             Ops tf, MobileNetV1Weights weights, WeightMode mode, boolean emulateQuantization) {
