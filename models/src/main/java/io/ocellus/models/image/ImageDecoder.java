@@ -73,7 +73,8 @@ public final class ImageDecoder {
             }
         } catch (IOException | RuntimeException e) {
             throw new ImageDecodingException(
-                    String.format("cannot decode %s image: %s", describe(encoded), e.getMessage()),
+                    String.format(
+                            "cannot decode %d-byte image: %s", encoded.length, e.getMessage()),
                     e);
         }
     }
@@ -99,9 +100,5 @@ public final class ImageDecoder {
             rgb[i + 2] = data[i];
         }
         return new RgbImage(bgr.getWidth(), bgr.getHeight(), rgb);
-    }
-
-    private static String describe(byte[] encoded) {
-        return encoded.length + "-byte";
     }
 }

@@ -1,6 +1,7 @@
 package io.ocellus.pipeline.cli;
 
 import io.ocellus.models.ModelException;
+import io.ocellus.models.ModelNotFoundException;
 import io.ocellus.models.inference.EngineOptions;
 import io.ocellus.models.inference.InferenceEngine;
 import io.ocellus.models.inference.Preprocessing;
@@ -9,6 +10,7 @@ import io.ocellus.models.io.ModelSignature;
 import io.ocellus.models.io.ModelSource;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs a model shares. */
@@ -86,7 +88,7 @@ final class ModelOptions {
         if ((alpha != null && Math.abs(alpha - signature.alpha()) > 1e-6)
                 || (resolution != null && resolution != signature.resolution())) {
             engine.close();
-            throw new io.ocellus.models.ModelNotFoundException(
+            throw new ModelNotFoundException(
                     String.format(
                             Locale.ROOT,
                             "the model found is %s, not alpha %s resolution %s",
@@ -97,8 +99,7 @@ final class ModelOptions {
         return engine;
     }
 
-    static final class PreprocessingConverter
-            implements picocli.CommandLine.ITypeConverter<Preprocessing> {
+    static final class PreprocessingConverter implements ITypeConverter<Preprocessing> {
         @Override
         public Preprocessing convert(String value) {
             return Preprocessing.parse(value);
