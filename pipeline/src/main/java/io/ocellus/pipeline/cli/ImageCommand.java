@@ -44,7 +44,10 @@ abstract class ImageCommand implements Callable<Integer> {
     @Parameters(
             paramLabel = "IMAGE|DIR",
             arity = "1..*",
-            description = "Image files or directories (recursive).")
+            description =
+                    "Image files, or directories searched recursively for files ending in "
+                            + ImageFiles.EXTENSIONS
+                            + ".")
     List<Path> inputs;
 
     final ObjectMapper json = new ObjectMapper();

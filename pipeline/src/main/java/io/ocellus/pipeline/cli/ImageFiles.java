@@ -6,10 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** Expands the IMAGE|DIR arguments: directories are walked recursively, in name order. */
+/**
+ * Expands the IMAGE|DIR arguments. Directories are walked recursively, in name order, taking the
+ * files whose extension names a picture format ({@value #EXTENSIONS}); files named on the command
+ * line are always tried, whatever their name.
+ */
 final class ImageFiles {
+    static final String EXTENSIONS = "jpg, jpeg, png, bmp, gif, webp";
+    private static final Pattern PICTURE =
+            Pattern.compile("(?i).*\\.(" + EXTENSIONS.replace(", ", "|") + ")$");
+
     private ImageFiles() {}
 
     static List<Path> expand(List<Path> arguments) {
@@ -17,7 +26,13 @@ final class ImageFiles {
         for (Path argument : arguments) {
             if (Files.isDirectory(argument)) {
                 try (Stream<Path> walk = Files.walk(argument)) {
-                    walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+                    walk.filter(Files::isRegularFile)
+                            .filter(
+                                    file ->
+                                            PICTURE.matcher(file.getFileName().toString())
+                                                    .matches())
+                            .sorted()
+                            .forEach(files::add);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -31,7 +31,8 @@ final class ModelOptions {
 
     @Option(
             names = "--resolution",
-            description = "Input resolution to pick from a directory: 224, 192, 160, 128.")
+            description =
+                    "Input resolution: picks a file of that resolution from a directory, else rebuilds a .tflite model at it (any size >= 32).")
     Integer resolution;
 
     @Option(

@@ -73,6 +73,22 @@ class OcellusCliTest {
     }
 
     @Test
+    void walksDirectoriesForPicturesOnly() throws Exception {
+        Path images = Files.createDirectories(dir.resolve("album/nested"));
+        Files.copy(imagesDir().resolve("parrot.jpg"), images.resolve("parrot.JPG"));
+        Files.writeString(dir.resolve("album/notes.txt"), "not a picture");
+        Run run =
+                run(
+                        "classify",
+                        "--model",
+                        modelDir().resolve("mobilenet_v1_0.25_128_quant.tflite").toString(),
+                        dir.resolve("album").toString());
+        assertThat(run.code).as(run.stderr).isZero();
+        assertThat(jsonLines(run.stdout)).hasSize(1);
+        assertThat(jsonLines(run.stdout).get(0).get("file").asText()).endsWith("parrot.JPG");
+    }
+
+    @Test
     void embedsWithUnitNormAndTheModelsWidth() throws Exception {
         Run run =
                 run(
