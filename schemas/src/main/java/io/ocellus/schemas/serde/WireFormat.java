@@ -1,0 +1,44 @@
+package io.ocellus.schemas.serde;
+
+import java.util.Locale;
+
+/** How an Avro record is laid out in a Kafka value or a file entry. */
+public enum WireFormat {
+    /** The bare Avro binary body; reader and writer agree on the schema out of band. */
+    BINARY("binary"),
+    /**
+     * Avro's single-object encoding: the marker {@code C3 01}, the writer schema's 8-byte
+     * CRC-64-AVRO fingerprint, then the binary body. Self-describing among known schema versions.
+     */
+    SINGLE_OBJECT("single-object");
+
+    private final String cliName;
+
+    WireFormat(String cliName) {
+        this.cliName = cliName;
+    }
+
+    public String cliName() {
+        return cliName;
+    }
+
+    /** Parses {@code binary} or {@code single-object} (case-insensitive). */
+    public static WireFormat parse(String name) {
+        for (WireFormat format : values()) {
+            if (format.cliName.equalsIgnoreCase(name.trim())
+                    || format.name().equalsIgnoreCase(name.trim())) {
+                return format;
+            }
+        }
+        throw new IllegalArgumentException(
+                String.format(
+                        Locale.ROOT,
+                        "unknown wire format '%s', expected binary or single-object",
+                        name));
+    }
+
+    @Override
+    public String toString() {
+        return cliName;
+    }
+}
