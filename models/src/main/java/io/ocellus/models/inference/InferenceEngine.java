@@ -32,7 +32,7 @@ import org.tensorflow.types.TFloat32;
  * callers may run batches at once (TensorFlow sessions are), and close waits for running batches.
  * Every tensor a call creates is closed before it returns.
  */
-public final class InferenceEngine implements AutoCloseable {
+public final class InferenceEngine implements Predictor {
     private final LoadedModel model;
     private final ModelSignature signature;
     private final EngineOptions options;
@@ -68,6 +68,7 @@ public final class InferenceEngine implements AutoCloseable {
         }
     }
 
+    @Override
     public ModelSignature signature() {
         return signature;
     }
@@ -90,6 +91,7 @@ public final class InferenceEngine implements AutoCloseable {
     }
 
     /** Pre-processes and runs a batch; one prediction per image, in order. */
+    @Override
     public List<Prediction> infer(List<RgbImage> images, Outputs outputs)
             throws InferenceException {
         if (images.isEmpty()) {
@@ -118,6 +120,7 @@ public final class InferenceEngine implements AutoCloseable {
      * Runs a batch that is already at the model's resolution and input range: {@code count} images
      * of {@link #inputSize()} floats, NHWC.
      */
+    @Override
     public List<Prediction> inferPreprocessed(float[] batch, int count, Outputs outputs)
             throws InferenceException {
         if (count <= 0 || batch.length != count * inputSize()) {

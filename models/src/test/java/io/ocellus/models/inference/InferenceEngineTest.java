@@ -9,6 +9,10 @@ import io.ocellus.models.io.ModelLoader;
 import io.ocellus.models.io.ModelLocator;
 import io.ocellus.models.io.ModelSource;
 import io.ocellus.models.testutils.SharedFixtures;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -147,6 +151,27 @@ class InferenceEngineTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void opensFromASerializedFactoryAsAWorkerWould() throws Exception {
+        PredictorFactory factory =
+                new EngineFactory(
+                        source(null), EngineOptions.builder().optWarmUp(List.of(2)).build());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(factory);
+        }
+        PredictorFactory shipped;
+        try (ObjectInputStream in =
+                new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            shipped = (PredictorFactory) in.readObject();
+        }
+        assertThat(bytes.size()).as("bytes shipped").isLessThan(4096);
+        try (Predictor predictor = shipped.open()) {
+            assertThat(predictor.signature().modelId()).isEqualTo("mobilenet_v1_0.25_128");
+            assertThat(predictor.infer(images().subList(0, 2), Outputs.classes(1))).hasSize(2);
         }
     }
 
