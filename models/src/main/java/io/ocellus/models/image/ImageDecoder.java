@@ -1,5 +1,6 @@
 package io.ocellus.models.image;
 
+import io.ocellus.models.image.ImageDecodingException.Reason;
 import io.ocellus.models.inference.RgbImage;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -8,7 +9,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -48,13 +51,14 @@ public final class ImageDecoder {
     /** Decodes encoded bytes. */
     public RgbImage decode(byte[] encoded) throws ImageDecodingException {
         if (encoded.length == 0) {
-            throw new ImageDecodingException("empty input: zero bytes");
+            throw new ImageDecodingException(Reason.EMPTY, "empty input: zero bytes");
         }
         try (ImageInputStream input =
                 ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
             if (!readers.hasNext()) {
                 throw new ImageDecodingException(
+                        Reason.UNSUPPORTED_FORMAT,
                         "unknown image format (not JPEG, PNG, BMP or GIF)");
             }
             ImageReader reader = readers.next();
@@ -63,16 +67,30 @@ public final class ImageDecoder {
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > maxPixels) {
                     throw new ImageDecodingException(
+                            Reason.TOO_LARGE,
                             String.format(
                                     "image of %dx%d has %d pixels, over the limit of %d",
                                     reader.getWidth(0), reader.getHeight(0), pixels, maxPixels));
                 }
-                return toRgb(reader.read(0));
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    // ImageIO fills what it could not read with grey and only warns: a truncated
+                    // or corrupt frame would be classified as if it were whole.
+                    throw new ImageDecodingException(
+                            Reason.UNDECODABLE,
+                            String.format(
+                                    "truncated or corrupt %s image: %s",
+                                    reader.getFormatName(), String.join("; ", warnings)));
+                }
+                return toRgb(image);
             } finally {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
             throw new ImageDecodingException(
+                    Reason.UNDECODABLE,
                     String.format(
                             "cannot decode %d-byte image: %s", encoded.length, e.getMessage()),
                     e);

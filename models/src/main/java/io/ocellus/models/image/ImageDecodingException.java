@@ -1,14 +1,34 @@
 package io.ocellus.models.image;
 
-/** Bytes that are not a picture Ocellus can decode; the message says why. */
+/** Bytes that are not a picture Ocellus can decode; {@link #reason()} says which case. */
 public class ImageDecodingException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    public ImageDecodingException(String message) {
-        super(message);
+    /** Why decoding failed, as a stable code for dead letters and counters. */
+    public enum Reason {
+        /** No bytes at all. */
+        EMPTY,
+        /** Not a format the decoder reads. */
+        UNSUPPORTED_FORMAT,
+        /** More pixels than the configured limit, read from the header. */
+        TOO_LARGE,
+        /** A known format, but truncated or corrupt. */
+        UNDECODABLE
     }
 
-    public ImageDecodingException(String message, Throwable cause) {
+    private final Reason reason;
+
+    public ImageDecodingException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public ImageDecodingException(Reason reason, String message, Throwable cause) {
         super(message, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
     }
 }

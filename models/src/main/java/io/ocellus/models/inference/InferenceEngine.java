@@ -73,6 +73,11 @@ public final class InferenceEngine implements Predictor {
         return signature;
     }
 
+    @Override
+    public Preprocessing preprocessing() {
+        return options.preprocessing();
+    }
+
     public EngineOptions options() {
         return options;
     }

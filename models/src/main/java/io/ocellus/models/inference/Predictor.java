@@ -16,6 +16,9 @@ public interface Predictor extends AutoCloseable {
     /** The model's id, input resolution and range, and which outputs it has. */
     ModelSignature signature();
 
+    /** How {@link #infer} turns images into the model's input. */
+    Preprocessing preprocessing();
+
     /** Pre-processes and runs a batch; one prediction per image, in order. */
     List<Prediction> infer(List<RgbImage> images, Outputs outputs) throws InferenceException;
 

@@ -60,14 +60,19 @@ class ImageDecoderTest {
 
     @Test
     void rejectsEmptyRandomAndTruncatedInputWithAReason() throws Exception {
-        assertThatThrownBy(() -> decoder.decode(new byte[0])).hasMessageContaining("zero bytes");
+        assertThatThrownBy(() -> decoder.decode(new byte[0]))
+                .hasMessageContaining("zero bytes")
+                .extracting(e -> ((ImageDecodingException) e).reason())
+                .isEqualTo(ImageDecodingException.Reason.EMPTY);
         byte[] noise = new byte[4096];
         new Random(7).nextBytes(noise);
         assertThatThrownBy(() -> decoder.decode(noise))
                 .hasMessageContaining("unknown image format");
         byte[] jpeg = Files.readAllBytes(SharedFixtures.imagesDir().resolve("parrot.jpg"));
-        assertThatThrownBy(() -> decoder.decode(Arrays.copyOf(jpeg, 300)))
-                .isInstanceOf(ImageDecodingException.class);
+        assertThatThrownBy(() -> decoder.decode(Arrays.copyOf(jpeg, jpeg.length / 2)))
+                .isInstanceOf(ImageDecodingException.class)
+                .extracting(e -> ((ImageDecodingException) e).reason())
+                .isEqualTo(ImageDecodingException.Reason.UNDECODABLE);
     }
 
     @Test
@@ -82,7 +87,9 @@ class ImageDecoderTest {
         header.putInt(29, (int) crc.getValue());
         assertThatThrownBy(() -> decoder.decode(png))
                 .isInstanceOf(ImageDecodingException.class)
-                .hasMessageContaining("over the limit");
+                .hasMessageContaining("over the limit")
+                .extracting(e -> ((ImageDecodingException) e).reason())
+                .isEqualTo(ImageDecodingException.Reason.TOO_LARGE);
     }
 
     private static byte[] encode(BufferedImage image, String format) throws Exception {

@@ -1,11 +1,11 @@
 package io.ocellus.operators.batch;
 
+import io.ocellus.operators.DeadLetters;
 import io.ocellus.schemas.DeadLetter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MeterView;
@@ -38,8 +38,7 @@ public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OU
     private static final long serialVersionUID = 1L;
 
     /** The side output of records that could not be processed. */
-    public static final OutputTag<DeadLetter> DEAD_LETTERS =
-            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = DeadLetters.TAG;
 
     private static final int HISTOGRAM_WINDOW = 500;
 
