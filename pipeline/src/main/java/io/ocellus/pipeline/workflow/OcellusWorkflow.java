@@ -1,0 +1,65 @@
+package io.ocellus.pipeline.workflow;
+
+import io.ocellus.operators.DeadLetters;
+import io.ocellus.operators.batch.MicroBatchOperator;
+import io.ocellus.operators.decode.DecodedFrame;
+import io.ocellus.operators.decode.FrameDecodeFunction;
+import io.ocellus.operators.inference.InferenceFunction;
+import io.ocellus.schemas.Classification;
+import io.ocellus.schemas.DeadLetter;
+import io.ocellus.schemas.FrameResults;
+import io.ocellus.schemas.ImageFrame;
+import io.ocellus.schemas.Stage;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The Ocellus workflow, defined once for every job:
+ *
+ * <pre>
+ * frames -> decode --------------------------------> dead letters (DECODE)
+ *              \-> micro-batched inference --------> dead letters (INFERENCE)
+ *                      \-> classifications, embeddings, detection features
+ * </pre>
+ *
+ * <pre>{@code
+ * WorkflowOutputs out = OcellusWorkflow.define(env.fromSource(kafka, ...), options);
+ * out.classifications().sinkTo(classificationSink);
+ * }</pre>
+ */
+public final class OcellusWorkflow {
+    private OcellusWorkflow() {}
+
+    /** Adds the workflow to the frames' environment and returns its outputs, not yet bound. */
+    public static WorkflowOutputs define(DataStream<ImageFrame> frames, WorkflowOptions options) {
+        SingleOutputStreamOperator<DecodedFrame> decoded =
+                frames.process(new FrameDecodeFunction(options.maxPixels()))
+                        .name("decode")
+                        .uid("ocellus-decode");
+        SingleOutputStreamOperator<FrameResults> inferred =
+                decoded.transform(
+                                "inference",
+                                TypeInformation.of(FrameResults.class),
+                                new MicroBatchOperator<>(
+                                        new InferenceFunction(options.model(), options.tasks()),
+                                        (frame, cause) ->
+                                                DeadLetters.of(
+                                                        frame.ref(),
+                                                        Stage.INFERENCE,
+                                                        "INFERENCE_FAILED",
+                                                        String.valueOf(cause.getMessage())),
+                                        options.batching()))
+                        .uid("ocellus-inference");
+        SingleOutputStreamOperator<Classification> classifications =
+                inferred.process(new ResultSplitter()).name("split-results").uid("ocellus-split");
+        DataStream<DeadLetter> deadLetters =
+                decoded.getSideOutput(DeadLetters.TAG)
+                        .union(inferred.getSideOutput(DeadLetters.TAG));
+        return new WorkflowOutputs(
+                classifications,
+                classifications.getSideOutput(ResultSplitter.EMBEDDINGS),
+                classifications.getSideOutput(ResultSplitter.FEATURES),
+                deadLetters);
+    }
+}

@@ -1,0 +1,17 @@
+package io.ocellus.pipeline.workflow;
+
+import io.ocellus.schemas.Classification;
+import io.ocellus.schemas.DeadLetter;
+import io.ocellus.schemas.DetectionFeatures;
+import io.ocellus.schemas.Embedding;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * The streams the workflow produces. A task that is off yields an empty stream; every input frame
+ * ends up in exactly one result per task that is on, or in {@link #deadLetters()}.
+ */
+public record WorkflowOutputs(
+        DataStream<Classification> classifications,
+        DataStream<Embedding> embeddings,
+        DataStream<DetectionFeatures> features,
+        DataStream<DeadLetter> deadLetters) {}
