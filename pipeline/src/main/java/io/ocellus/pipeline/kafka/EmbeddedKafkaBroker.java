@@ -1,0 +1,193 @@
+package io.ocellus.pipeline.kafka;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real Apache Kafka broker in this JVM: KRaft, broker and controller in one node, bound to
+ * 127.0.0.1 only, data in a temporary folder. For the demo and the tests; the one who starts it
+ * closes it, which stops the broker and deletes its data.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+ *     kafka.createTopic("frames", 2);
+ *     String bootstrap = kafka.bootstrapServers();
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+    /** Frames can be large: the broker accepts records up to this size. */
+    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+    private static final String HOST = "127.0.0.1";
+
+    private final KafkaRaftServer server;
+    private final Path dataDir;
+    private final int port;
+    private boolean closed;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, int port) {
+        this.server = server;
+        this.dataDir = dataDir;
+        this.port = port;
+    }
+
+    /** Formats a fresh log directory and starts the broker (about 3 s). */
+    public static EmbeddedKafkaBroker start() throws IOException {
+        Path dataDir = Files.createTempDirectory("ocellus-kafka-");
+        int port = freePort();
+        int controllerPort = freePort();
+        Properties props = properties(dataDir, port, controllerPort);
+        format(dataDir, props);
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            server.shutdown();
+            deleteRecursively(dataDir);
+            throw e;
+        }
+        return new EmbeddedKafkaBroker(server, dataDir, port);
+    }
+
+    /** {@code 127.0.0.1:port}, for clients' {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return HOST + ":" + port;
+    }
+
+    /** Creates topics with the given partitions, replication 1, accepting large records. */
+    public void createTopics(int partitions, List<String> names) {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            List<NewTopic> topics =
+                    names.stream()
+                            .map(
+                                    name ->
+                                            new NewTopic(name, partitions, (short) 1)
+                                                    .configs(
+                                                            Map.of(
+                                                                    "max.message.bytes",
+                                                                    String.valueOf(
+                                                                            MAX_MESSAGE_BYTES))))
+                            .toList();
+            admin.createTopics(topics).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create topics " + names, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating topics " + names, e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private static Properties properties(Path dataDir, int port, int controllerPort) {
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put(
+                "listeners",
+                "PLAINTEXT://"
+                        + HOST
+                        + ":"
+                        + port
+                        + ",CONTROLLER://"
+                        + HOST
+                        + ":"
+                        + controllerPort);
+        props.put(
+                "advertised.listeners",
+                "PLAINTEXT://"
+                        + HOST
+                        + ":"
+                        + port
+                        + ",CONTROLLER://"
+                        + HOST
+                        + ":"
+                        + controllerPort);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        props.put("log.dirs", dataDir.toString());
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "1");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "1");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("message.max.bytes", String.valueOf(MAX_MESSAGE_BYTES));
+        props.put("auto.create.topics.enable", "false");
+        return props;
+    }
+
+    private static void format(Path dataDir, Properties props) throws IOException {
+        Path config = dataDir.resolve("server.properties");
+        try (OutputStream out = Files.newOutputStream(config)) {
+            props.store(out, "Ocellus embedded Kafka broker");
+        }
+        PrintStream quiet =
+                new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        int code =
+                StorageTool.execute(
+                        new String[] {
+                            "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()
+                        },
+                        quiet);
+        if (code != 0) {
+            throw new IOException("formatting the Kafka log directory failed with code " + code);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}
