@@ -9,6 +9,7 @@ import io.ocellus.models.inference.Preprocessing;
 import io.ocellus.models.io.ModelLocator;
 import io.ocellus.operators.batch.MicroBatchOptions;
 import io.ocellus.operators.inference.InferenceTasks;
+import io.ocellus.pipeline.testutils.LoopbackMiniCluster;
 import io.ocellus.schemas.ImageFrame;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -27,8 +28,6 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -41,28 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * labels, and malformed frames carry their reasons.
  */
 class WorkflowITCase {
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setConfiguration(loopback())
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
-
-    static Configuration loopback() {
-        Configuration config = new Configuration();
-        for (String key :
-                List.of(
-                        "jobmanager.bind-host",
-                        "taskmanager.bind-host",
-                        "taskmanager.host",
-                        "rest.bind-address",
-                        "rest.address")) {
-            config.setString(key, "127.0.0.1");
-        }
-        return config;
-    }
+    @RegisterExtension static final MiniClusterExtension FLINK = LoopbackMiniCluster.extension();
 
     @Test
     void accountsForEveryFrameAndLabelsRealImages() throws Exception {

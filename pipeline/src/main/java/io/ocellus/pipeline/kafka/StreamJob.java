@@ -1,0 +1,121 @@
+package io.ocellus.pipeline.kafka;
+
+import io.ocellus.operators.DeadLetters;
+import io.ocellus.pipeline.workflow.OcellusWorkflow;
+import io.ocellus.pipeline.workflow.WorkflowOutputs;
+import io.ocellus.schemas.Classification;
+import io.ocellus.schemas.DeadLetter;
+import io.ocellus.schemas.DetectionFeatures;
+import io.ocellus.schemas.Embedding;
+import io.ocellus.schemas.ImageFrame;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The streaming job: frames from Kafka through the {@link OcellusWorkflow} to one Kafka topic per
+ * task and a dead-letter topic. The workflow is the same as everywhere; only the edges are Kafka.
+ * Exactly-once needs checkpointing, which the caller enables.
+ */
+public final class StreamJob {
+    /** The broker's default maximum for transactions is 15 minutes; stay below it. */
+    static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    static final String MAX_RECORD_BYTES = String.valueOf(32 * 1024 * 1024);
+
+    private StreamJob() {}
+
+    /** Adds the job to {@code env}. */
+    public static void define(StreamExecutionEnvironment env, StreamJobOptions options) {
+        SingleOutputStreamOperator<ImageFrame> frames =
+                env.fromSource(source(options), WatermarkStrategy.noWatermarks(), "kafka-frames")
+                        .uid("ocellus-kafka-source")
+                        .process(new FrameParser(options.inputFormat()))
+                        .name("parse")
+                        .uid("ocellus-parse");
+        WorkflowOutputs out = OcellusWorkflow.define(frames, options.workflow());
+        sink(
+                options,
+                out.classifications(),
+                options.classificationsTopic(),
+                Classification.class,
+                c -> c.getFrame().getSourceId(),
+                "classifications");
+        sink(
+                options,
+                out.embeddings(),
+                options.embeddingsTopic(),
+                Embedding.class,
+                e -> e.getFrame().getSourceId(),
+                "embeddings");
+        sink(
+                options,
+                out.features(),
+                options.featuresTopic(),
+                DetectionFeatures.class,
+                f -> f.getFrame().getSourceId(),
+                "features");
+        sink(
+                options,
+                out.deadLetters().union(frames.getSideOutput(DeadLetters.TAG)),
+                options.deadLetterTopic(),
+                DeadLetter.class,
+                d -> d.getFrame() == null ? null : d.getFrame().getSourceId(),
+                "dead-letters");
+    }
+
+    private static KafkaSource<KafkaFrameRecord> source(StreamJobOptions options) {
+        KafkaSourceBuilder<KafkaFrameRecord> builder =
+                KafkaSource.<KafkaFrameRecord>builder()
+                        .setBootstrapServers(options.bootstrapServers())
+                        .setTopics(options.inputTopic())
+                        .setGroupId(options.jobName())
+                        .setStartingOffsets(
+                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                        .setDeserializer(new KafkaFrameDeserializer())
+                        .setProperty("isolation.level", "read_committed")
+                        .setProperty("max.partition.fetch.bytes", MAX_RECORD_BYTES)
+                        .setProperty("fetch.max.bytes", MAX_RECORD_BYTES);
+        options.kafkaProperties().forEach(builder::setProperty);
+        if (options.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    private static <T extends SpecificRecord> void sink(
+            StreamJobOptions options,
+            DataStream<T> stream,
+            String topic,
+            Class<T> type,
+            SerializableFunction<T, String> key,
+            String kind) {
+        if (topic == null) {
+            return;
+        }
+        Properties producer = new Properties();
+        producer.putAll(options.kafkaProperties());
+        producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        producer.setProperty("max.request.size", MAX_RECORD_BYTES);
+        KafkaSink<T> sink =
+                KafkaSink.<T>builder()
+                        .setBootstrapServers(options.bootstrapServers())
+                        .setKafkaProducerConfig(producer)
+                        .setRecordSerializer(
+                                new AvroRecordSerializer<>(
+                                        topic, type, options.outputFormat(), key))
+                        .setDeliveryGuarantee(options.guarantee())
+                        .setTransactionalIdPrefix(options.jobName() + "-" + kind)
+                        .build();
+        stream.sinkTo(sink).name("kafka-" + kind).uid("ocellus-sink-" + kind);
+    }
+}

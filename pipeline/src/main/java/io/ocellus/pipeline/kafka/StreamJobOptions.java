@@ -1,0 +1,64 @@
+package io.ocellus.pipeline.kafka;
+
+import io.ocellus.pipeline.workflow.WorkflowOptions;
+import io.ocellus.schemas.serde.WireFormat;
+import java.io.Serializable;
+import java.util.Map;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/**
+ * The settings of the streaming job: Kafka in and out, and the workflow between.
+ *
+ * @param bootstrapServers the Kafka cluster
+ * @param inputTopic where frames arrive
+ * @param inputFormat how frames are laid out there
+ * @param classificationsTopic where classifications go, or null when that task is off
+ * @param embeddingsTopic where embeddings go, or null
+ * @param featuresTopic where detection features go, or null
+ * @param deadLetterTopic where frames that could not be processed go
+ * @param outputFormat the wire format of every output topic
+ * @param guarantee exactly-once (transactions committed on checkpoints) or at-least-once
+ * @param jobName names the job and prefixes its transactional ids, so it must differ between jobs
+ * @param kafkaProperties client settings passed through unchanged (SASL, SSL, ...)
+ * @param bounded read up to the offsets at start, then finish (tests, backfills)
+ * @param workflow model, tasks and batching
+ */
+public record StreamJobOptions(
+        String bootstrapServers,
+        String inputTopic,
+        InputFormat inputFormat,
+        String classificationsTopic,
+        String embeddingsTopic,
+        String featuresTopic,
+        String deadLetterTopic,
+        WireFormat outputFormat,
+        DeliveryGuarantee guarantee,
+        String jobName,
+        Map<String, String> kafkaProperties,
+        boolean bounded,
+        WorkflowOptions workflow)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public StreamJobOptions {
+        require(bootstrapServers, "bootstrap servers");
+        require(inputTopic, "input topic");
+        require(deadLetterTopic, "dead-letter topic");
+        require(jobName, "job name");
+        if (inputFormat == null || outputFormat == null || guarantee == null || workflow == null) {
+            throw new IllegalArgumentException(
+                    "input format, output format, delivery guarantee and workflow must be set");
+        }
+        if (classificationsTopic == null && embeddingsTopic == null && featuresTopic == null) {
+            throw new IllegalArgumentException(
+                    "no output topic: set classifications, embeddings or features");
+        }
+        kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+
+    private static void require(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(what + " must be set");
+        }
+    }
+}

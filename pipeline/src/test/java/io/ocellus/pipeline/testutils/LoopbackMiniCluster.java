@@ -1,0 +1,31 @@
+package io.ocellus.pipeline.testutils;
+
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+/** A Flink MiniCluster for integration tests whose every endpoint binds to 127.0.0.1 only. */
+public final class LoopbackMiniCluster {
+    private LoopbackMiniCluster() {}
+
+    /** One task manager with two slots, on loopback. */
+    public static MiniClusterExtension extension() {
+        Configuration config = new Configuration();
+        for (String key :
+                List.of(
+                        "jobmanager.bind-host",
+                        "taskmanager.bind-host",
+                        "taskmanager.host",
+                        "rest.bind-address",
+                        "rest.address")) {
+            config.setString(key, "127.0.0.1");
+        }
+        return new MiniClusterExtension(
+                new MiniClusterResourceConfiguration.Builder()
+                        .setConfiguration(config)
+                        .setNumberTaskManagers(1)
+                        .setNumberSlotsPerTaskManager(2)
+                        .build());
+    }
+}
