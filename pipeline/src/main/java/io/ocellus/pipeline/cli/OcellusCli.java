@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
             ClassifyCommand.class,
             EmbedCommand.class,
             BenchCommand.class,
+            StreamCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class OcellusCli implements Runnable {

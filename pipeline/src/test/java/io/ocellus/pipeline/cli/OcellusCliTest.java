@@ -35,6 +35,16 @@ class OcellusCliTest {
         assertThat(run("classify", "--help").stdout)
                 .contains("--model", "--alpha", "--resolution", "--top", "--preprocess");
         assertThat(run("bench", "--help").stdout).contains("--batch", "--threads", "--rounds");
+        assertThat(run("stream", "--help").stdout)
+                .contains(
+                        "--bootstrap-servers",
+                        "--input-topic",
+                        "--classifications-topic",
+                        "--embeddings-topic",
+                        "--features-topic",
+                        "--dead-letter-topic",
+                        "--kafka-property",
+                        "--at-least-once");
     }
 
     @Test
@@ -86,6 +96,30 @@ class OcellusCliTest {
         assertThat(run.code).as(run.stderr).isZero();
         assertThat(jsonLines(run.stdout)).hasSize(1);
         assertThat(jsonLines(run.stdout).get(0).get("file").asText()).endsWith("parrot.JPG");
+    }
+
+    @Test
+    void demoStreamsTheImagesThroughKafkaAndAccountsForEachOne() throws Exception {
+        Path album = Files.createDirectories(dir.resolve("demo"));
+        Files.copy(imagesDir().resolve("parrot.jpg"), album.resolve("parrot.jpg"));
+        Files.copy(imagesDir().resolve("grace_hopper.bmp"), album.resolve("grace_hopper.bmp"));
+        Files.write(album.resolve("broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 0, 1, 2});
+        Run run =
+                run(
+                        "demo",
+                        "--images",
+                        album.toString(),
+                        "--model",
+                        modelDir().toString(),
+                        "--preprocess",
+                        "stretch");
+        assertThat(run.code).as(run.stderr).isZero();
+        assertThat(run.stdout)
+                .contains("3 frames in: 2 classified")
+                .contains("1 dead letters")
+                .containsPattern("parrot.jpg +macaw")
+                .containsPattern("grace_hopper.bmp +military uniform")
+                .containsPattern("broken.jpg +dead letter UNDECODABLE");
     }
 
     @Test

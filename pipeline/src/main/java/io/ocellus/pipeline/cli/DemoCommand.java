@@ -1,0 +1,213 @@
+package io.ocellus.pipeline.cli;
+
+import io.ocellus.models.ModelException;
+import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
+import io.ocellus.pipeline.kafka.InputFormat;
+import io.ocellus.pipeline.kafka.StreamJob;
+import io.ocellus.pipeline.kafka.StreamJobOptions;
+import io.ocellus.pipeline.local.LocalFlink;
+import io.ocellus.schemas.Classification;
+import io.ocellus.schemas.DeadLetter;
+import io.ocellus.schemas.ScoredLabel;
+import io.ocellus.schemas.serde.AvroCodec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ocellus demo}: the streaming job on an embedded default. Starts an Apache Kafka broker
+ * (KRaft, 127.0.0.1 only) and a local Flink cluster in this JVM, sends the sample images as raw
+ * frames, runs the job exactly-once over them, prints what comes back on the output topics and
+ * stops everything it started.
+ */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the streaming job on an in-process Kafka broker and local Flink cluster over sample images.")
+final class DemoCommand implements Callable<Integer> {
+    private static final List<String> TOPICS =
+            List.of("ocellus-classifications", "ocellus-dead-letters");
+
+    @Spec CommandSpec spec;
+
+    @Mixin ModelOptions model;
+
+    @Mixin StreamOptions stream;
+
+    @Option(
+            names = "--images",
+            paramLabel = "DIR",
+            defaultValue = "../shared/images",
+            description =
+                    "Pictures to send as frames (*.jpg, *.jpeg, *.png, *.bmp, *.gif). Default: ${DEFAULT-VALUE}.")
+    Path images;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Path> files = ImageFiles.expand(List.of(images));
+        if (files.isEmpty()) {
+            spec.commandLine().getErr().println("ocellus: no pictures in " + images);
+            return ImageCommand.EXIT_SOME_FAILED;
+        }
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            out.printf("Kafka broker on %s%n", kafka.bootstrapServers());
+            kafka.createTopics(2, List.of("ocellus-frames"));
+            kafka.createTopics(1, TOPICS);
+            produce(kafka, files);
+            out.printf("sent %d frames to ocellus-frames; running the job...%n", files.size());
+            out.flush();
+            runJob(kafka);
+            print(out, kafka, files.size());
+        } catch (ModelException e) {
+            spec.commandLine().getErr().println("ocellus: " + e.getMessage());
+            return ImageCommand.EXIT_MODEL;
+        }
+        return 0;
+    }
+
+    private void runJob(EmbeddedKafkaBroker kafka) throws Exception {
+        StreamJobOptions options =
+                new StreamJobOptions(
+                        kafka.bootstrapServers(),
+                        "ocellus-frames",
+                        InputFormat.RAW,
+                        TOPICS.get(0),
+                        null,
+                        null,
+                        TOPICS.get(1),
+                        stream.outputFormat,
+                        stream.guarantee(),
+                        "ocellus-demo",
+                        stream.kafkaProperties(),
+                        true,
+                        stream.workflow(model, true, false, false));
+        StreamExecutionEnvironment env = LocalFlink.environment();
+        env.setParallelism(1);
+        env.enableCheckpointing(Math.min(stream.checkpointMillis, 1000));
+        StreamJob.define(env, options);
+        env.execute("ocellus-demo");
+    }
+
+    private static void produce(EmbeddedKafkaBroker kafka, List<Path> files) throws IOException {
+        Map<String, Object> config =
+                Map.of(
+                        "bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "max.request.size",
+                        EmbeddedKafkaBroker.MAX_MESSAGE_BYTES);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Path file : files) {
+                ProducerRecord<byte[], byte[]> record =
+                        new ProducerRecord<>(
+                                "ocellus-frames",
+                                "demo-camera".getBytes(StandardCharsets.UTF_8),
+                                Files.readAllBytes(file));
+                record.headers()
+                        .add(
+                                new RecordHeader(
+                                        "frame-id",
+                                        file.getFileName()
+                                                .toString()
+                                                .getBytes(StandardCharsets.UTF_8)));
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+
+    private void print(PrintWriter out, EmbeddedKafkaBroker kafka, int sent) throws IOException {
+        List<Classification> classifications = read(kafka, TOPICS.get(0), Classification.class);
+        List<DeadLetter> deadLetters = read(kafka, TOPICS.get(1), DeadLetter.class);
+        out.println();
+        for (Classification c : classifications) {
+            String labels =
+                    c.getTop().stream()
+                            .limit(3)
+                            .map(DemoCommand::label)
+                            .collect(Collectors.joining(", "));
+            out.printf(Locale.ROOT, "%-32s %s%n", c.getFrame().getFrameId(), labels);
+        }
+        for (DeadLetter d : deadLetters) {
+            out.printf(
+                    Locale.ROOT,
+                    "%-32s dead letter %s: %s%n",
+                    d.getFrame() == null ? "?" : d.getFrame().getFrameId(),
+                    d.getReasonCode(),
+                    d.getMessage());
+        }
+        out.printf(
+                Locale.ROOT,
+                "%n%d frames in: %d classified (%s), %d dead letters (%s); model %s%n",
+                sent,
+                classifications.size(),
+                TOPICS.get(0),
+                deadLetters.size(),
+                TOPICS.get(1),
+                classifications.isEmpty() ? "-" : classifications.get(0).getModelId());
+        out.flush();
+    }
+
+    private static String label(ScoredLabel label) {
+        String name = label.getLabel();
+        int comma = name.indexOf(',');
+        return String.format(
+                Locale.ROOT,
+                "%s %.2f",
+                comma > 0 ? name.substring(0, comma) : name,
+                label.getScore());
+    }
+
+    private <T extends SpecificRecord> List<T> read(
+            EmbeddedKafkaBroker kafka, String topic, Class<T> type) throws IOException {
+        AvroCodec<T> codec = AvroCodec.of(type, stream.outputFormat);
+        Map<String, Object> config =
+                Map.of(
+                        "bootstrap.servers", kafka.bootstrapServers(),
+                        "group.id", "ocellus-demo-reader",
+                        "auto.offset.reset", "earliest",
+                        "isolation.level", "read_committed",
+                        "max.partition.fetch.bytes", EmbeddedKafkaBroker.MAX_MESSAGE_BYTES);
+        List<T> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            int emptyPolls = 0;
+            while (emptyPolls < 4) {
+                int before = records.size();
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(500))) {
+                    records.add(codec.decode(record.value()));
+                }
+                emptyPolls = records.size() == before ? emptyPolls + 1 : 0;
+            }
+        }
+        return records;
+    }
+}

@@ -1,0 +1,99 @@
+package io.ocellus.pipeline.cli;
+
+import io.ocellus.pipeline.kafka.StreamJob;
+import io.ocellus.pipeline.kafka.StreamJobOptions;
+import io.ocellus.pipeline.local.LocalFlink;
+import java.util.concurrent.Callable;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ocellus stream}: the streaming job. From a shell it runs on a local cluster in this JVM;
+ * the same main class runs under {@code flink run}.
+ */
+@Command(
+        name = "stream",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the streaming job: frames from a Kafka topic through MobileNet to Avro result topics.")
+final class StreamCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin ModelOptions model;
+
+    @Mixin StreamOptions stream;
+
+    @Option(names = "--bootstrap-servers", required = true, description = "The Kafka cluster.")
+    String bootstrapServers;
+
+    @Option(names = "--input-topic", required = true, description = "Where frames arrive.")
+    String inputTopic;
+
+    @Option(
+            names = "--classifications-topic",
+            description = "Where classifications go; leave out to switch classification off.")
+    String classificationsTopic;
+
+    @Option(
+            names = "--embeddings-topic",
+            description = "Where embeddings go; leave out to switch embeddings off.")
+    String embeddingsTopic;
+
+    @Option(
+            names = "--features-topic",
+            description = "Where detection feature maps go; leave out to switch them off.")
+    String featuresTopic;
+
+    @Option(
+            names = "--dead-letter-topic",
+            required = true,
+            description = "Where frames that cannot be processed go, with the reason.")
+    String deadLetterTopic;
+
+    @Option(
+            names = "--job-name",
+            defaultValue = "ocellus-stream",
+            description =
+                    "Names the job, its consumer group and its transactional ids; must differ between jobs. Default: ${DEFAULT-VALUE}.")
+    String jobName;
+
+    @Option(
+            names = "--bounded",
+            description = "Stop at the input offsets seen at start (backfills, tests).")
+    boolean bounded;
+
+    @Override
+    public Integer call() throws Exception {
+        StreamJobOptions options =
+                new StreamJobOptions(
+                        bootstrapServers,
+                        inputTopic,
+                        stream.inputFormat,
+                        classificationsTopic,
+                        embeddingsTopic,
+                        featuresTopic,
+                        deadLetterTopic,
+                        stream.outputFormat,
+                        stream.guarantee(),
+                        jobName,
+                        stream.kafkaProperties(),
+                        bounded,
+                        stream.workflow(
+                                model,
+                                classificationsTopic != null,
+                                embeddingsTopic != null,
+                                featuresTopic != null));
+        StreamExecutionEnvironment env = LocalFlink.environment();
+        if (options.guarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+            env.enableCheckpointing(stream.checkpointMillis);
+        }
+        StreamJob.define(env, options);
+        env.execute(jobName);
+        return 0;
+    }
+}

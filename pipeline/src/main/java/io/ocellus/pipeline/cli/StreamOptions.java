@@ -1,0 +1,125 @@
+package io.ocellus.pipeline.cli;
+
+import io.ocellus.models.ModelException;
+import io.ocellus.models.inference.EngineFactory;
+import io.ocellus.operators.batch.MicroBatchOptions;
+import io.ocellus.operators.inference.InferenceTasks;
+import io.ocellus.pipeline.kafka.InputFormat;
+import io.ocellus.pipeline.workflow.WorkflowOptions;
+import io.ocellus.schemas.serde.WireFormat;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import picocli.CommandLine.Option;
+
+/** Options shared by {@code stream} and {@code demo}: formats, batching, guarantees, tasks. */
+final class StreamOptions {
+    @Option(
+            names = "--input-format",
+            defaultValue = "raw",
+            converter = InputFormatConverter.class,
+            description =
+                    "raw (the value is the image; key = source id; headers frame-id, content-type, event-time, latitude, longitude), avro-binary or avro-single-object. Default: ${DEFAULT-VALUE}.")
+    InputFormat inputFormat;
+
+    @Option(
+            names = "--output-format",
+            defaultValue = "single-object",
+            converter = WireFormatConverter.class,
+            description =
+                    "Avro layout of the output topics: binary or single-object. Default: ${DEFAULT-VALUE}.")
+    WireFormat outputFormat;
+
+    @Option(
+            names = "--top",
+            defaultValue = "5",
+            description = "Labels per classification. Default: ${DEFAULT-VALUE}.")
+    int top;
+
+    @Option(names = "--raw-embeddings", description = "Do not L2-normalise embeddings.")
+    boolean rawEmbeddings;
+
+    @Option(
+            names = "--batch-size",
+            defaultValue = "8",
+            description = "Frames per forward pass. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(
+            names = "--batch-delay-ms",
+            defaultValue = "100",
+            description = "Longest a frame waits for its batch to fill. Default: ${DEFAULT-VALUE}.")
+    long batchDelayMillis;
+
+    @Option(
+            names = "--max-pixels",
+            defaultValue = "50000000",
+            description =
+                    "Frames with more pixels go to dead letters, checked from the header. Default: ${DEFAULT-VALUE}.")
+    long maxPixels;
+
+    @Option(
+            names = "--at-least-once",
+            description =
+                    "Deliver at least once instead of exactly once (no transactions; results appear without waiting for checkpoints).")
+    boolean atLeastOnce;
+
+    @Option(
+            names = "--checkpoint-interval-ms",
+            defaultValue = "5000",
+            description =
+                    "Checkpoint interval; exactly-once results appear about one interval after their frames. Default: ${DEFAULT-VALUE}.")
+    long checkpointMillis;
+
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A Kafka client setting passed through unchanged (SASL, SSL, ...); repeatable.")
+    List<String> kafkaProperties = List.of();
+
+    DeliveryGuarantee guarantee() {
+        return atLeastOnce ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE;
+    }
+
+    Map<String, String> kafkaProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String pair : kafkaProperties) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(
+                        "--kafka-property needs KEY=VALUE, got '" + pair + "'");
+            }
+            properties.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return properties;
+    }
+
+    WorkflowOptions workflow(
+            ModelOptions model, boolean classifications, boolean embeddings, boolean features)
+            throws ModelException {
+        return new WorkflowOptions(
+                new EngineFactory(model.source(), model.engineOptions(List.of(batchSize))),
+                new InferenceTasks(classifications ? top : 0, embeddings, !rawEmbeddings, features),
+                new MicroBatchOptions(batchSize, Duration.ofMillis(batchDelayMillis)),
+                maxPixels);
+    }
+
+    static final class InputFormatConverter
+            implements picocli.CommandLine.ITypeConverter<InputFormat> {
+        @Override
+        public InputFormat convert(String value) {
+            return InputFormat.parse(value);
+        }
+    }
+
+    static final class WireFormatConverter
+            implements picocli.CommandLine.ITypeConverter<WireFormat> {
+        @Override
+        public WireFormat convert(String value) {
+            return WireFormat.parse(value);
+        }
+    }
+}

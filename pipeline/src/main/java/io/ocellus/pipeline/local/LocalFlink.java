@@ -1,0 +1,43 @@
+package io.ocellus.pipeline.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The execution environment for the command line: inside {@code flink run} or a REST submission it
+ * is the cluster's; run from a shell it is a local cluster in this JVM whose every endpoint binds
+ * to 127.0.0.1 and whose temporary files go to one folder.
+ */
+public final class LocalFlink {
+    private LocalFlink() {}
+
+    /** The configuration that keeps a local cluster on loopback. */
+    public static Configuration loopback() {
+        Configuration config = new Configuration();
+        for (String key :
+                new String[] {
+                    "jobmanager.bind-host",
+                    "taskmanager.bind-host",
+                    "taskmanager.host",
+                    "rest.bind-address",
+                    "rest.address"
+                }) {
+            config.setString(key, "127.0.0.1");
+        }
+        try {
+            Path tmp = Files.createTempDirectory("ocellus-flink-");
+            tmp.toFile().deleteOnExit();
+            config.setString("io.tmp.dirs", tmp.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create a temporary folder", e);
+        }
+        return config;
+    }
+
+    /** The cluster's environment when there is one, else a loopback local one. */
+    public static StreamExecutionEnvironment environment() {
+        return StreamExecutionEnvironment.getExecutionEnvironment(loopback());
+    }
+}
