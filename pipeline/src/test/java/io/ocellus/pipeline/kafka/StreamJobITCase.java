@@ -9,6 +9,7 @@ import io.ocellus.models.inference.Preprocessing;
 import io.ocellus.models.io.ModelLocator;
 import io.ocellus.operators.batch.MicroBatchOptions;
 import io.ocellus.operators.inference.InferenceTasks;
+import io.ocellus.pipeline.testutils.FailingOnceFactory;
 import io.ocellus.pipeline.testutils.LoopbackMiniCluster;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.schemas.Classification;
@@ -105,6 +106,69 @@ class StreamJobITCase {
                             "truncated:UNDECODABLE",
                             "zero-bytes:EMPTY",
                             "random-bytes:UNSUPPORTED_FORMAT");
+        }
+    }
+
+    @Test
+    void recoversFromAFailureMidStreamWithoutLossOrDuplicates() throws Exception {
+        Path models = ModelLocator.defaultDirectory();
+        Path images = Path.of(System.getProperty("ocellus.images.dir", "../shared/images"));
+        assumeTrue(
+                models != null && Files.isDirectory(images), "weights or images missing: skipped");
+        Map<String, byte[]> frames = new HashMap<>();
+        try (Stream<Path> files = Files.list(images)) {
+            for (Path file : files.filter(f -> f.toString().matches(".*\\.(jpg|bmp)")).toList()) {
+                byte[] bytes = Files.readAllBytes(file);
+                for (int copy = 0; copy < 3; copy++) {
+                    frames.put(copy + "-" + file.getFileName(), bytes);
+                }
+            }
+        }
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            kafka.createTopics(2, List.of("frames"));
+            kafka.createTopics(1, List.of("classifications", "dead-letters"));
+            produce(kafka, frames);
+
+            EngineFactory small =
+                    new EngineFactory(
+                            ModelLocator.locate(models.toString(), 0.25, 128, null),
+                            EngineOptions.builder().optIntraOpThreads(2).build());
+            FailingOnceFactory.reset();
+            WorkflowOptions failing =
+                    new WorkflowOptions(
+                            new FailingOnceFactory(small, 6),
+                            new InferenceTasks(1, false, false, false),
+                            new MicroBatchOptions(2, Duration.ofMillis(50)),
+                            50_000_000L);
+            StreamJobOptions options =
+                    new StreamJobOptions(
+                            kafka.bootstrapServers(),
+                            "frames",
+                            InputFormat.RAW,
+                            "classifications",
+                            null,
+                            null,
+                            "dead-letters",
+                            WireFormat.SINGLE_OBJECT,
+                            DeliveryGuarantee.EXACTLY_ONCE,
+                            "ocellus-it-recovery",
+                            Map.of(),
+                            true,
+                            failing);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            env.enableCheckpointing(200);
+            StreamJob.define(env, options);
+            env.execute("stream-job-recovery-it");
+            assertThat(FailingOnceFactory.failed()).as("the failure was injected").isTrue();
+
+            List<Classification> classifications =
+                    consume(kafka, "classifications", frames.size(), Classification.class);
+            List<String> ids =
+                    classifications.stream().map(c -> c.getFrame().getFrameId()).toList();
+            assertThat(ids)
+                    .as("no loss, no duplicates")
+                    .containsExactlyInAnyOrderElementsOf(frames.keySet());
         }
     }
 
