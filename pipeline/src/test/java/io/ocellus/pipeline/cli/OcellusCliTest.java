@@ -123,6 +123,22 @@ class OcellusCliTest {
     }
 
     @Test
+    void readsItsSettingsFromAnArgumentFile() throws Exception {
+        Path settings = dir.resolve("job.args");
+        Files.writeString(
+                settings,
+                String.join(
+                        "\n",
+                        "# settings of a classify run, one option per line",
+                        "--model " + modelDir().resolve("mobilenet_v1_0.25_128_quant.tflite"),
+                        "--top 2",
+                        imagesDir().resolve("parrot.jpg").toString()));
+        Run run = run("classify", "@" + settings);
+        assertThat(run.code).as(run.stderr).isZero();
+        assertThat(jsonLines(run.stdout).get(0).get("top")).hasSize(2);
+    }
+
+    @Test
     void embedsWithUnitNormAndTheModelsWidth() throws Exception {
         Run run =
                 run(
