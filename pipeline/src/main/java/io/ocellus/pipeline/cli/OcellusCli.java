@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             StreamCommand.class,
             DemoCommand.class,
+            BenchPipelineCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class OcellusCli implements Runnable {

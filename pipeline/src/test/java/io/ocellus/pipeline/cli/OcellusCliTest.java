@@ -31,7 +31,9 @@ class OcellusCliTest {
 
     @Test
     void explainsEveryCommandAndOption() {
-        assertThat(run("--help").stdout).contains("classify", "embed", "models", "bench");
+        assertThat(run("--help").stdout)
+                .contains(
+                        "classify", "embed", "models", "bench", "stream", "demo", "bench-pipeline");
         assertThat(run("classify", "--help").stdout)
                 .contains("--model", "--alpha", "--resolution", "--top", "--preprocess");
         assertThat(run("bench", "--help").stdout).contains("--batch", "--threads", "--rounds");

@@ -1,0 +1,290 @@
+package io.ocellus.pipeline.cli;
+
+import io.ocellus.models.image.ImageDecoder;
+import io.ocellus.models.inference.EngineFactory;
+import io.ocellus.models.inference.Outputs;
+import io.ocellus.models.inference.Predictor;
+import io.ocellus.models.inference.RgbImage;
+import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
+import io.ocellus.pipeline.kafka.InputFormat;
+import io.ocellus.pipeline.kafka.StreamJob;
+import io.ocellus.pipeline.kafka.StreamJobOptions;
+import io.ocellus.pipeline.local.LocalFlink;
+import io.ocellus.schemas.Classification;
+import io.ocellus.schemas.serde.AvroCodec;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ocellus bench-pipeline}: frames through Kafka, the job and back to Kafka on this machine,
+ * next to the decode-only and engine-only figures measured in the same run. Phase one sends a
+ * backlog and measures throughput between the first and last result; phase two sends frames at 70%
+ * of that rate and measures each frame's latency from send to result.
+ */
+@Command(
+        name = "bench-pipeline",
+        mixinStandardHelpOptions = true,
+        description =
+                "Measure end-to-end frames/s and latency through Kafka and the streaming job, against decode-only and engine-only figures.")
+final class BenchPipelineCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin ModelOptions model;
+
+    @Mixin StreamOptions stream;
+
+    @Option(
+            names = "--image",
+            paramLabel = "FILE",
+            defaultValue = "../shared/images/cat_720p.jpg",
+            description = "The frame to send (a 720p JPEG). Default: ${DEFAULT-VALUE}.")
+    Path image;
+
+    @Option(
+            names = "--frames",
+            defaultValue = "300",
+            description = "Frames per phase. Default: ${DEFAULT-VALUE}.")
+    int frames;
+
+    private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        byte[] jpeg = Files.readAllBytes(image);
+        RgbImage decoded = new ImageDecoder().decode(jpeg);
+        out.printf(
+                Locale.ROOT,
+                "frame: %s, %dx%d, %d bytes; %d cores%n",
+                image.getFileName(),
+                decoded.width(),
+                decoded.height(),
+                jpeg.length,
+                Runtime.getRuntime().availableProcessors());
+        double decodeMs = decodeMillis(jpeg);
+        double engineMs = engineMillis(decoded);
+        double ceiling = 1000 / (decodeMs + engineMs);
+        out.printf(
+                Locale.ROOT,
+                "decode only: %.2f ms/frame; engine only (batch %d): %.2f ms/frame;"
+                        + " ceiling 1/(decode+engine) = %.1f frames/s%n",
+                decodeMs,
+                stream.batchSize,
+                engineMs,
+                ceiling);
+        out.flush();
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            kafka.createTopics(
+                    1, List.of("bench-frames", "bench-classifications", "bench-dead-letters"));
+            JobClient job = startJob(kafka);
+            Thread reader = new Thread(() -> read(kafka), "bench-reader");
+            reader.setDaemon(true);
+            reader.start();
+            try {
+                send(kafka, jpeg, "warm", 2 * stream.batchSize, 0);
+                awaitResults("warm", 2 * stream.batchSize);
+                send(kafka, jpeg, "burst", frames, 0);
+                List<Long> burst = awaitResults("burst", frames);
+                double fps = (frames - 1) * 1000.0 / (burst.get(burst.size() - 1) - burst.get(0));
+                double paced = 0.7 * fps;
+                Map<String, Long> sent = send(kafka, jpeg, "paced", frames, paced);
+                awaitResults("paced", frames);
+                List<Long> latencies = new ArrayList<>();
+                sent.forEach((id, at) -> latencies.add(arrivals.get(id) - at));
+                Collections.sort(latencies);
+                out.printf(
+                        Locale.ROOT,
+                        "end to end: %.1f frames/s (%.0f%% of the ceiling), %s delivery%n",
+                        fps,
+                        100 * fps / ceiling,
+                        stream.guarantee());
+                out.printf(
+                        Locale.ROOT,
+                        "latency at %.1f frames/s: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
+                        paced,
+                        percentile(latencies, 50),
+                        percentile(latencies, 95),
+                        percentile(latencies, 99),
+                        latencies.get(latencies.size() - 1));
+            } finally {
+                job.cancel().get();
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private double decodeMillis(byte[] jpeg) throws Exception {
+        ImageDecoder decoder = new ImageDecoder();
+        for (int i = 0; i < 5; i++) {
+            decoder.decode(jpeg);
+        }
+        int runs = 40;
+        long start = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            decoder.decode(jpeg);
+        }
+        return (System.nanoTime() - start) / 1e6 / runs;
+    }
+
+    private double engineMillis(RgbImage frame) throws Exception {
+        List<RgbImage> batch = Collections.nCopies(stream.batchSize, frame);
+        try (Predictor engine =
+                new EngineFactory(model.source(), model.engineOptions(List.of(stream.batchSize)))
+                        .open()) {
+            engine.infer(batch, Outputs.classes(stream.top));
+            int runs = Math.max(3, 64 / stream.batchSize);
+            long start = System.nanoTime();
+            for (int i = 0; i < runs; i++) {
+                engine.infer(batch, Outputs.classes(stream.top));
+            }
+            return (System.nanoTime() - start) / 1e6 / runs / stream.batchSize;
+        }
+    }
+
+    private JobClient startJob(EmbeddedKafkaBroker kafka) throws Exception {
+        StreamJobOptions options =
+                new StreamJobOptions(
+                        kafka.bootstrapServers(),
+                        "bench-frames",
+                        InputFormat.RAW,
+                        "bench-classifications",
+                        null,
+                        null,
+                        "bench-dead-letters",
+                        stream.outputFormat,
+                        stream.guarantee(),
+                        "ocellus-bench",
+                        stream.kafkaProperties(),
+                        false,
+                        stream.workflow(model, true, false, false));
+        StreamExecutionEnvironment env = LocalFlink.environment();
+        env.setParallelism(1);
+        env.enableCheckpointing(stream.checkpointMillis);
+        StreamJob.define(env, options);
+        return env.executeAsync("ocellus-bench-pipeline");
+    }
+
+    /** Sends frames, paced at {@code rate} per second when positive; returns send times by id. */
+    private static Map<String, Long> send(
+            EmbeddedKafkaBroker kafka, byte[] jpeg, String phase, int count, double rate)
+            throws Exception {
+        Map<String, Long> sent = new ConcurrentHashMap<>();
+        Map<String, Object> config =
+                Map.of(
+                        "bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "max.request.size",
+                        EmbeddedKafkaBroker.MAX_MESSAGE_BYTES,
+                        "linger.ms",
+                        0);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                if (rate > 0) {
+                    long due = start + (long) (i * 1e9 / rate);
+                    while (System.nanoTime() < due) {
+                        Thread.sleep(0, 200_000);
+                    }
+                }
+                String id = phase + "-" + i;
+                ProducerRecord<byte[], byte[]> record =
+                        new ProducerRecord<>(
+                                "bench-frames", "bench".getBytes(StandardCharsets.UTF_8), jpeg);
+                record.headers()
+                        .add(new RecordHeader("frame-id", id.getBytes(StandardCharsets.UTF_8)));
+                sent.put(id, System.currentTimeMillis());
+                producer.send(record);
+                if (rate > 0) {
+                    producer.flush();
+                }
+            }
+            producer.flush();
+        }
+        return sent;
+    }
+
+    private void read(EmbeddedKafkaBroker kafka) {
+        AvroCodec<Classification> codec = AvroCodec.of(Classification.class, stream.outputFormat);
+        Map<String, Object> config =
+                Map.of(
+                        "bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "group.id",
+                        "bench-reader",
+                        "auto.offset.reset",
+                        "earliest",
+                        "isolation.level",
+                        "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("bench-classifications"));
+            while (!Thread.currentThread().isInterrupted()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                    long now = System.currentTimeMillis();
+                    arrivals.putIfAbsent(codec.decode(record.value()).getFrame().getFrameId(), now);
+                }
+            }
+        } catch (Exception e) {
+            spec.commandLine().getErr().println("ocellus: bench reader stopped: " + e.getMessage());
+        }
+    }
+
+    /** Waits for every result of a phase; returns their arrival times in order. */
+    private List<Long> awaitResults(String phase, int count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 600_000;
+        List<Long> times = new ArrayList<>();
+        while (System.currentTimeMillis() < deadline) {
+            times.clear();
+            for (int i = 0; i < count; i++) {
+                Long at = arrivals.get(phase + "-" + i);
+                if (at != null) {
+                    times.add(at);
+                }
+            }
+            if (times.size() == count) {
+                Collections.sort(times);
+                return times;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException(
+                String.format(
+                        Locale.ROOT,
+                        "only %d of %d %s results arrived in 10 minutes",
+                        times.size(),
+                        count,
+                        phase));
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+}
