@@ -91,22 +91,21 @@ class NativeMemoryTest {
 
     /** The highest of three readings a few batches apart. */
     private static long peak(InferenceEngine engine, Random random) throws Exception {
-        long peak = Long.MIN_VALUE;
-        for (int i = 0; i < 3; i++) {
-            runBatches(engine, random, 10);
-            peak = Math.max(peak, nativeMegabytes());
-        }
-        return peak;
+        return readings(engine, random).stream().mapToLong(Long::longValue).max().orElseThrow();
     }
 
     /** The lowest of three readings a few batches apart. */
     private static long low(InferenceEngine engine, Random random) throws Exception {
-        long low = Long.MAX_VALUE;
+        return readings(engine, random).stream().mapToLong(Long::longValue).min().orElseThrow();
+    }
+
+    private static List<Long> readings(InferenceEngine engine, Random random) throws Exception {
+        List<Long> readings = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             runBatches(engine, random, 10);
-            low = Math.min(low, nativeMegabytes());
+            readings.add(nativeMegabytes());
         }
-        return low;
+        return readings;
     }
 
     private static void cycle(ModelSource source, Random random) throws Exception {

@@ -46,14 +46,18 @@ class MicroBatchOperatorTest {
     private OneInputStreamOperatorTestHarness<String, String> open(int size, long delayMillis)
             throws Exception {
         BATCHES.clear();
-        harness =
-                new OneInputStreamOperatorTestHarness<>(
-                        new MicroBatchOperator<>(
-                                new Upper(),
-                                MicroBatchOperatorTest::describe,
-                                new MicroBatchOptions(size, Duration.ofMillis(delayMillis))));
+        harness = harness(size, delayMillis);
         harness.open();
         return harness;
+    }
+
+    private static OneInputStreamOperatorTestHarness<String, String> harness(
+            int size, long delayMillis) throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(
+                new MicroBatchOperator<>(
+                        new Upper(),
+                        MicroBatchOperatorTest::describe,
+                        new MicroBatchOptions(size, Duration.ofMillis(delayMillis))));
     }
 
     @AfterEach
@@ -103,12 +107,7 @@ class MicroBatchOperatorTest {
 
         // Restored from that checkpoint, the operator has nothing to replay: no duplicates.
         harness.close();
-        harness =
-                new OneInputStreamOperatorTestHarness<>(
-                        new MicroBatchOperator<>(
-                                new Upper(),
-                                MicroBatchOperatorTest::describe,
-                                new MicroBatchOptions(8, Duration.ofMinutes(1))));
+        harness = harness(8, 60_000);
         harness.initializeState(snapshot);
         harness.open();
         harness.processElement("c", 3);

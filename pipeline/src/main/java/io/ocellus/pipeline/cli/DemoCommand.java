@@ -2,6 +2,7 @@ package io.ocellus.pipeline.cli;
 
 import io.ocellus.models.ModelException;
 import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
+import io.ocellus.pipeline.kafka.FrameClients;
 import io.ocellus.pipeline.kafka.InputFormat;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
@@ -9,14 +10,12 @@ import io.ocellus.pipeline.local.LocalFlink;
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.ScoredLabel;
-import io.ocellus.schemas.serde.AvroCodec;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,13 +23,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -114,31 +106,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void produce(EmbeddedKafkaBroker kafka, List<Path> files) throws IOException {
-        Map<String, Object> config =
-                Map.of(
-                        "bootstrap.servers",
-                        kafka.bootstrapServers(),
-                        "max.request.size",
-                        EmbeddedKafkaBroker.MAX_MESSAGE_BYTES);
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (Path file : files) {
-                ProducerRecord<byte[], byte[]> record =
-                        new ProducerRecord<>(
-                                "ocellus-frames",
-                                "demo-camera".getBytes(StandardCharsets.UTF_8),
-                                Files.readAllBytes(file));
-                record.headers()
-                        .add(
-                                new RecordHeader(
-                                        "frame-id",
-                                        file.getFileName()
-                                                .toString()
-                                                .getBytes(StandardCharsets.UTF_8)));
-                producer.send(record);
-            }
-            producer.flush();
+        Map<String, byte[]> frames = new LinkedHashMap<>();
+        for (Path file : files) {
+            frames.put(file.getFileName().toString(), Files.readAllBytes(file));
         }
+        FrameClients.sendRaw(kafka.bootstrapServers(), "ocellus-frames", "demo-camera", frames);
     }
 
     private void print(PrintWriter out, EmbeddedKafkaBroker kafka, int sent) throws IOException {
@@ -185,29 +157,13 @@ final class DemoCommand implements Callable<Integer> {
 
     private <T extends SpecificRecord> List<T> read(
             EmbeddedKafkaBroker kafka, String topic, Class<T> type) throws IOException {
-        AvroCodec<T> codec = AvroCodec.of(type, stream.outputFormat);
-        Map<String, Object> config =
-                Map.of(
-                        "bootstrap.servers", kafka.bootstrapServers(),
-                        "group.id", "ocellus-demo-reader",
-                        "auto.offset.reset", "earliest",
-                        "isolation.level", "read_committed",
-                        "max.partition.fetch.bytes", EmbeddedKafkaBroker.MAX_MESSAGE_BYTES);
-        List<T> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            int emptyPolls = 0;
-            while (emptyPolls < 4) {
-                int before = records.size();
-                for (ConsumerRecord<byte[], byte[]> record :
-                        consumer.poll(Duration.ofMillis(500))) {
-                    records.add(codec.decode(record.value()));
-                }
-                emptyPolls = records.size() == before ? emptyPolls + 1 : 0;
-            }
-        }
-        return records;
+        return FrameClients.readCommitted(
+                kafka.bootstrapServers(),
+                topic,
+                type,
+                stream.outputFormat,
+                0,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(30));
     }
 }

@@ -119,26 +119,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
-        props.put(
-                "listeners",
-                "PLAINTEXT://"
-                        + HOST
-                        + ":"
-                        + port
-                        + ",CONTROLLER://"
-                        + HOST
-                        + ":"
-                        + controllerPort);
-        props.put(
-                "advertised.listeners",
-                "PLAINTEXT://"
-                        + HOST
-                        + ":"
-                        + port
-                        + ",CONTROLLER://"
-                        + HOST
-                        + ":"
-                        + controllerPort);
+        String listeners =
+                "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort;
+        props.put("listeners", listeners);
+        props.put("advertised.listeners", listeners);
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");

@@ -1,21 +1,15 @@
 package io.ocellus.pipeline.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.ocellus.models.inference.EngineFactory;
-import io.ocellus.models.inference.EngineOptions;
-import io.ocellus.models.inference.Preprocessing;
-import io.ocellus.models.io.ModelLocator;
 import io.ocellus.operators.batch.MicroBatchOptions;
 import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.testutils.LoopbackMiniCluster;
+import io.ocellus.pipeline.testutils.Samples;
 import io.ocellus.schemas.ImageFrame;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -44,20 +37,10 @@ class WorkflowITCase {
 
     @Test
     void accountsForEveryFrameAndLabelsRealImages() throws Exception {
-        Path models = ModelLocator.defaultDirectory();
-        Path images = Path.of(System.getProperty("ocellus.images.dir", "../shared/images"));
-        assumeTrue(
-                models != null && Files.isDirectory(images), "weights or images missing: skipped");
-
         List<ImageFrame> frames = new ArrayList<>();
-        try (Stream<Path> files = Files.list(images)) {
-            for (Path file :
-                    files.filter(f -> f.toString().matches(".*\\.(jpg|bmp)")).sorted().toList()) {
-                frames.add(frame(file.getFileName().toString(), Files.readAllBytes(file)));
-            }
-        }
+        Samples.pictures().forEach((name, bytes) -> frames.add(frame(name, bytes)));
         int good = frames.size();
-        byte[] parrot = Files.readAllBytes(images.resolve("parrot.jpg"));
+        byte[] parrot = Samples.pictures().get("parrot.jpg");
         byte[] noise = new byte[2048];
         new Random(9).nextBytes(noise);
         frames.add(frame("truncated", Arrays.copyOf(parrot, parrot.length / 2)));
@@ -65,16 +48,9 @@ class WorkflowITCase {
         frames.add(frame("random-bytes", noise));
         frames.add(frame("huge-dimensions", hugePng()));
 
-        EngineFactory model =
-                new EngineFactory(
-                        ModelLocator.locate(models.toString(), 1.0, 224, null),
-                        EngineOptions.builder()
-                                .optPreprocessing(Preprocessing.STRETCH)
-                                .optIntraOpThreads(2)
-                                .build());
         WorkflowOptions options =
                 new WorkflowOptions(
-                        model,
+                        Samples.engine(1.0, 224),
                         new InferenceTasks(3, true, true, true),
                         new MicroBatchOptions(4, Duration.ofMillis(200)),
                         50_000_000L);
