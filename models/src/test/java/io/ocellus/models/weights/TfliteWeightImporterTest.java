@@ -40,13 +40,7 @@ class TfliteWeightImporterTest {
     @Test
     void readsFloat32FilesExactly() throws Exception {
         MobileNetV1Weights source = released();
-        MobileNetV1Weights copy =
-                importer.read(
-                        List.of(
-                                write(
-                                        source,
-                                        TfliteWriter.Encoding.FLOAT32,
-                                        UnaryOperator.identity())));
+        MobileNetV1Weights copy = rewritten(source, TfliteWriter.Encoding.FLOAT32);
         assertThat(copy.spec()).isEqualTo(source.spec());
         assertThat(copy.isQuantized()).isFalse();
         for (Layer layer : source.spec().layers()) {
@@ -62,13 +56,7 @@ class TfliteWeightImporterTest {
     @Test
     void readsInt8PerChannelFilesWithinHalfAStep() throws Exception {
         MobileNetV1Weights source = released();
-        MobileNetV1Weights copy =
-                importer.read(
-                        List.of(
-                                write(
-                                        source,
-                                        TfliteWriter.Encoding.INT8_PER_CHANNEL,
-                                        UnaryOperator.identity())));
+        MobileNetV1Weights copy = rewritten(source, TfliteWriter.Encoding.INT8_PER_CHANNEL);
         for (Layer layer : source.spec().layers()) {
             float[] expected = source.layer(layer.name()).kernel();
             float[] actual = copy.layer(layer.name()).kernel();
@@ -118,6 +106,11 @@ class TfliteWeightImporterTest {
                         java.util.Arrays.copyOf(whole, whole.length / 2));
         assertThatThrownBy(() -> importer.read(List.of(truncated)))
                 .isInstanceOf(MalformedModelException.class);
+    }
+
+    private MobileNetV1Weights rewritten(MobileNetV1Weights source, TfliteWriter.Encoding encoding)
+            throws Exception {
+        return importer.read(List.of(write(source, encoding, UnaryOperator.identity())));
     }
 
     private Path write(
