@@ -1,7 +1,11 @@
 package io.ocellus.pipeline.local;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -28,12 +32,23 @@ public final class LocalFlink {
         }
         try {
             Path tmp = Files.createTempDirectory("ocellus-flink-");
-            tmp.toFile().deleteOnExit();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(tmp)));
             config.setString("io.tmp.dirs", tmp.toString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create a temporary folder", e);
+            config.setString("web.upload.dir", tmp.resolve("web-upload").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary folder", e);
         }
         return config;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            // Best effort at exit: the folder is in the system's temporary area anyway.
+        }
     }
 
     /** The cluster's environment when there is one, else a loopback local one. */

@@ -1,5 +1,6 @@
 package io.ocellus.pipeline.testutils;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -21,6 +22,10 @@ public final class LoopbackMiniCluster {
                         "rest.address")) {
             config.setString(key, "127.0.0.1");
         }
+        // Keep Flink's scratch files in the build folder rather than the system's /tmp.
+        Path scratch = Path.of("target", "flink-tmp").toAbsolutePath();
+        config.setString("io.tmp.dirs", scratch.toString());
+        config.setString("web.upload.dir", scratch.resolve("web-upload").toString());
         return new MiniClusterExtension(
                 new MiniClusterResourceConfiguration.Builder()
                         .setConfiguration(config)
