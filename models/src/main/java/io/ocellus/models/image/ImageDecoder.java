@@ -17,10 +17,10 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes JPEG, PNG, BMP and GIF (first frame) with the JDK's ImageIO into 8-bit RGB. Grayscale,
- * palette and 16-bit images are converted; transparent pixels are composited on black, as
- * TensorFlow's decoders drop alpha. The pixel count is checked from the header before any pixel is
- * decoded. Thread-safe.
+ * Decodes JPEG, PNG, BMP and GIF (first frame) with the JDK's ImageIO into 8-bit RGB, turning JPEGs
+ * upright by their EXIF orientation. Grayscale, palette and 16-bit images are converted;
+ * transparent pixels are composited on black, as TensorFlow's decoders drop alpha. The pixel count
+ * is checked from the header before any pixel is decoded. Thread-safe.
  */
 public final class ImageDecoder {
     /** The default limit on width x height: 50 megapixels. */
@@ -84,7 +84,10 @@ public final class ImageDecoder {
                                     "truncated or corrupt %s image: %s",
                                     reader.getFormatName(), String.join("; ", warnings)));
                 }
-                return toRgb(image);
+                RgbImage rgb = toRgb(image);
+                return "JPEG".equalsIgnoreCase(reader.getFormatName())
+                        ? ExifOrientation.apply(rgb, ExifOrientation.of(encoded))
+                        : rgb;
             } finally {
                 reader.dispose();
             }

@@ -44,6 +44,60 @@ class ImageDecoderTest {
     }
 
     @Test
+    void turnsJpegsUprightByTheirExifOrientation() throws Exception {
+        BufferedImage picture = new BufferedImage(32, 16, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 32; x++) {
+                picture.setRGB(x, y, x < 16 ? 0xFF0000 : 0x0000FF); // red left, blue right
+            }
+        }
+        byte[] jpeg = encode(picture, "jpg");
+        RgbImage asTaken = decoder.decode(withOrientation(jpeg, 1));
+        assertThat(new int[] {asTaken.width(), asTaken.height()}).containsExactly(32, 16);
+        assertThat(red(asTaken, 2, 8)).isTrue();
+
+        RgbImage clockwise = decoder.decode(withOrientation(jpeg, 6)); // the left side goes up
+        assertThat(new int[] {clockwise.width(), clockwise.height()}).containsExactly(16, 32);
+        assertThat(red(clockwise, 8, 2)).isTrue();
+        assertThat(red(clockwise, 8, 29)).isFalse();
+
+        RgbImage counterClockwise = decoder.decode(withOrientation(jpeg, 8)); // left goes down
+        assertThat(red(counterClockwise, 8, 29)).isTrue();
+        assertThat(red(counterClockwise, 8, 2)).isFalse();
+
+        RgbImage halfTurn = decoder.decode(withOrientation(jpeg, 3));
+        assertThat(new int[] {halfTurn.width(), halfTurn.height()}).containsExactly(32, 16);
+        assertThat(red(halfTurn, 29, 8)).isTrue();
+    }
+
+    private static boolean red(RgbImage image, int x, int y) {
+        return image.sample(x, y, 0) > 200 && image.sample(x, y, 2) < 60;
+    }
+
+    /** The JPEG with an APP1 Exif segment holding only the orientation tag, right after SOI. */
+    private static byte[] withOrientation(byte[] jpeg, int orientation) {
+        ByteBuffer app1 = ByteBuffer.allocate(36);
+        app1.put((byte) 0xFF).put((byte) 0xE1).putShort((short) 34);
+        app1.put("Exif".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .put((byte) 0)
+                .put((byte) 0);
+        app1.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        app1.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+        app1.putShort((short) 1); // one entry
+        app1.putShort((short) 0x0112)
+                .putShort((short) 3)
+                .putInt(1)
+                .putShort((short) orientation)
+                .putShort((short) 0);
+        app1.putInt(0); // no next IFD
+        byte[] out = new byte[jpeg.length + app1.capacity()];
+        System.arraycopy(jpeg, 0, out, 0, 2);
+        System.arraycopy(app1.array(), 0, out, 2, app1.capacity());
+        System.arraycopy(jpeg, 2, out, 2 + app1.capacity(), jpeg.length - 2);
+        return out;
+    }
+
+    @Test
     void compositesTransparentPixelsOnBlack() throws Exception {
         BufferedImage argb = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
         argb.setRGB(0, 0, 0x00FFFFFF); // fully transparent white
