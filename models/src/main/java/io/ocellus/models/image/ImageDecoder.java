@@ -17,10 +17,11 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes JPEG, PNG, BMP and GIF (first frame) with the JDK's ImageIO into 8-bit RGB, turning JPEGs
- * upright by their EXIF orientation. Grayscale, palette and 16-bit images are converted;
- * transparent pixels are composited on black, as TensorFlow's decoders drop alpha. The pixel count
- * is checked from the header before any pixel is decoded. Thread-safe.
+ * Decodes JPEG (including CMYK and YCCK), PNG, BMP, GIF (first frame) and WebP with ImageIO and the
+ * TwelveMonkeys plugins into 8-bit RGB, turning JPEGs upright by their EXIF orientation. Grayscale,
+ * palette and 16-bit images are converted; transparent pixels are composited on black, as
+ * TensorFlow's decoders drop alpha. The pixel count is checked from the header before any pixel is
+ * decoded. Thread-safe.
  */
 public final class ImageDecoder {
     /** The default limit on width x height: 50 megapixels. */
@@ -59,7 +60,7 @@ public final class ImageDecoder {
             if (!readers.hasNext()) {
                 throw new ImageDecodingException(
                         Reason.UNSUPPORTED_FORMAT,
-                        "unknown image format (not JPEG, PNG, BMP or GIF)");
+                        "unknown image format (not JPEG, PNG, BMP, GIF or WebP)");
             }
             ImageReader reader = readers.next();
             try {

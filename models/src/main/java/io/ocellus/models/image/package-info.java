@@ -1,5 +1,5 @@
 /**
- * Decoding encoded pictures (JPEG, PNG, BMP, GIF) into {@link
+ * Decoding encoded pictures (JPEG, PNG, BMP, GIF, WebP) into {@link
  * io.ocellus.models.inference.RgbImage}s.
  */
 package io.ocellus.models.image;

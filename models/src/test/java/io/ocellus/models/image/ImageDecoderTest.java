@@ -98,6 +98,43 @@ class ImageDecoderTest {
     }
 
     @Test
+    void decodesWebp() throws Exception {
+        // 16x8 lossless WebP made with cwebp: left half red, right half blue.
+        byte[] webp =
+                java.util.Base64.getDecoder()
+                        .decode("UklGRiYAAABXRUJQVlA4TBkAAAAvD8ABAA8Q87//8x8OxILJ/KU7U4jof+QAAA==");
+        RgbImage image = decoder.decode(webp);
+        assertThat(new int[] {image.width(), image.height()}).containsExactly(16, 8);
+        assertThat(red(image, 2, 4)).isTrue();
+        assertThat(image.sample(13, 4, 2)).isGreaterThan(200);
+    }
+
+    @Test
+    void decodesCmykJpegs() throws Exception {
+        // A four-channel JPEG as print workflows write them (Adobe APP14, CMYK).
+        java.awt.image.WritableRaster cmyk =
+                java.awt.image.Raster.createInterleavedRaster(
+                        java.awt.image.DataBuffer.TYPE_BYTE, 16, 8, 4, null);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 16; x++) {
+                cmyk.setPixel(
+                        x, y, x < 8 ? new int[] {0, 255, 255, 0} : new int[] {255, 255, 0, 0});
+            }
+        }
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(null, new javax.imageio.IIOImage(cmyk, null, null), null);
+        } finally {
+            writer.dispose();
+        }
+        RgbImage image = decoder.decode(out.toByteArray());
+        assertThat(new int[] {image.width(), image.height()}).containsExactly(16, 8);
+        assertThat(image.pixels()).hasSize(16 * 8 * 3);
+    }
+
+    @Test
     void compositesTransparentPixelsOnBlack() throws Exception {
         BufferedImage argb = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
         argb.setRGB(0, 0, 0x00FFFFFF); // fully transparent white
