@@ -1,7 +1,6 @@
 package io.ocellus.operators.batch;
 
 import io.ocellus.operators.DeadLetters;
-import io.ocellus.schemas.DeadLetter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -14,7 +13,6 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.util.OutputTag;
 
 /**
  * Groups records into micro-batches for a {@link BatchFunction}.
@@ -24,7 +22,7 @@ import org.apache.flink.util.OutputTag;
  * therefore never holds records across a checkpoint and needs no state: after a failure, the
  * records of an unfinished batch are replayed from the source, so nothing is lost or duplicated.
  * Outputs keep their input's timestamp. A batch whose function throws goes, record by record, to
- * {@link #DEAD_LETTERS}; the job goes on.
+ * {@link DeadLetters#TAG}; the job goes on.
  *
  * <p>Metrics: {@code batchRecordsIn} (counter), {@code batchRecordsPerSecond} (meter), {@code
  * batchSize} and {@code batchMillis} (histograms), {@code batchFailures} (records sent to dead
@@ -36,9 +34,6 @@ import org.apache.flink.util.OutputTag;
 public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         implements OneInputStreamOperator<IN, OUT>, BoundedOneInput, ProcessingTimeCallback {
     private static final long serialVersionUID = 1L;
-
-    /** The side output of records that could not be processed. */
-    public static final OutputTag<DeadLetter> DEAD_LETTERS = DeadLetters.TAG;
 
     private static final int HISTOGRAM_WINDOW = 500;
 
@@ -152,7 +147,8 @@ public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OU
             failures.inc(batch.size());
             for (StreamRecord<IN> record : batch) {
                 output.collect(
-                        DEAD_LETTERS, record.replace(deadLetters.describe(record.getValue(), e)));
+                        DeadLetters.TAG,
+                        record.replace(deadLetters.describe(record.getValue(), e)));
             }
             return;
         }

@@ -2,6 +2,7 @@ package io.ocellus.operators.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ocellus.operators.DeadLetters;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.Stage;
 import java.time.Duration;
@@ -132,8 +133,7 @@ class MicroBatchOperatorTest {
         harness.processElement("good", 4);
         assertThat(harness.extractOutputValues()).containsExactly("FINE", "GOOD");
         List<String> messages = new ArrayList<>();
-        for (StreamRecord<DeadLetter> record :
-                harness.getSideOutput(MicroBatchOperator.DEAD_LETTERS)) {
+        for (StreamRecord<DeadLetter> record : harness.getSideOutput(DeadLetters.TAG)) {
             assertThat(record.getValue().getReasonCode()).isEqualTo("INFERENCE_FAILED");
             messages.add(record.getValue().getMessage());
         }

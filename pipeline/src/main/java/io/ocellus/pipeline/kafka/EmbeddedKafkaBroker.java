@@ -1,20 +1,18 @@
 package io.ocellus.pipeline.kafka;
 
+import io.ocellus.pipeline.internal.Directories;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -65,7 +63,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.startup();
         } catch (RuntimeException e) {
             server.shutdown();
-            deleteRecursively(dataDir);
+            Directories.deleteRecursively(dataDir);
             throw e;
         }
         return new EmbeddedKafkaBroker(server, dataDir, port);
@@ -111,7 +109,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
         } finally {
-            deleteRecursively(dataDir);
+            Directories.deleteRecursively(dataDir);
         }
     }
 
@@ -162,16 +160,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
         }
     }
 }

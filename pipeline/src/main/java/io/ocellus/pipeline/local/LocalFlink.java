@@ -1,11 +1,10 @@
 package io.ocellus.pipeline.local;
 
+import io.ocellus.pipeline.internal.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -17,9 +16,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class LocalFlink {
     private LocalFlink() {}
 
-    /** The configuration that keeps a local cluster on loopback. */
-    public static Configuration loopback() {
-        Configuration config = new Configuration();
+    /** Binds every endpoint of a local cluster (RPC, data, REST) to 127.0.0.1. */
+    public static Configuration bindToLoopback(Configuration config) {
         for (String key :
                 new String[] {
                     "jobmanager.bind-host",
@@ -30,9 +28,15 @@ public final class LocalFlink {
                 }) {
             config.setString(key, "127.0.0.1");
         }
+        return config;
+    }
+
+    /** The configuration of a local cluster on loopback with its scratch files in one folder. */
+    public static Configuration loopback() {
+        Configuration config = bindToLoopback(new Configuration());
         try {
             Path tmp = Files.createTempDirectory("ocellus-flink-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(tmp)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(tmp)));
             config.setString("io.tmp.dirs", tmp.toString());
             config.setString("web.upload.dir", tmp.resolve("web-upload").toString());
         } catch (IOException e) {
@@ -41,12 +45,10 @@ public final class LocalFlink {
         return config;
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
+    private static void deleteQuietly(Path dir) {
+        try {
+            Directories.deleteRecursively(dir);
+        } catch (UncheckedIOException e) {
             // Best effort at exit: the folder is in the system's temporary area anyway.
         }
     }

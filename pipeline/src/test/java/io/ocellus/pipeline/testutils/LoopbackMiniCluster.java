@@ -1,7 +1,7 @@
 package io.ocellus.pipeline.testutils;
 
+import io.ocellus.pipeline.local.LocalFlink;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -12,16 +12,7 @@ public final class LoopbackMiniCluster {
 
     /** One task manager with two slots, on loopback. */
     public static MiniClusterExtension extension() {
-        Configuration config = new Configuration();
-        for (String key :
-                List.of(
-                        "jobmanager.bind-host",
-                        "taskmanager.bind-host",
-                        "taskmanager.host",
-                        "rest.bind-address",
-                        "rest.address")) {
-            config.setString(key, "127.0.0.1");
-        }
+        Configuration config = LocalFlink.bindToLoopback(new Configuration());
         // Keep Flink's scratch files in the build folder rather than the system's /tmp.
         Path scratch = Path.of("target", "flink-tmp").toAbsolutePath();
         config.setString("io.tmp.dirs", scratch.toString());
