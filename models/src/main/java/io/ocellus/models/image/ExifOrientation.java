@@ -14,22 +14,14 @@ final class ExifOrientation {
 
     /** The orientation in a JPEG's EXIF data, 1 when there is none. */
     static int of(byte[] jpeg) {
-        if (jpeg.length < 4 || (jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8) {
-            return 1;
-        }
-        int pos = 2;
-        while (pos + 4 <= jpeg.length && (jpeg[pos] & 0xFF) == 0xFF) {
-            int marker = jpeg[pos + 1] & 0xFF;
-            int length = u16(jpeg, pos + 2, false);
-            if (marker == 0xDA || length < 2) {
-                return 1; // start of scan: no more metadata segments
-            }
-            if (marker == 0xE1 && isExif(jpeg, pos + 4)) {
-                return fromTiff(jpeg, pos + 10, Math.min(jpeg.length, pos + 2 + length));
-            }
-            pos += 2 + length;
-        }
-        return 1;
+        Integer orientation =
+                JpegSegments.find(
+                        jpeg,
+                        (marker, start, end) ->
+                                marker == 0xE1 && isExif(jpeg, start)
+                                        ? fromTiff(jpeg, start + 6, end)
+                                        : null);
+        return orientation == null ? 1 : orientation;
     }
 
     private static boolean isExif(byte[] b, int at) {

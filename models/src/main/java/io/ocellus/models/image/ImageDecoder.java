@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -28,6 +29,8 @@ public final class ImageDecoder {
     public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
 
     private final long maxPixels;
+    private final ScaledJpegDecoder scaler;
+    private final int minSide;
 
     static {
         ImageIO.setUseCache(false); // no temporary files per decode
@@ -38,10 +41,29 @@ public final class ImageDecoder {
     }
 
     public ImageDecoder(long maxPixels) {
+        this(maxPixels, null, 0);
+    }
+
+    private ImageDecoder(long maxPixels, ScaledJpegDecoder scaler, int minSide) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
         }
         this.maxPixels = maxPixels;
+        this.scaler = scaler;
+        this.minSide = minSide;
+    }
+
+    /**
+     * A decoder that decodes large JPEGs scaled down in the DCT by 2, 4 or 8, as long as the
+     * shorter side stays at least {@code minSide} pixels (the network's resolution, say). The
+     * caller keeps and closes {@code scaler}. Other formats, and JPEGs libjpeg cannot scale, decode
+     * in full.
+     */
+    public ImageDecoder withJpegScaling(ScaledJpegDecoder scaler, int minSide) {
+        if (minSide < 1) {
+            throw new IllegalArgumentException("minSide must be positive, got " + minSide);
+        }
+        return new ImageDecoder(maxPixels, Objects.requireNonNull(scaler), minSide);
     }
 
     /** Reads and decodes a file. */
@@ -54,6 +76,17 @@ public final class ImageDecoder {
         if (encoded.length == 0) {
             throw new ImageDecodingException(Reason.EMPTY, "empty input: zero bytes");
         }
+        if (scaler != null) {
+            JpegFrameHeader header = JpegFrameHeader.read(encoded);
+            if (header != null && header.dctScalable()) {
+                checkPixels(header.width(), header.height());
+                int ratio = ScaledJpegDecoder.ratioFor(header.width(), header.height(), minSide);
+                if (ratio > 1) {
+                    return ExifOrientation.apply(
+                            scaler.decode(encoded, ratio), ExifOrientation.of(encoded));
+                }
+            }
+        }
         try (ImageInputStream input =
                 ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
@@ -65,14 +98,7 @@ public final class ImageDecoder {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(input, true, true);
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > maxPixels) {
-                    throw new ImageDecodingException(
-                            Reason.TOO_LARGE,
-                            String.format(
-                                    "image of %dx%d has %d pixels, over the limit of %d",
-                                    reader.getWidth(0), reader.getHeight(0), pixels, maxPixels));
-                }
+                checkPixels(reader.getWidth(0), reader.getHeight(0));
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 BufferedImage image = reader.read(0);
@@ -98,6 +124,17 @@ public final class ImageDecoder {
                     String.format(
                             "cannot decode %d-byte image: %s", encoded.length, e.getMessage()),
                     e);
+        }
+    }
+
+    private void checkPixels(int width, int height) throws ImageDecodingException {
+        long pixels = (long) width * height;
+        if (pixels > maxPixels) {
+            throw new ImageDecodingException(
+                    Reason.TOO_LARGE,
+                    String.format(
+                            "image of %dx%d has %d pixels, over the limit of %d",
+                            width, height, pixels, maxPixels));
         }
     }
 

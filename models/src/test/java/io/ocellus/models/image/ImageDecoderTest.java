@@ -31,6 +31,38 @@ class ImageDecoderTest {
     }
 
     @Test
+    void decodesSixteenBitPngsToTheirHighByte() throws Exception {
+        BufferedImage gray = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
+        gray.getRaster().setSample(1, 0, 0, 200 * 257); // 16-bit 200/255
+        BufferedImage rgb =
+                new BufferedImage(
+                        new java.awt.image.ComponentColorModel(
+                                java.awt.color.ColorSpace.getInstance(
+                                        java.awt.color.ColorSpace.CS_sRGB),
+                                false,
+                                false,
+                                java.awt.Transparency.OPAQUE,
+                                java.awt.image.DataBuffer.TYPE_USHORT),
+                        java.awt.image.Raster.createInterleavedRaster(
+                                java.awt.image.DataBuffer.TYPE_USHORT, 2, 1, 3, null),
+                        false,
+                        null);
+        rgb.getRaster().setPixel(1, 0, new int[] {65535, 30 * 257, 0});
+        RgbImage grayImage = decoder.decode(encode(gray, "png"));
+        assertThat(grayImage.sample(1, 0, 0)).isEqualTo(200);
+        assertThat(grayImage.sample(1, 0, 2)).isEqualTo(200);
+        assertThat(grayImage.sample(0, 0, 0)).isZero();
+        RgbImage rgbImage = decoder.decode(encode(rgb, "png"));
+        assertThat(
+                        new int[] {
+                            rgbImage.sample(1, 0, 0),
+                            rgbImage.sample(1, 0, 1),
+                            rgbImage.sample(1, 0, 2)
+                        })
+                .containsExactly(255, 30, 0);
+    }
+
+    @Test
     void keepsColourChannelsInRgbOrder() throws Exception {
         BufferedImage rgb = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
         rgb.setRGB(0, 0, 0xFF0000);
@@ -75,7 +107,7 @@ class ImageDecoderTest {
     }
 
     /** The JPEG with an APP1 Exif segment holding only the orientation tag, right after SOI. */
-    private static byte[] withOrientation(byte[] jpeg, int orientation) {
+    static byte[] withOrientation(byte[] jpeg, int orientation) {
         ByteBuffer app1 = ByteBuffer.allocate(36);
         app1.put((byte) 0xFF).put((byte) 0xE1).putShort((short) 34);
         app1.put("Exif".getBytes(java.nio.charset.StandardCharsets.US_ASCII))

@@ -2,6 +2,7 @@ package io.ocellus.operators.decode;
 
 import io.ocellus.models.image.ImageDecoder;
 import io.ocellus.models.image.ImageDecodingException;
+import io.ocellus.models.image.ScaledJpegDecoder;
 import io.ocellus.operators.DeadLetters;
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.Stage;
@@ -16,27 +17,47 @@ import org.apache.flink.util.Collector;
  * to {@link DeadLetters#TAG} with a reason code ({@code EMPTY}, {@code UNSUPPORTED_FORMAT}, {@code
  * TOO_LARGE}, {@code UNDECODABLE}, or {@code CLAIM_CHECK_NOT_SUPPORTED} for frames whose image is
  * stored elsewhere, which this version does not fetch yet); it never throws. The pixel limit is
- * checked from the header before any pixel is decoded. Counter {@code decodeFailures}.
+ * checked from the header before any pixel is decoded. Large JPEGs can be decoded scaled down in
+ * the DCT (libjpeg-turbo through TensorFlow), several times cheaper than in full, when the network
+ * needs far fewer pixels. Counter {@code decodeFailures}.
  */
 public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFrame> {
     private static final long serialVersionUID = 1L;
 
     private final long maxPixels;
+    private final int jpegMinSide;
 
+    private transient ScaledJpegDecoder scaler;
     private transient ImageDecoder decoder;
     private transient Counter failures;
 
-    /** A decoder refusing images of more than {@code maxPixels} pixels. */
+    /** A decoder refusing images of more than {@code maxPixels} pixels, decoding all in full. */
     public FrameDecodeFunction(long maxPixels) {
+        this(maxPixels, 0);
+    }
+
+    /**
+     * A decoder refusing images of more than {@code maxPixels} pixels that decodes JPEGs scaled
+     * down in the DCT while their shorter side stays at least {@code jpegMinSide} (0: in full).
+     */
+    public FrameDecodeFunction(long maxPixels, int jpegMinSide) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
         }
+        if (jpegMinSide < 0) {
+            throw new IllegalArgumentException("jpegMinSide must be 0 or more, got " + jpegMinSide);
+        }
         this.maxPixels = maxPixels;
+        this.jpegMinSide = jpegMinSide;
     }
 
     @Override
     public void open(OpenContext context) {
         decoder = new ImageDecoder(maxPixels);
+        if (jpegMinSide > 0) {
+            scaler = new ScaledJpegDecoder();
+            decoder = decoder.withJpegScaling(scaler, jpegMinSide);
+        }
         failures = getRuntimeContext().getMetricGroup().counter("decodeFailures");
     }
 
@@ -68,6 +89,14 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
             out.collect(decoded);
         } catch (ImageDecodingException e) {
             reject(context, frame, e.reason().name(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (scaler != null) {
+            scaler.close();
+            scaler = null;
         }
     }
 

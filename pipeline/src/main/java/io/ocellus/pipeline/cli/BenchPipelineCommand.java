@@ -1,6 +1,7 @@
 package io.ocellus.pipeline.cli;
 
 import io.ocellus.models.image.ImageDecoder;
+import io.ocellus.models.image.ScaledJpegDecoder;
 import io.ocellus.models.inference.EngineFactory;
 import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.Predictor;
@@ -10,6 +11,7 @@ import io.ocellus.pipeline.kafka.InputFormat;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
 import io.ocellus.pipeline.local.LocalFlink;
+import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.serde.AvroCodec;
 import java.io.PrintWriter;
@@ -76,16 +78,26 @@ final class BenchPipelineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         byte[] jpeg = Files.readAllBytes(image);
-        RgbImage decoded = new ImageDecoder().decode(jpeg);
+        WorkflowOptions workflow = stream.workflow(model, true, false, false);
+        double decodeMs;
+        RgbImage decoded;
+        try (ScaledJpegDecoder scaler = new ScaledJpegDecoder()) {
+            // the decoder the job's decode operator uses
+            ImageDecoder decoder = new ImageDecoder(workflow.maxPixels());
+            if (workflow.jpegMinSide() > 0) {
+                decoder = decoder.withJpegScaling(scaler, workflow.jpegMinSide());
+            }
+            decoded = decoder.decode(jpeg);
+            decodeMs = decodeMillis(decoder, jpeg);
+        }
         out.printf(
                 Locale.ROOT,
-                "frame: %s, %dx%d, %d bytes; %d cores%n",
+                "frame: %s, %d bytes, decoded at %dx%d; %d cores%n",
                 image.getFileName(),
+                jpeg.length,
                 decoded.width(),
                 decoded.height(),
-                jpeg.length,
                 Runtime.getRuntime().availableProcessors());
-        double decodeMs = decodeMillis(jpeg);
         double engineMs = engineMillis(decoded);
         double ceiling = 1000 / (decodeMs + engineMs);
         out.printf(
@@ -100,7 +112,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             kafka.createTopics(
                     1, List.of("bench-frames", "bench-classifications", "bench-dead-letters"));
-            JobClient job = startJob(kafka);
+            JobClient job = startJob(kafka, workflow);
             Thread reader = new Thread(() -> read(kafka), "bench-reader");
             reader.setDaemon(true);
             reader.start();
@@ -138,8 +150,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         return 0;
     }
 
-    private double decodeMillis(byte[] jpeg) throws Exception {
-        ImageDecoder decoder = new ImageDecoder();
+    private static double decodeMillis(ImageDecoder decoder, byte[] jpeg) throws Exception {
         for (int i = 0; i < 5; i++) {
             decoder.decode(jpeg);
         }
@@ -166,7 +177,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
         }
     }
 
-    private JobClient startJob(EmbeddedKafkaBroker kafka) throws Exception {
+    private JobClient startJob(EmbeddedKafkaBroker kafka, WorkflowOptions workflow)
+            throws Exception {
         StreamJobOptions options =
                 new StreamJobOptions(
                         kafka.bootstrapServers(),
@@ -181,7 +193,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
                         "ocellus-bench",
                         stream.kafkaProperties(),
                         false,
-                        stream.workflow(model, true, false, false));
+                        workflow);
         StreamExecutionEnvironment env = LocalFlink.environment();
         env.setParallelism(1);
         env.enableCheckpointing(stream.checkpointMillis);

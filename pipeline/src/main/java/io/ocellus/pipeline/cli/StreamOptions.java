@@ -2,6 +2,7 @@ package io.ocellus.pipeline.cli;
 
 import io.ocellus.models.ModelException;
 import io.ocellus.models.inference.EngineFactory;
+import io.ocellus.models.io.ModelSource;
 import io.ocellus.operators.batch.MicroBatchOptions;
 import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.kafka.InputFormat;
@@ -60,6 +61,15 @@ final class StreamOptions {
                     "Frames with more pixels go to dead letters, checked from the header. Default: ${DEFAULT-VALUE}.")
     long maxPixels;
 
+    /** The largest released MobileNet resolution: never less than a released model's input. */
+    private static final int DEFAULT_JPEG_MIN_SIDE = 224;
+
+    @Option(
+            names = "--no-jpeg-scaling",
+            description =
+                    "Decode every JPEG in full. By default large JPEGs are decoded scaled down by 2, 4 or 8 in the DCT, keeping the shorter side at least --resolution (224 when unset) pixels.")
+    boolean noJpegScaling;
+
     @Option(
             names = "--at-least-once",
             description =
@@ -100,11 +110,17 @@ final class StreamOptions {
     WorkflowOptions workflow(
             ModelOptions model, boolean classifications, boolean embeddings, boolean features)
             throws ModelException {
+        ModelSource source = model.source();
+        int jpegMinSide =
+                noJpegScaling
+                        ? 0
+                        : source.resolution() != null ? source.resolution() : DEFAULT_JPEG_MIN_SIDE;
         return new WorkflowOptions(
-                new EngineFactory(model.source(), model.engineOptions(List.of(batchSize))),
+                new EngineFactory(source, model.engineOptions(List.of(batchSize))),
                 new InferenceTasks(classifications ? top : 0, embeddings, !rawEmbeddings, features),
                 new MicroBatchOptions(batchSize, Duration.ofMillis(batchDelayMillis)),
-                maxPixels);
+                maxPixels,
+                jpegMinSide);
     }
 
     static final class InputFormatConverter

@@ -12,9 +12,16 @@ import java.io.Serializable;
  * @param tasks which results to produce
  * @param batching micro-batch size and delay
  * @param maxPixels frames with more pixels are refused from their header
+ * @param jpegMinSide JPEGs are decoded scaled down in the DCT (by 2, 4 or 8) while their shorter
+ *     side stays at least this many pixels, which should be the network's resolution or more; 0
+ *     decodes every frame in full
  */
 public record WorkflowOptions(
-        PredictorFactory model, InferenceTasks tasks, MicroBatchOptions batching, long maxPixels)
+        PredictorFactory model,
+        InferenceTasks tasks,
+        MicroBatchOptions batching,
+        long maxPixels,
+        int jpegMinSide)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -24,6 +31,9 @@ public record WorkflowOptions(
         }
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
+        }
+        if (jpegMinSide < 0) {
+            throw new IllegalArgumentException("jpegMinSide must be 0 or more, got " + jpegMinSide);
         }
     }
 }

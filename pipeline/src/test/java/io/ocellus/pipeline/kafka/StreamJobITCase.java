@@ -121,7 +121,8 @@ class StreamJobITCase {
                         model,
                         new InferenceTasks(3, false, false, false),
                         new MicroBatchOptions(batchSize, Duration.ofMillis(100)),
-                        50_000_000L);
+                        50_000_000L,
+                        224);
         StreamJobOptions options =
                 new StreamJobOptions(
                         kafka.bootstrapServers(),

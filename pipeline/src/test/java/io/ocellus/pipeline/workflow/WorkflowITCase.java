@@ -53,7 +53,8 @@ class WorkflowITCase {
                         Samples.engine(1.0, 224),
                         new InferenceTasks(3, true, true, true),
                         new MicroBatchOptions(4, Duration.ofMillis(200)),
-                        50_000_000L);
+                        50_000_000L,
+                        224);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
