@@ -7,79 +7,81 @@ import io.ocellus.operators.DeadLetters;
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.Stage;
 import java.nio.ByteBuffer;
+import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Decodes each {@link ImageFrame} into a {@link DecodedFrame}. A frame that cannot be decoded goes
- * to {@link DeadLetters#TAG} with a reason code ({@code EMPTY}, {@code UNSUPPORTED_FORMAT}, {@code
- * TOO_LARGE}, {@code UNDECODABLE}, or {@code CLAIM_CHECK_NOT_SUPPORTED} for frames whose image is
- * stored elsewhere, which this version does not fetch yet); it never throws. The pixel limit is
- * checked from the header before any pixel is decoded. Large JPEGs can be decoded scaled down in
- * the DCT (libjpeg-turbo through TensorFlow), several times cheaper than in full, when the network
- * needs far fewer pixels. Counter {@code decodeFailures}.
+ * Fetches (for claim-checked frames) and decodes each {@link ImageFrame} into a {@link
+ * DecodedFrame}. A frame that fails goes to {@link DeadLetters#TAG} with a reason code; it never
+ * throws. Decode reasons: {@code EMPTY}, {@code UNSUPPORTED_FORMAT}, {@code TOO_LARGE} (pixels from
+ * the header, or bytes), {@code UNDECODABLE}. Fetch reasons: {@code CLAIM_CHECK_NOT_ALLOWED},
+ * {@code CLAIM_CHECK_MISSING}, {@code CLAIM_CHECK_TOO_LARGE}, {@code CLAIM_CHECK_MISMATCH}, {@code
+ * CLAIM_CHECK_UNREADABLE}. Large JPEGs can be decoded scaled down in the DCT (libjpeg-turbo through
+ * TensorFlow), several times cheaper than in full, when the network needs far fewer pixels.
+ * Counters {@code decodeFailures} and {@code fetchFailures}.
  */
 public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFrame> {
     private static final long serialVersionUID = 1L;
 
-    private final long maxPixels;
-    private final int jpegMinSide;
+    private final DecodeOptions options;
 
     private transient ScaledJpegDecoder scaler;
     private transient ImageDecoder decoder;
-    private transient Counter failures;
+    private transient ClaimCheckFetcher fetcher;
+    private transient Counter decodeFailures;
+    private transient Counter fetchFailures;
 
-    /** A decoder refusing images of more than {@code maxPixels} pixels, decoding all in full. */
-    public FrameDecodeFunction(long maxPixels) {
-        this(maxPixels, 0);
-    }
-
-    /**
-     * A decoder refusing images of more than {@code maxPixels} pixels that decodes JPEGs scaled
-     * down in the DCT while their shorter side stays at least {@code jpegMinSide} (0: in full).
-     */
-    public FrameDecodeFunction(long maxPixels, int jpegMinSide) {
-        if (maxPixels <= 0) {
-            throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
-        }
-        if (jpegMinSide < 0) {
-            throw new IllegalArgumentException("jpegMinSide must be 0 or more, got " + jpegMinSide);
-        }
-        this.maxPixels = maxPixels;
-        this.jpegMinSide = jpegMinSide;
+    public FrameDecodeFunction(DecodeOptions options) {
+        this.options = options;
     }
 
     @Override
     public void open(OpenContext context) {
-        decoder = new ImageDecoder(maxPixels);
-        if (jpegMinSide > 0) {
+        decoder = new ImageDecoder(options.maxPixels());
+        if (options.jpegMinSide() > 0) {
             scaler = new ScaledJpegDecoder();
-            decoder = decoder.withJpegScaling(scaler, jpegMinSide);
+            decoder = decoder.withJpegScaling(scaler, options.jpegMinSide());
         }
-        failures = getRuntimeContext().getMetricGroup().counter("decodeFailures");
+        fetcher = new ClaimCheckFetcher(options.maxImageBytes(), options.claimCheckRoots());
+        decodeFailures = getRuntimeContext().getMetricGroup().counter("decodeFailures");
+        fetchFailures = getRuntimeContext().getMetricGroup().counter("fetchFailures");
     }
 
     @Override
     public void processElement(ImageFrame frame, Context context, Collector<DecodedFrame> out) {
+        long start = System.nanoTime();
+        byte[] bytes;
         ByteBuffer image = frame.getImage();
-        if (image == null) {
-            boolean claimed = frame.getClaimCheck() != null;
-            reject(
-                    context,
-                    frame,
-                    claimed ? "CLAIM_CHECK_NOT_SUPPORTED" : "EMPTY",
-                    claimed
-                            ? "the image is stored at "
-                                    + frame.getClaimCheck().getUri()
-                                    + "; fetching claim-checked images is not supported yet"
-                            : "the frame carries no image");
+        if (image != null) {
+            if (image.remaining() > options.maxImageBytes()) {
+                reject(
+                        context,
+                        frame,
+                        Stage.DECODE,
+                        "TOO_LARGE",
+                        String.format(
+                                Locale.ROOT,
+                                "image of %d bytes, over the limit of %d",
+                                image.remaining(),
+                                options.maxImageBytes()));
+                return;
+            }
+            bytes = new byte[image.remaining()];
+            image.duplicate().get(bytes);
+        } else if (frame.getClaimCheck() != null) {
+            try {
+                bytes = fetcher.fetch(frame.getClaimCheck());
+            } catch (ClaimCheckFetcher.FetchException e) {
+                reject(context, frame, Stage.FETCH, e.reason(), e.getMessage());
+                return;
+            }
+        } else {
+            reject(context, frame, Stage.DECODE, "EMPTY", "the frame carries no image");
             return;
         }
-        byte[] bytes = new byte[image.remaining()];
-        image.duplicate().get(bytes);
-        long start = System.nanoTime();
         try {
             DecodedFrame decoded =
                     new DecodedFrame(
@@ -88,7 +90,7 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
                             (System.nanoTime() - start) / 1000);
             out.collect(decoded);
         } catch (ImageDecodingException e) {
-            reject(context, frame, e.reason().name(), e.getMessage());
+            reject(context, frame, Stage.DECODE, e.reason().name(), e.getMessage());
         }
     }
 
@@ -100,8 +102,9 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
         }
     }
 
-    private void reject(Context context, ImageFrame frame, String reason, String message) {
-        failures.inc();
-        context.output(DeadLetters.TAG, DeadLetters.of(frame, Stage.DECODE, reason, message));
+    private void reject(
+            Context context, ImageFrame frame, Stage stage, String reason, String message) {
+        (stage == Stage.FETCH ? fetchFailures : decodeFailures).inc();
+        context.output(DeadLetters.TAG, DeadLetters.of(frame, stage, reason, message));
     }
 }

@@ -11,14 +11,17 @@ import io.ocellus.schemas.Stage;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FrameDecodeFunctionTest {
     private static ImageFrame frame(String id, byte[] image) {
@@ -38,10 +41,10 @@ class FrameDecodeFunctionTest {
     }
 
     private static OneInputStreamOperatorTestHarness<ImageFrame, DecodedFrame> harness(
-            long maxPixels) throws Exception {
+            DecodeOptions options) throws Exception {
         OneInputStreamOperatorTestHarness<ImageFrame, DecodedFrame> harness =
                 new OneInputStreamOperatorTestHarness<>(
-                        new ProcessOperator<>(new FrameDecodeFunction(maxPixels)));
+                        new ProcessOperator<>(new FrameDecodeFunction(options)));
         harness.open();
         return harness;
     }
@@ -51,7 +54,7 @@ class FrameDecodeFunctionTest {
         byte[] jpeg = parrot();
         ImageFrame claimed = frame("claimed", null);
         claimed.setClaimCheck(new ClaimCheck("s3://bucket/frame.jpg", null, null));
-        try (var harness = harness(50_000_000)) {
+        try (var harness = harness(DecodeOptions.defaults())) {
             harness.processElement(frame("good", jpeg), 1);
             harness.processElement(frame("truncated", Arrays.copyOf(jpeg, jpeg.length / 3)), 2);
             harness.processElement(frame("zero", new byte[0]), 3);
@@ -77,8 +80,9 @@ class FrameDecodeFunctionTest {
                             "zero:EMPTY",
                             "noise:UNSUPPORTED_FORMAT",
                             "none:EMPTY",
-                            "claimed:CLAIM_CHECK_NOT_SUPPORTED");
-            assertThat(dead).allMatch(letter -> letter.getStage() == Stage.DECODE);
+                            "claimed:CLAIM_CHECK_NOT_ALLOWED");
+            assertThat(dead.subList(0, 4)).allMatch(letter -> letter.getStage() == Stage.DECODE);
+            assertThat(dead.get(4).getStage()).isEqualTo(Stage.FETCH);
             assertThat(dead.get(0).getOriginal().remaining()).isEqualTo(jpeg.length / 3);
             assertThat(dead.get(4).getOriginalUri()).isEqualTo("s3://bucket/frame.jpg");
         }
@@ -86,12 +90,95 @@ class FrameDecodeFunctionTest {
 
     @Test
     void refusesFramesOverThePixelLimit() throws Exception {
-        try (var harness = harness(1000)) {
+        try (var harness = harness(DecodeOptions.defaults().withMaxPixels(1000))) {
             harness.processElement(frame("big", parrot()), 1);
             assertThat(harness.extractOutputValues()).isEmpty();
             assertThat(harness.getSideOutput(DeadLetters.TAG))
                     .extracting(record -> record.getValue().getReasonCode())
                     .containsExactly("TOO_LARGE");
         }
+    }
+
+    @Test
+    void refusesInlineImagesOverTheByteLimit() throws Exception {
+        byte[] jpeg = parrot();
+        try (var harness = harness(DecodeOptions.defaults().withMaxImageBytes(jpeg.length - 1))) {
+            harness.processElement(frame("heavy", jpeg), 1);
+            assertThat(harness.extractOutputValues()).isEmpty();
+            assertThat(harness.getSideOutput(DeadLetters.TAG))
+                    .extracting(record -> record.getValue().getMessage())
+                    .singleElement()
+                    .asString()
+                    .contains("over the limit of " + (jpeg.length - 1));
+        }
+    }
+
+    @Test
+    void fetchesClaimCheckedImagesOnlyUnderItsRootsAndWithinTheByteLimit(@TempDir Path dir)
+            throws Exception {
+        byte[] jpeg = parrot();
+        Path root = Files.createDirectories(dir.resolve("frames"));
+        Path good = Files.write(root.resolve("good.jpg"), jpeg);
+        Files.write(root.resolve("big.jpg"), Arrays.copyOf(jpeg, jpeg.length + 100));
+        Files.createDirectories(root.resolve("folder"));
+        Files.write(dir.resolve("secret.jpg"), jpeg);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(jpeg));
+        DecodeOptions options =
+                DecodeOptions.defaults()
+                        .withMaxImageBytes(jpeg.length + 10)
+                        .withClaimCheckRoots(List.of(root.toUri().toString(), "nosuchfs://host/"));
+        String base = root.toUri().toString();
+
+        try (var harness = harness(options)) {
+            int t = 0;
+            harness.processElement(claimed("good", base + "good.jpg", null, null), t++);
+            harness.processElement(
+                    claimed("checked", good.toUri().toString(), (long) jpeg.length, sha), t++);
+            harness.processElement(claimed("missing", base + "nothing.jpg", null, null), t++);
+            harness.processElement(claimed("folder", base + "folder", null, null), t++);
+            harness.processElement(claimed("big", base + "big.jpg", null, null), t++);
+            harness.processElement(claimed("declared-big", base + "good.jpg", 1L << 40, null), t++);
+            harness.processElement(
+                    claimed("wrong-size", base + "good.jpg", (long) jpeg.length - 1, null), t++);
+            harness.processElement(
+                    claimed("wrong-digest", base + "good.jpg", null, "00" + sha.substring(2)), t++);
+            harness.processElement(claimed("escape", base + "../secret.jpg", null, null), t++);
+            harness.processElement(
+                    claimed("outside", dir.resolve("secret.jpg").toUri().toString(), null, null),
+                    t++);
+            harness.processElement(claimed("relative", "frames/good.jpg", null, null), t++);
+            harness.processElement(claimed("no-fs", "nosuchfs://host/a.jpg", null, null), t++);
+
+            assertThat(harness.extractOutputValues())
+                    .extracting(decoded -> decoded.frameId)
+                    .containsExactly("good", "checked");
+            assertThat(harness.getSideOutput(DeadLetters.TAG))
+                    .extracting(
+                            record ->
+                                    record.getValue().getFrame().getFrameId()
+                                            + ":"
+                                            + record.getValue().getReasonCode())
+                    .containsExactly(
+                            "missing:CLAIM_CHECK_MISSING",
+                            "folder:CLAIM_CHECK_MISSING",
+                            "big:CLAIM_CHECK_TOO_LARGE",
+                            "declared-big:CLAIM_CHECK_TOO_LARGE",
+                            "wrong-size:CLAIM_CHECK_MISMATCH",
+                            "wrong-digest:CLAIM_CHECK_MISMATCH",
+                            "escape:CLAIM_CHECK_NOT_ALLOWED",
+                            "outside:CLAIM_CHECK_NOT_ALLOWED",
+                            "relative:CLAIM_CHECK_NOT_ALLOWED",
+                            "no-fs:CLAIM_CHECK_UNREADABLE");
+            assertThat(harness.getSideOutput(DeadLetters.TAG))
+                    .allMatch(record -> record.getValue().getStage() == Stage.FETCH)
+                    .allMatch(record -> record.getValue().getOriginal() == null)
+                    .allMatch(record -> record.getValue().getOriginalUri() != null);
+        }
+    }
+
+    private static ImageFrame claimed(String id, String uri, Long size, String sha256) {
+        ImageFrame frame = frame(id, null);
+        frame.setClaimCheck(new ClaimCheck(uri, size, sha256));
+        return frame;
     }
 }

@@ -83,9 +83,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
         RgbImage decoded;
         try (ScaledJpegDecoder scaler = new ScaledJpegDecoder()) {
             // the decoder the job's decode operator uses
-            ImageDecoder decoder = new ImageDecoder(workflow.maxPixels());
-            if (workflow.jpegMinSide() > 0) {
-                decoder = decoder.withJpegScaling(scaler, workflow.jpegMinSide());
+            ImageDecoder decoder = new ImageDecoder(workflow.decoding().maxPixels());
+            if (workflow.decoding().jpegMinSide() > 0) {
+                decoder = decoder.withJpegScaling(scaler, workflow.decoding().jpegMinSide());
             }
             decoded = decoder.decode(jpeg);
             decodeMs = decodeMillis(decoder, jpeg);

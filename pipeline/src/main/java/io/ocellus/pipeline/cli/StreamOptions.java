@@ -4,6 +4,7 @@ import io.ocellus.models.ModelException;
 import io.ocellus.models.inference.EngineFactory;
 import io.ocellus.models.io.ModelSource;
 import io.ocellus.operators.batch.MicroBatchOptions;
+import io.ocellus.operators.decode.DecodeOptions;
 import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.kafka.InputFormat;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
@@ -60,6 +61,20 @@ final class StreamOptions {
             description =
                     "Frames with more pixels go to dead letters, checked from the header. Default: ${DEFAULT-VALUE}.")
     long maxPixels;
+
+    @Option(
+            names = "--max-image-bytes",
+            defaultValue = "33554432",
+            description =
+                    "Frames whose encoded image is larger go to dead letters; claim-checked objects are never read past it. Default: ${DEFAULT-VALUE} (32 MiB).")
+    long maxImageBytes;
+
+    @Option(
+            names = "--claim-check-root",
+            paramLabel = "URI",
+            description =
+                    "A URI prefix claim-checked images may be fetched from (file:///data/frames/, s3://bucket/frames/ with Flink's S3 plugin); repeatable. Without one, claim-checked frames go to dead letters (CLAIM_CHECK_NOT_ALLOWED).")
+    List<String> claimCheckRoots = List.of();
 
     /** The largest released MobileNet resolution: never less than a released model's input. */
     private static final int DEFAULT_JPEG_MIN_SIDE = 224;
@@ -119,8 +134,7 @@ final class StreamOptions {
                 new EngineFactory(source, model.engineOptions(List.of(batchSize))),
                 new InferenceTasks(classifications ? top : 0, embeddings, !rawEmbeddings, features),
                 new MicroBatchOptions(batchSize, Duration.ofMillis(batchDelayMillis)),
-                maxPixels,
-                jpegMinSide);
+                new DecodeOptions(maxPixels, maxImageBytes, jpegMinSide, claimCheckRoots));
     }
 
     static final class InputFormatConverter

@@ -34,7 +34,7 @@ public final class OcellusWorkflow {
     /** Adds the workflow to the frames' environment and returns its outputs, not yet bound. */
     public static WorkflowOutputs define(DataStream<ImageFrame> frames, WorkflowOptions options) {
         SingleOutputStreamOperator<DecodedFrame> decoded =
-                frames.process(new FrameDecodeFunction(options.maxPixels(), options.jpegMinSide()))
+                frames.process(new FrameDecodeFunction(options.decoding()))
                         .name("decode")
                         .uid("ocellus-decode");
         SingleOutputStreamOperator<FrameResults> inferred =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ocellus.models.inference.PredictorFactory;
 import io.ocellus.operators.batch.MicroBatchOptions;
+import io.ocellus.operators.decode.DecodeOptions;
 import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.testutils.FailingOnceFactory;
 import io.ocellus.pipeline.testutils.LoopbackMiniCluster;
@@ -121,8 +122,7 @@ class StreamJobITCase {
                         model,
                         new InferenceTasks(3, false, false, false),
                         new MicroBatchOptions(batchSize, Duration.ofMillis(100)),
-                        50_000_000L,
-                        224);
+                        DecodeOptions.defaults().withJpegMinSide(224));
         StreamJobOptions options =
                 new StreamJobOptions(
                         kafka.bootstrapServers(),

@@ -3,6 +3,7 @@ package io.ocellus.pipeline.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ocellus.operators.batch.MicroBatchOptions;
+import io.ocellus.operators.decode.DecodeOptions;
 import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.testutils.LoopbackMiniCluster;
 import io.ocellus.pipeline.testutils.Samples;
@@ -53,8 +54,7 @@ class WorkflowITCase {
                         Samples.engine(1.0, 224),
                         new InferenceTasks(3, true, true, true),
                         new MicroBatchOptions(4, Duration.ofMillis(200)),
-                        50_000_000L,
-                        224);
+                        DecodeOptions.defaults().withJpegMinSide(224));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);

@@ -1,0 +1,166 @@
+package io.ocellus.operators.decode;
+
+import io.ocellus.schemas.ClaimCheck;
+import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+
+/**
+ * Fetches claim-checked images through Flink's file systems ({@code file://}, and {@code s3://},
+ * {@code hdfs://} and others where their plugin is installed), only under the configured roots and
+ * never past the byte limit. The declared size and SHA-256, when present, are checked.
+ */
+final class ClaimCheckFetcher {
+    /** Why a fetch failed: the reason code and a message. */
+    static final class FetchException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        private final String reason;
+
+        FetchException(String reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+
+        String reason() {
+            return reason;
+        }
+    }
+
+    private final long maxBytes;
+    private final List<URI> roots;
+
+    ClaimCheckFetcher(long maxBytes, List<String> roots) {
+        this.maxBytes = maxBytes;
+        this.roots =
+                roots.stream()
+                        .map(root -> URI.create(root.endsWith("/") ? root : root + "/").normalize())
+                        .toList();
+    }
+
+    byte[] fetch(ClaimCheck check) throws FetchException {
+        String location = check.getUri();
+        URI uri = allowed(location);
+        if (check.getSizeBytes() != null && check.getSizeBytes() > maxBytes) {
+            throw tooLarge(location, check.getSizeBytes());
+        }
+        byte[] bytes;
+        try {
+            Path path = new Path(uri);
+            FileSystem fs = path.getFileSystem();
+            FileStatus status = fs.getFileStatus(path);
+            if (status.isDir()) {
+                throw new FetchException("CLAIM_CHECK_MISSING", location + " is a directory");
+            }
+            if (status.getLen() > maxBytes) {
+                throw tooLarge(location, status.getLen());
+            }
+            try (InputStream in = fs.open(path)) {
+                bytes = readAtMost(in, location);
+            }
+        } catch (FileNotFoundException e) {
+            throw new FetchException("CLAIM_CHECK_MISSING", "no object at " + location);
+        } catch (IOException | RuntimeException e) {
+            throw new FetchException(
+                    "CLAIM_CHECK_UNREADABLE", "cannot read " + location + ": " + e.getMessage());
+        }
+        if (check.getSizeBytes() != null && check.getSizeBytes() != bytes.length) {
+            throw new FetchException(
+                    "CLAIM_CHECK_MISMATCH",
+                    String.format(
+                            Locale.ROOT,
+                            "%s has %d bytes, the frame declares %d",
+                            location,
+                            bytes.length,
+                            check.getSizeBytes()));
+        }
+        if (check.getSha256() != null) {
+            String actual = sha256(bytes);
+            if (!actual.equalsIgnoreCase(check.getSha256())) {
+                throw new FetchException(
+                        "CLAIM_CHECK_MISMATCH",
+                        String.format(
+                                "%s has SHA-256 %s, the frame declares %s",
+                                location, actual, check.getSha256()));
+            }
+        }
+        return bytes;
+    }
+
+    /** The URI, when it lies under a root; no relative paths, no climbing out with "..". */
+    private URI allowed(String location) throws FetchException {
+        URI uri;
+        try {
+            uri = new URI(location).normalize();
+        } catch (URISyntaxException e) {
+            throw new FetchException(
+                    "CLAIM_CHECK_NOT_ALLOWED",
+                    "not a URI: " + location + " (" + e.getReason() + ")");
+        }
+        String path = uri.getPath();
+        if (uri.getScheme() != null && path != null && !path.startsWith("/..")) {
+            for (URI root : roots) {
+                if (root.getScheme().equalsIgnoreCase(uri.getScheme())
+                        && Objects.equals(authority(root), authority(uri))
+                        && path.startsWith(root.getPath())) {
+                    return uri;
+                }
+            }
+        }
+        throw new FetchException(
+                "CLAIM_CHECK_NOT_ALLOWED",
+                roots.isEmpty()
+                        ? "claim checks are off (no claim-check root is configured): " + location
+                        : location + " is not under a claim-check root " + roots);
+    }
+
+    private static String authority(URI uri) {
+        String authority = uri.getAuthority();
+        return authority == null || authority.isEmpty() ? null : authority;
+    }
+
+    private byte[] readAtMost(InputStream in, String location) throws IOException, FetchException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 << 10];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            total += n;
+            if (total > maxBytes) {
+                throw tooLarge(location, total); // it grew after its size was read
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private FetchException tooLarge(String location, long size) {
+        return new FetchException(
+                "CLAIM_CHECK_TOO_LARGE",
+                String.format(
+                        Locale.ROOT,
+                        "%s has %d bytes, over the limit of %d",
+                        location,
+                        size,
+                        maxBytes));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.ocellus.operators.decode;
+
+import io.ocellus.models.image.ImageDecoder;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * How frames are fetched and decoded.
+ *
+ * @param maxPixels frames with more pixels are refused from their header (default 50 megapixels)
+ * @param maxImageBytes frames whose encoded image is larger are refused, inline or fetched (default
+ *     32 MiB); a claim-checked object is never read past this
+ * @param jpegMinSide JPEGs are decoded scaled down in the DCT (by 2, 4 or 8) while their shorter
+ *     side stays at least this many pixels, which should be the network's resolution or more; 0
+ *     decodes every frame in full
+ * @param claimCheckRoots the URI prefixes claim-checked images may be fetched from, such as {@code
+ *     file:///data/frames/} or {@code s3://bucket/frames/} (any Flink file system); empty refuses
+ *     every claim check, so a producer cannot make the job read arbitrary files
+ */
+public record DecodeOptions(
+        long maxPixels, long maxImageBytes, int jpegMinSide, List<String> claimCheckRoots)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final long DEFAULT_MAX_IMAGE_BYTES = 32L << 20;
+
+    public DecodeOptions {
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);
+        }
+        if (maxImageBytes <= 0 || maxImageBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(
+                    "maxImageBytes must be between 1 and 2 GiB, got " + maxImageBytes);
+        }
+        if (jpegMinSide < 0) {
+            throw new IllegalArgumentException("jpegMinSide must be 0 or more, got " + jpegMinSide);
+        }
+        claimCheckRoots = List.copyOf(claimCheckRoots);
+    }
+
+    /** 50 megapixels, 32 MiB, JPEGs decoded in full, no claim checks. */
+    public static DecodeOptions defaults() {
+        return new DecodeOptions(
+                ImageDecoder.DEFAULT_MAX_PIXELS, DEFAULT_MAX_IMAGE_BYTES, 0, List.of());
+    }
+
+    public DecodeOptions withMaxPixels(long value) {
+        return new DecodeOptions(value, maxImageBytes, jpegMinSide, claimCheckRoots);
+    }
+
+    public DecodeOptions withMaxImageBytes(long value) {
+        return new DecodeOptions(maxPixels, value, jpegMinSide, claimCheckRoots);
+    }
+
+    public DecodeOptions withJpegMinSide(int value) {
+        return new DecodeOptions(maxPixels, maxImageBytes, value, claimCheckRoots);
+    }
+
+    public DecodeOptions withClaimCheckRoots(List<String> value) {
+        return new DecodeOptions(maxPixels, maxImageBytes, jpegMinSide, value);
+    }
+}
