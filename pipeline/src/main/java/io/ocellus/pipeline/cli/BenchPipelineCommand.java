@@ -8,12 +8,12 @@ import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.inference.RgbImage;
 import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
 import io.ocellus.pipeline.kafka.InputFormat;
+import io.ocellus.pipeline.kafka.KafkaCodec;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
 import io.ocellus.pipeline.local.LocalFlink;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.schemas.Classification;
-import io.ocellus.schemas.serde.AvroCodec;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -192,6 +192,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
                         stream.guarantee(),
                         "ocellus-bench",
                         stream.kafkaProperties(),
+                        stream.registryUrl,
                         false,
                         workflow);
         StreamExecutionEnvironment env = LocalFlink.environment();
@@ -242,7 +243,6 @@ final class BenchPipelineCommand implements Callable<Integer> {
     }
 
     private void read(EmbeddedKafkaBroker kafka) {
-        AvroCodec<Classification> codec = AvroCodec.of(Classification.class, stream.outputFormat);
         Map<String, Object> config =
                 Map.of(
                         "bootstrap.servers",
@@ -253,14 +253,17 @@ final class BenchPipelineCommand implements Callable<Integer> {
                         "earliest",
                         "isolation.level",
                         "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaCodec<Classification> codec = stream.outputCodec().open(Classification.class);
+                KafkaConsumer<byte[], byte[]> consumer =
+                        new KafkaConsumer<>(
+                                config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of("bench-classifications"));
             while (!Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
                     long now = System.currentTimeMillis();
-                    arrivals.putIfAbsent(codec.decode(record.value()).getFrame().getFrameId(), now);
+                    arrivals.putIfAbsent(
+                            codec.decode(record.topic(), record.value()).getFrame().getFrameId(),
+                            now);
                 }
             }
         } catch (Exception e) {

@@ -96,6 +96,7 @@ final class DemoCommand implements Callable<Integer> {
                         stream.guarantee(),
                         "ocellus-demo",
                         stream.kafkaProperties(),
+                        stream.registryUrl,
                         true,
                         stream.workflow(model, true, false, false));
         StreamExecutionEnvironment env = LocalFlink.environment();
@@ -161,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
                 kafka.bootstrapServers(),
                 topic,
                 type,
-                stream.outputFormat,
+                stream.outputCodec(),
                 0,
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(30));

@@ -82,6 +82,7 @@ final class StreamCommand implements Callable<Integer> {
                         stream.guarantee(),
                         jobName,
                         stream.kafkaProperties(),
+                        stream.registryUrl,
                         bounded,
                         stream.workflow(
                                 model,

@@ -7,6 +7,7 @@ import io.ocellus.operators.batch.MicroBatchOptions;
 import io.ocellus.operators.decode.DecodeOptions;
 import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.kafka.InputFormat;
+import io.ocellus.pipeline.kafka.KafkaCodec;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.schemas.serde.WireFormat;
 import java.time.Duration;
@@ -23,7 +24,7 @@ final class StreamOptions {
             defaultValue = "raw",
             converter = InputFormatConverter.class,
             description =
-                    "raw (the value is the image; key = source id; headers frame-id, content-type, event-time, latitude, longitude), avro-binary or avro-single-object. Default: ${DEFAULT-VALUE}.")
+                    "raw (the value is the image; key = source id; headers frame-id, content-type, event-time, latitude, longitude), avro-binary, avro-single-object, or avro-registry (a schema registry's layout: byte 0, 4-byte schema id, Avro body; needs --registry-url). Default: ${DEFAULT-VALUE}.")
     InputFormat inputFormat;
 
     @Option(
@@ -31,8 +32,15 @@ final class StreamOptions {
             defaultValue = "single-object",
             converter = WireFormatConverter.class,
             description =
-                    "Avro layout of the output topics: binary or single-object. Default: ${DEFAULT-VALUE}.")
+                    "Avro layout of the output topics: binary, single-object, or registry (schemas registered in the schema registry, its ids in the values; needs --registry-url). Default: ${DEFAULT-VALUE}.")
     WireFormat outputFormat;
+
+    @Option(
+            names = "--registry-url",
+            paramLabel = "URL",
+            description =
+                    "Apicurio Registry's API root for the registry formats, e.g. http://registry:8080/apis/registry/v3. Further apicurio.registry.* settings (authentication, TLS) go in --kafka-property.")
+    String registryUrl;
 
     @Option(
             names = "--top",
@@ -104,6 +112,11 @@ final class StreamOptions {
             description =
                     "A Kafka client setting passed through unchanged (SASL, SSL, ...); repeatable.")
     List<String> kafkaProperties = List.of();
+
+    /** How the output topics' records are encoded. */
+    KafkaCodec.Settings outputCodec() {
+        return KafkaCodec.Settings.from(outputFormat, registryUrl, kafkaProperties());
+    }
 
     DeliveryGuarantee guarantee() {
         return atLeastOnce ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE;

@@ -1,7 +1,5 @@
 package io.ocellus.pipeline.kafka;
 
-import io.ocellus.schemas.serde.AvroCodec;
-import io.ocellus.schemas.serde.WireFormat;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -21,12 +19,15 @@ public final class AvroRecordSerializer<T extends SpecificRecord>
 
     private final String topic;
     private final Class<T> type;
-    private final WireFormat format;
+    private final KafkaCodec.Settings format;
     private final SerializableFunction<T, String> key;
-    private transient AvroCodec<T> codec;
+    private transient KafkaCodec<T> codec;
 
     public AvroRecordSerializer(
-            String topic, Class<T> type, WireFormat format, SerializableFunction<T, String> key) {
+            String topic,
+            Class<T> type,
+            KafkaCodec.Settings format,
+            SerializableFunction<T, String> key) {
         this.topic = topic;
         this.type = type;
         this.format = format;
@@ -36,7 +37,7 @@ public final class AvroRecordSerializer<T extends SpecificRecord>
     @Override
     public void open(
             SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-        codec = AvroCodec.of(type, format);
+        codec = format.open(type);
     }
 
     @Override
@@ -48,6 +49,6 @@ public final class AvroRecordSerializer<T extends SpecificRecord>
                 null,
                 timestamp,
                 k == null ? null : k.getBytes(StandardCharsets.UTF_8),
-                codec.encode(record));
+                codec.encode(topic, record));
     }
 }

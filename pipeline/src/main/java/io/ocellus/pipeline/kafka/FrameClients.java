@@ -1,7 +1,5 @@
 package io.ocellus.pipeline.kafka;
 
-import io.ocellus.schemas.serde.AvroCodec;
-import io.ocellus.schemas.serde.WireFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -61,12 +59,12 @@ public final class FrameClients {
             String bootstrapServers,
             String topic,
             Class<T> type,
-            WireFormat format,
+            KafkaCodec.Settings format,
             int expected,
             Duration quiet,
             Duration timeout)
             throws IOException {
-        AvroCodec<T> codec = AvroCodec.of(type, format);
+
         Map<String, Object> config =
                 Map.of(
                         "bootstrap.servers",
@@ -80,16 +78,17 @@ public final class FrameClients {
                         "max.partition.fetch.bytes",
                         EmbeddedKafkaBroker.MAX_MESSAGE_BYTES);
         List<T> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaCodec<T> codec = format.open(type);
+                KafkaConsumer<byte[], byte[]> consumer =
+                        new KafkaConsumer<>(
+                                config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + timeout.toMillis();
             long lastRecord = System.currentTimeMillis();
             while (System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record :
                         consumer.poll(Duration.ofMillis(200))) {
-                    records.add(codec.decode(record.value()));
+                    records.add(codec.decode(topic, record.value()));
                     lastRecord = System.currentTimeMillis();
                 }
                 if (records.size() >= expected

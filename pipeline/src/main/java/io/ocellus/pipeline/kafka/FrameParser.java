@@ -4,8 +4,6 @@ import io.ocellus.operators.DeadLetters;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.Stage;
-import io.ocellus.schemas.serde.AvroCodec;
-import io.ocellus.schemas.serde.WireFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,27 +27,44 @@ public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFr
             Set.of("frame-id", "content-type", "event-time", "latitude", "longitude");
 
     private final InputFormat format;
-    private transient AvroCodec<ImageFrame> codec;
+    private final KafkaCodec.Settings avro;
+    private transient KafkaCodec<ImageFrame> codec;
 
-    public FrameParser(InputFormat format) {
+    /**
+     * @param format the layout of the records
+     * @param avro for the Avro layouts, the codec settings (the registry's URL for {@link
+     *     InputFormat#AVRO_REGISTRY}); ignored for {@link InputFormat#RAW}
+     */
+    public FrameParser(InputFormat format, KafkaCodec.Settings avro) {
         this.format = format;
+        this.avro = avro;
     }
 
     @Override
     public void open(OpenContext context) {
-        codec =
-                AvroCodec.of(
-                        ImageFrame.class,
-                        format == InputFormat.AVRO_SINGLE_OBJECT
-                                ? WireFormat.SINGLE_OBJECT
-                                : WireFormat.BINARY);
+        if (format != InputFormat.RAW) {
+            codec = avro.open(ImageFrame.class);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (codec != null) {
+            codec.close();
+            codec = null;
+        }
     }
 
     @Override
     public void processElement(
             KafkaFrameRecord record, Context context, Collector<ImageFrame> out) {
         try {
-            out.collect(format == InputFormat.RAW ? raw(record) : codec.decode(value(record)));
+            // A registry that cannot be reached throws UncheckedIOException: the task fails and
+            // restarts from its checkpoint rather than dead-lettering good frames.
+            out.collect(
+                    format == InputFormat.RAW
+                            ? raw(record)
+                            : codec.decode(record.topic, value(record)));
         } catch (IOException | IllegalArgumentException e) {
             context.output(DeadLetters.TAG, deadLetter(record, e));
         }

@@ -1,5 +1,6 @@
 package io.ocellus.pipeline.kafka;
 
+import io.ocellus.schemas.serde.WireFormat;
 import java.util.Locale;
 
 /** How frames are laid out in the input topic's values. */
@@ -14,7 +15,12 @@ public enum InputFormat {
     /** An {@code ImageFrame} in Avro binary with the schema of this version. */
     AVRO_BINARY("avro-binary"),
     /** An {@code ImageFrame} in Avro single-object encoding. */
-    AVRO_SINGLE_OBJECT("avro-single-object");
+    AVRO_SINGLE_OBJECT("avro-single-object"),
+    /**
+     * An {@code ImageFrame} in a schema registry's layout (byte 0, a 4-byte schema id, the Avro
+     * body), as Apicurio's and Confluent's serializers write it; needs {@code --registry-url}.
+     */
+    AVRO_REGISTRY("avro-registry");
 
     private final String cliName;
 
@@ -22,7 +28,19 @@ public enum InputFormat {
         this.cliName = cliName;
     }
 
-    /** Parses {@code raw}, {@code avro-binary} or {@code avro-single-object}. */
+    /** The Avro layout of the value, or null for {@link #RAW}. */
+    public WireFormat wireFormat() {
+        return switch (this) {
+            case RAW -> null;
+            case AVRO_BINARY -> WireFormat.BINARY;
+            case AVRO_SINGLE_OBJECT -> WireFormat.SINGLE_OBJECT;
+            case AVRO_REGISTRY -> WireFormat.REGISTRY;
+        };
+    }
+
+    /**
+     * Parses {@code raw}, {@code avro-binary}, {@code avro-single-object} or {@code avro-registry}.
+     */
     public static InputFormat parse(String name) {
         for (InputFormat format : values()) {
             if (format.cliName.equalsIgnoreCase(name.trim())) {
@@ -32,7 +50,7 @@ public enum InputFormat {
         throw new IllegalArgumentException(
                 String.format(
                         Locale.ROOT,
-                        "unknown input format '%s', expected raw, avro-binary or avro-single-object",
+                        "unknown input format '%s', expected raw, avro-binary, avro-single-object or avro-registry",
                         name));
     }
 

@@ -39,7 +39,13 @@ public final class StreamJob {
         SingleOutputStreamOperator<ImageFrame> frames =
                 env.fromSource(source(options), WatermarkStrategy.noWatermarks(), "kafka-frames")
                         .uid("ocellus-kafka-source")
-                        .process(new FrameParser(options.inputFormat()))
+                        .process(
+                                new FrameParser(
+                                        options.inputFormat(),
+                                        options.inputFormat() == InputFormat.RAW
+                                                ? null
+                                                : options.codec(
+                                                        options.inputFormat().wireFormat())))
                         .name("parse")
                         .uid("ocellus-parse");
         WorkflowOutputs out = OcellusWorkflow.define(frames, options.workflow());
@@ -85,7 +91,7 @@ public final class StreamJob {
                         .setProperty("isolation.level", "read_committed")
                         .setProperty("max.partition.fetch.bytes", MAX_RECORD_BYTES)
                         .setProperty("fetch.max.bytes", MAX_RECORD_BYTES);
-        options.kafkaProperties().forEach(builder::setProperty);
+        options.clientProperties().forEach(builder::setProperty);
         if (options.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -103,7 +109,7 @@ public final class StreamJob {
             return;
         }
         Properties producer = new Properties();
-        producer.putAll(options.kafkaProperties());
+        producer.putAll(options.clientProperties());
         producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
         producer.setProperty("max.request.size", MAX_RECORD_BYTES);
         KafkaSink<T> sink =
@@ -112,7 +118,7 @@ public final class StreamJob {
                         .setKafkaProducerConfig(producer)
                         .setRecordSerializer(
                                 new AvroRecordSerializer<>(
-                                        topic, type, options.outputFormat(), key))
+                                        topic, type, options.codec(options.outputFormat()), key))
                         .setDeliveryGuarantee(options.guarantee())
                         .setTransactionalIdPrefix(options.jobName() + "-" + kind)
                         .build();

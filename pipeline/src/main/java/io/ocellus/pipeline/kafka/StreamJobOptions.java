@@ -3,6 +3,7 @@ package io.ocellus.pipeline.kafka;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.schemas.serde.WireFormat;
 import java.io.Serializable;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
@@ -19,7 +20,10 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param outputFormat the wire format of every output topic
  * @param guarantee exactly-once (transactions committed on checkpoints) or at-least-once
  * @param jobName names the job and prefixes its transactional ids, so it must differ between jobs
- * @param kafkaProperties client settings passed through unchanged (SASL, SSL, ...)
+ * @param kafkaProperties client settings passed through unchanged (SASL, SSL, ...); those starting
+ *     {@code apicurio.registry.} go to the registry serdes instead
+ * @param registryUrl the schema registry (Apicurio Registry v3 API root) for the {@code registry}
+ *     formats, or null
  * @param bounded read up to the offsets at start, then finish (tests, backfills)
  * @param workflow model, tasks and batching
  */
@@ -35,6 +39,7 @@ public record StreamJobOptions(
         DeliveryGuarantee guarantee,
         String jobName,
         Map<String, String> kafkaProperties,
+        String registryUrl,
         boolean bounded,
         WorkflowOptions workflow)
         implements Serializable {
@@ -54,6 +59,24 @@ public record StreamJobOptions(
                     "no output topic: set classifications, embeddings or features");
         }
         kafkaProperties = Map.copyOf(kafkaProperties);
+        if (registryUrl == null
+                && (inputFormat == InputFormat.AVRO_REGISTRY
+                        || outputFormat == WireFormat.REGISTRY)) {
+            throw new IllegalArgumentException(
+                    "the registry formats need the schema registry's URL (--registry-url)");
+        }
+    }
+
+    /** The Kafka client settings, without the registry's. */
+    public Map<String, String> clientProperties() {
+        Map<String, String> client = new HashMap<>(kafkaProperties);
+        client.keySet().removeIf(key -> key.startsWith(KafkaCodec.Settings.REGISTRY_PREFIX));
+        return client;
+    }
+
+    /** How records in {@code format} are encoded and decoded. */
+    public KafkaCodec.Settings codec(WireFormat format) {
+        return KafkaCodec.Settings.from(format, registryUrl, kafkaProperties);
     }
 
     private static void require(String value, String what) {

@@ -136,6 +136,7 @@ class StreamJobITCase {
                         DeliveryGuarantee.EXACTLY_ONCE,
                         jobName,
                         Map.of(),
+                        null,
                         true,
                         workflow);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -151,7 +152,7 @@ class StreamJobITCase {
                 kafka.bootstrapServers(),
                 topic,
                 type,
-                WireFormat.SINGLE_OBJECT,
+                KafkaCodec.Settings.of(WireFormat.SINGLE_OBJECT),
                 expected,
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(20));

@@ -56,6 +56,10 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
 
     /** A codec writing and reading {@code type}'s current schema. */
     public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type, WireFormat format) {
+        if (format == WireFormat.REGISTRY) {
+            throw new IllegalArgumentException(
+                    "the registry wire format needs a schema registry client, not a plain codec");
+        }
         return new AvroCodec<>(type, format, List.of());
     }
 

@@ -10,7 +10,13 @@ public enum WireFormat {
      * Avro's single-object encoding: the marker {@code C3 01}, the writer schema's 8-byte
      * CRC-64-AVRO fingerprint, then the binary body. Self-describing among known schema versions.
      */
-    SINGLE_OBJECT("single-object");
+    SINGLE_OBJECT("single-object"),
+    /**
+     * A schema registry's layout (Confluent's, written by Apicurio Registry's serdes): byte {@code
+     * 0}, the writer schema's 4-byte id in the registry, then the binary body. Needs a registry:
+     * the pipeline's Kafka edge encodes it, not {@link AvroCodec}.
+     */
+    REGISTRY("registry");
 
     private final String cliName;
 
@@ -22,7 +28,7 @@ public enum WireFormat {
         return cliName;
     }
 
-    /** Parses {@code binary} or {@code single-object} (case-insensitive). */
+    /** Parses {@code binary}, {@code single-object} or {@code registry} (case-insensitive). */
     public static WireFormat parse(String name) {
         for (WireFormat format : values()) {
             if (format.cliName.equalsIgnoreCase(name.trim())
@@ -33,7 +39,7 @@ public enum WireFormat {
         throw new IllegalArgumentException(
                 String.format(
                         Locale.ROOT,
-                        "unknown wire format '%s', expected binary or single-object",
+                        "unknown wire format '%s', expected binary, single-object or registry",
                         name));
     }
 
