@@ -1,6 +1,7 @@
 package io.ocellus.operators.decode;
 
 import io.ocellus.models.image.ImageDecoder;
+import io.ocellus.models.inference.InputSpec;
 import java.io.Serializable;
 import java.util.List;
 
@@ -16,9 +17,15 @@ import java.util.List;
  * @param claimCheckRoots the URI prefixes claim-checked images may be fetched from, such as {@code
  *     file:///data/frames/} or {@code s3://bucket/frames/} (any Flink file system); empty refuses
  *     every claim check, so a producer cannot make the job read arbitrary files
+ * @param input when set, frames are also resized to the model's input in the decoding task (the
+ *     inference task then only runs the model); null leaves pre-processing to the inference task
  */
 public record DecodeOptions(
-        long maxPixels, long maxImageBytes, int jpegMinSide, List<String> claimCheckRoots)
+        long maxPixels,
+        long maxImageBytes,
+        int jpegMinSide,
+        List<String> claimCheckRoots,
+        InputSpec input)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -41,22 +48,26 @@ public record DecodeOptions(
     /** 50 megapixels, 32 MiB, JPEGs decoded in full, no claim checks. */
     public static DecodeOptions defaults() {
         return new DecodeOptions(
-                ImageDecoder.DEFAULT_MAX_PIXELS, DEFAULT_MAX_IMAGE_BYTES, 0, List.of());
+                ImageDecoder.DEFAULT_MAX_PIXELS, DEFAULT_MAX_IMAGE_BYTES, 0, List.of(), null);
     }
 
     public DecodeOptions withMaxPixels(long value) {
-        return new DecodeOptions(value, maxImageBytes, jpegMinSide, claimCheckRoots);
+        return new DecodeOptions(value, maxImageBytes, jpegMinSide, claimCheckRoots, input);
     }
 
     public DecodeOptions withMaxImageBytes(long value) {
-        return new DecodeOptions(maxPixels, value, jpegMinSide, claimCheckRoots);
+        return new DecodeOptions(maxPixels, value, jpegMinSide, claimCheckRoots, input);
     }
 
     public DecodeOptions withJpegMinSide(int value) {
-        return new DecodeOptions(maxPixels, maxImageBytes, value, claimCheckRoots);
+        return new DecodeOptions(maxPixels, maxImageBytes, value, claimCheckRoots, input);
     }
 
     public DecodeOptions withClaimCheckRoots(List<String> value) {
-        return new DecodeOptions(maxPixels, maxImageBytes, jpegMinSide, value);
+        return new DecodeOptions(maxPixels, maxImageBytes, jpegMinSide, value, input);
+    }
+
+    public DecodeOptions withInput(InputSpec value) {
+        return new DecodeOptions(maxPixels, maxImageBytes, jpegMinSide, claimCheckRoots, value);
     }
 }

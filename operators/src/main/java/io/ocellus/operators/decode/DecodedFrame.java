@@ -5,8 +5,9 @@ import io.ocellus.schemas.FrameRef;
 import java.time.Instant;
 
 /**
- * A frame after decoding: its reference and 8-bit RGB pixels. A Flink POJO (public fields, no-arg
- * constructor), so Flink serializes it without Kryo.
+ * A frame after decoding: its reference and either its 8-bit RGB pixels or, when the decoding task
+ * also pre-processed it, the model's input. A Flink POJO (public fields, no-arg constructor), so
+ * Flink serializes it without Kryo.
  */
 public class DecodedFrame {
     public String sourceId;
@@ -15,11 +16,19 @@ public class DecodedFrame {
     public int width;
     public int height;
 
-    /** {@code width * height * 3} bytes, R G B, rows top to bottom. */
+    /**
+     * {@code width * height * 3} bytes, R G B, rows top to bottom; null when {@link #input} is set.
+     */
     public byte[] rgb;
 
-    /** Time spent decoding, in microseconds. */
+    /** The model's input, {@code resolution x resolution x 3} floats NHWC, or null. */
+    public float[] input;
+
+    /** Time spent fetching and decoding, in microseconds. */
     public long decodeMicros;
+
+    /** Time spent pre-processing in the decoding task, in microseconds (0 when not done there). */
+    public long preprocessMicros;
 
     public DecodedFrame() {}
 
@@ -31,6 +40,19 @@ public class DecodedFrame {
         this.height = image.height();
         this.rgb = image.pixels();
         this.decodeMicros = decodeMicros;
+    }
+
+    /** The frame pre-processed for a model: its input replaces the pixels. */
+    public DecodedFrame(
+            FrameRef ref, float[] input, int resolution, long decodeMicros, long preprocessMicros) {
+        this.sourceId = ref.getSourceId();
+        this.frameId = ref.getFrameId();
+        this.eventTime = ref.getEventTime().toEpochMilli();
+        this.width = resolution;
+        this.height = resolution;
+        this.input = input;
+        this.decodeMicros = decodeMicros;
+        this.preprocessMicros = preprocessMicros;
     }
 
     public FrameRef ref() {

@@ -3,6 +3,8 @@ package io.ocellus.operators.decode;
 import io.ocellus.models.image.ImageDecoder;
 import io.ocellus.models.image.ImageDecodingException;
 import io.ocellus.models.image.ScaledJpegDecoder;
+import io.ocellus.models.inference.InputSpec;
+import io.ocellus.models.inference.RgbImage;
 import io.ocellus.operators.DeadLetters;
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.Stage;
@@ -83,12 +85,19 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
             return;
         }
         try {
-            DecodedFrame decoded =
-                    new DecodedFrame(
-                            DeadLetters.ref(frame),
-                            decoder.decode(bytes),
-                            (System.nanoTime() - start) / 1000);
-            out.collect(decoded);
+            RgbImage pixels = decoder.decode(bytes);
+            long decoded = System.nanoTime();
+            InputSpec input = options.input();
+            out.collect(
+                    input == null
+                            ? new DecodedFrame(
+                                    DeadLetters.ref(frame), pixels, (decoded - start) / 1000)
+                            : new DecodedFrame(
+                                    DeadLetters.ref(frame),
+                                    input.apply(pixels),
+                                    input.resolution(),
+                                    (decoded - start) / 1000,
+                                    (System.nanoTime() - decoded) / 1000));
         } catch (ImageDecodingException e) {
             reject(context, frame, Stage.DECODE, e.reason().name(), e.getMessage());
         }

@@ -52,9 +52,21 @@ public final class InferenceFunction implements BatchFunction<DecodedFrame, Fram
         float[] input = new float[batch.size() * size];
         long[] preprocessMicros = new long[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
+            DecodedFrame frame = batch.get(i);
+            if (frame.input != null) { // pre-processed where it was decoded
+                if (frame.input.length != size) {
+                    throw new IllegalStateException(
+                            String.format(
+                                    "frame %s was pre-processed to %d floats, %s takes %d",
+                                    frame.frameId, frame.input.length, signature.modelId(), size));
+                }
+                System.arraycopy(frame.input, 0, input, i * size, size);
+                preprocessMicros[i] = frame.preprocessMicros;
+                continue;
+            }
             long start = System.nanoTime();
             ImagePreprocessor.fill(
-                    batch.get(i).image(),
+                    frame.image(),
                     predictor.preprocessing(),
                     signature.resolution(),
                     signature.inputLow(),

@@ -3,6 +3,8 @@ package io.ocellus.operators.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ocellus.models.inference.InputSpec;
+import io.ocellus.models.inference.Preprocessing;
 import io.ocellus.operators.DeadLetters;
 import io.ocellus.schemas.ClaimCheck;
 import io.ocellus.schemas.DeadLetter;
@@ -96,6 +98,21 @@ class FrameDecodeFunctionTest {
             assertThat(harness.getSideOutput(DeadLetters.TAG))
                     .extracting(record -> record.getValue().getReasonCode())
                     .containsExactly("TOO_LARGE");
+        }
+    }
+
+    @Test
+    void resizesToTheModelsInputWhenGivenOne() throws Exception {
+        InputSpec spec = new InputSpec(32, Preprocessing.CENTER_CROP, -1f, 1f);
+        try (var harness = harness(DecodeOptions.defaults().withInput(spec))) {
+            harness.processElement(frame("good", parrot()), 1);
+            DecodedFrame decoded = harness.extractOutputValues().get(0);
+            assertThat(decoded.rgb).isNull();
+            assertThat(decoded.input).hasSize(32 * 32 * 3);
+            assertThat(decoded.width).isEqualTo(32);
+            for (float value : decoded.input) {
+                assertThat(value).isBetween(-1f, 1f);
+            }
         }
     }
 

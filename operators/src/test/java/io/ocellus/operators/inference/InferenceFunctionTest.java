@@ -3,6 +3,7 @@ package io.ocellus.operators.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ocellus.models.inference.InputSpec;
 import io.ocellus.models.inference.RgbImage;
 import io.ocellus.operators.decode.DecodedFrame;
 import io.ocellus.operators.testutils.FakePredictor;
@@ -68,6 +69,26 @@ class InferenceFunctionTest {
         assertThat(only.getClassification()).isNull();
         assertThat(only.getFeatures()).isNull();
         assertThat(only.getEmbedding().getNormalized()).isFalse();
+    }
+
+    @Test
+    void runsFramesPreprocessedWhereTheyWereDecodedAsTheyAre() throws Exception {
+        FakePredictor fake = new FakePredictor(false);
+        InputSpec spec = InputSpec.of(fake);
+        DecodedFrame raw = frame("raw", 200);
+        DecodedFrame ready =
+                new DecodedFrame(raw.ref(), spec.apply(raw.image()), spec.resolution(), 7, 3);
+        List<FrameResults> results = run(new InferenceTasks(1, false, false, false), raw, ready);
+        assertThat(results.get(1).getClassification().getTop().get(0).getIndex())
+                .as("same input, same class")
+                .isEqualTo(results.get(0).getClassification().getTop().get(0).getIndex());
+        assertThat(results.get(1).getClassification().getTimings().getPreprocessMicros())
+                .isEqualTo(3);
+
+        DecodedFrame wrong = new DecodedFrame(raw.ref(), new float[12], 2, 7, 3);
+        assertThatThrownBy(() -> run(new InferenceTasks(1, false, false, false), wrong))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("pre-processed to 12 floats");
     }
 
     @Test

@@ -196,7 +196,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
                         false,
                         workflow);
         StreamExecutionEnvironment env = LocalFlink.environment();
-        env.setParallelism(1);
+        env.setParallelism(stream.parallelism == null ? 1 : stream.parallelism);
         env.enableCheckpointing(stream.checkpointMillis);
         StreamJob.define(env, options);
         return env.executeAsync("ocellus-bench-pipeline");

@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
                         true,
                         stream.workflow(model, true, false, false));
         StreamExecutionEnvironment env = LocalFlink.environment();
-        env.setParallelism(1);
+        env.setParallelism(stream.parallelism == null ? 1 : stream.parallelism);
         env.enableCheckpointing(Math.min(stream.checkpointMillis, 1000));
         StreamJob.define(env, options);
         env.execute("ocellus-demo");

@@ -90,6 +90,9 @@ final class StreamCommand implements Callable<Integer> {
                                 embeddingsTopic != null,
                                 featuresTopic != null));
         StreamExecutionEnvironment env = LocalFlink.environment();
+        if (stream.parallelism != null) {
+            env.setParallelism(stream.parallelism);
+        }
         if (options.guarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             env.enableCheckpointing(stream.checkpointMillis);
         }

@@ -34,7 +34,10 @@ public final class OcellusWorkflow {
     /** Adds the workflow to the frames' environment and returns its outputs, not yet bound. */
     public static WorkflowOutputs define(DataStream<ImageFrame> frames, WorkflowOptions options) {
         SingleOutputStreamOperator<DecodedFrame> decoded =
-                frames.process(new FrameDecodeFunction(options.decoding()))
+                // Spread frames over the decode and inference instances whatever the input's
+                // partitioning: one busy camera, or fewer Kafka partitions than slots.
+                frames.rebalance()
+                        .process(new FrameDecodeFunction(options.decoding()))
                         .name("decode")
                         .uid("ocellus-decode");
         SingleOutputStreamOperator<FrameResults> inferred =

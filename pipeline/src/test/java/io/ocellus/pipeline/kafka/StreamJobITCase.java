@@ -2,6 +2,8 @@ package io.ocellus.pipeline.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ocellus.models.inference.InputSpec;
+import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.inference.PredictorFactory;
 import io.ocellus.operators.batch.MicroBatchOptions;
 import io.ocellus.operators.decode.DecodeOptions;
@@ -106,6 +108,13 @@ class StreamJobITCase {
         }
     }
 
+    /** The model's input, so that frames are resized in the decoding task. */
+    private static InputSpec input(PredictorFactory model) throws Exception {
+        try (Predictor probe = model.open()) {
+            return InputSpec.of(probe);
+        }
+    }
+
     private static EmbeddedKafkaBroker start() throws Exception {
         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
         kafka.createTopics(2, List.of("frames"));
@@ -122,7 +131,7 @@ class StreamJobITCase {
                         model,
                         new InferenceTasks(3, false, false, false),
                         new MicroBatchOptions(batchSize, Duration.ofMillis(100)),
-                        DecodeOptions.defaults().withJpegMinSide(224));
+                        DecodeOptions.defaults().withJpegMinSide(224).withInput(input(model)));
         StreamJobOptions options =
                 new StreamJobOptions(
                         kafka.bootstrapServers(),
