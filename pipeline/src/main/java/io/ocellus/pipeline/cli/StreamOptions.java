@@ -117,7 +117,7 @@ final class StreamOptions {
     @Option(
             names = "--parallelism",
             description =
-                    "Parallel instances of each operator (task slots used). Default: the cluster's default for stream, 1 for demo and bench-pipeline.")
+                    "Parallel instances of each operator (task slots used). Default: the cluster's default (a local run: one per core); 1 for demo.")
     Integer parallelism;
 
     @Option(
