@@ -1,0 +1,287 @@
+package io.ocellus.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ocellus.pipeline.kafka.FrameClients;
+import io.ocellus.pipeline.kafka.KafkaCodec;
+import io.ocellus.schemas.Classification;
+import io.ocellus.schemas.DeadLetter;
+import io.ocellus.schemas.serde.WireFormat;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job as users run it: a standalone Flink session cluster (JobManager and TaskManager in their
+ * own JVMs, {@code deploy/bin/flink-standalone}) and a Kafka broker in its own process, the job jar
+ * submitted over REST, frames produced with Debian's {@code kcat}. A TaskManager killed mid-stream
+ * and restarted loses and duplicates nothing (read_committed); a job cancelled and resubmitted on
+ * the same TaskManager loads TensorFlow fine. Every process started here is stopped here.
+ */
+class StandaloneClusterIT {
+    private static final Path ROOT = Path.of(System.getProperty("ocellus.root", "..")).normalize();
+    private static final Path CLUSTER_DIR =
+            ROOT.resolve("deploy/target/it-cluster").toAbsolutePath();
+    private static final String ENTRY = "io.ocellus.pipeline.StreamJobMain";
+
+    private static Process broker;
+    private static String bootstrap;
+    private static boolean clusterStarted;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(onPath("kcat"), "kcat not installed (.ci/run installs it): skipped");
+        assumeTrue(Files.isDirectory(models()), "MobileNet weights not found: skipped");
+        broker =
+                new ProcessBuilder(
+                                ROOT.resolve("pipeline/bin/ocellus").toString(),
+                                "broker",
+                                "--partitions",
+                                "2",
+                                "--topic",
+                                "frames",
+                                "--topic",
+                                "classifications",
+                                "--topic",
+                                "dead-letters")
+                        .redirectErrorStream(true)
+                        .start();
+        BufferedReader lines =
+                new BufferedReader(
+                        new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = lines.readLine()) != null; ) {
+            if (line.startsWith("bootstrap.servers=")) {
+                bootstrap = line.substring("bootstrap.servers=".length());
+                break;
+            }
+        }
+        assertThat(bootstrap).as("the broker process came up").isNotNull();
+        Thread drain = new Thread(() -> lines.lines().forEach(line -> {}), "broker-output");
+        drain.setDaemon(true);
+        drain.start();
+        cluster("start", "--slots", "2");
+        clusterStarted = true;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (clusterStarted) {
+            cluster("stop");
+        }
+        if (broker != null) {
+            broker.destroy(); // SIGTERM: the broker's shutdown hook stops it and deletes its data
+            if (!broker.waitFor(30, TimeUnit.SECONDS)) {
+                broker.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Test
+    void runsOnAStandaloneClusterExactlyOnceThroughATaskManagerCrashAndAResubmission()
+            throws Exception {
+        String job = submit();
+        awaitState(job, "RUNNING");
+        Map<String, Path> pictures = pictures();
+
+        // Frames from kcat, paced, while the TaskManager is killed and restarted.
+        List<String> ids = new ArrayList<>();
+        Thread producer =
+                new Thread(
+                        () -> {
+                            try {
+                                for (int round = 0; round < 4; round++) {
+                                    for (Map.Entry<String, Path> picture : pictures.entrySet()) {
+                                        String id = round + "-" + picture.getKey();
+                                        produce(id, picture.getValue());
+                                        synchronized (ids) {
+                                            ids.add(id);
+                                        }
+                                        Thread.sleep(100);
+                                    }
+                                }
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        "kcat-producer");
+        producer.start();
+        Thread.sleep(2500);
+        cluster("kill-taskmanager");
+        Thread.sleep(2000);
+        cluster("start-taskmanager");
+        producer.join();
+        Path garbage = Files.writeString(CLUSTER_DIR.resolve("garbage.bin"), "not an image");
+        produce("garbage", garbage);
+        ids.add("garbage");
+
+        List<Classification> classifications =
+                read("classifications", Classification.class, ids.size() - 1);
+        List<DeadLetter> deadLetters = read("dead-letters", DeadLetter.class, 1);
+        List<String> seen = new ArrayList<>();
+        classifications.forEach(c -> seen.add(c.getFrame().getFrameId()));
+        deadLetters.forEach(d -> seen.add(d.getFrame().getFrameId()));
+        assertThat(seen)
+                .as("every frame once: no loss, no duplicates")
+                .containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(deadLetters)
+                .singleElement()
+                .extracting(DeadLetter::getReasonCode)
+                .isEqualTo("UNSUPPORTED_FORMAT");
+        assertThat(classifications)
+                .filteredOn(c -> c.getFrame().getFrameId().endsWith("-parrot.jpg"))
+                .hasSize(4)
+                .allMatch(c -> c.getTop().get(0).getLabel().equals("macaw"));
+
+        // Cancel and resubmit on the same TaskManager: TensorFlow's natives were loaded by the
+        // cluster's class loader, so the new job's class loader finds them.
+        cluster("cancel", job);
+        awaitState(job, "CANCELED");
+        String again = submit();
+        awaitState(again, "RUNNING");
+        produce("after-resubmit", pictures.get("parrot.jpg"));
+        List<Classification> after =
+                read("classifications", Classification.class, classifications.size() + 1);
+        assertThat(after)
+                .filteredOn(c -> c.getFrame().getFrameId().equals("after-resubmit"))
+                .singleElement()
+                .extracting(c -> c.getTop().get(0).getLabel())
+                .isEqualTo("macaw");
+        assertThat(after).hasSize(classifications.size() + 1);
+        String log = Files.readString(CLUSTER_DIR.resolve("log/taskmanager.log"));
+        assertThat(log).doesNotContain("already loaded in another classloader");
+        cluster("cancel", again);
+        awaitState(again, "CANCELED");
+    }
+
+    private static String submit() throws Exception {
+        String out =
+                cluster(
+                        "submit",
+                        System.getProperty("ocellus.job.jar", "target/ocellus-job.jar"),
+                        ENTRY,
+                        "--bootstrap-servers",
+                        bootstrap,
+                        "--input-topic",
+                        "frames",
+                        "--classifications-topic",
+                        "classifications",
+                        "--dead-letter-topic",
+                        "dead-letters",
+                        "--model",
+                        models().toAbsolutePath().toString(),
+                        "--alpha",
+                        "0.25",
+                        "--resolution",
+                        "128",
+                        "--threads",
+                        "1",
+                        "--parallelism",
+                        "2",
+                        "--checkpoint-interval-ms",
+                        "1000",
+                        "--job-name",
+                        "ocellus-standalone-it");
+        return out.lines().reduce((a, b) -> b).orElseThrow().trim();
+    }
+
+    private static void awaitState(String job, String state) throws Exception {
+        long deadline = System.currentTimeMillis() + 90_000;
+        String now = "";
+        while (System.currentTimeMillis() < deadline) {
+            now = cluster("job", job).trim();
+            if (now.equals(state)) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("job " + job + " is " + now + ", not " + state);
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(
+            String topic, Class<T> type, int expected) throws IOException {
+        return FrameClients.readCommitted(
+                bootstrap,
+                topic,
+                type,
+                KafkaCodec.Settings.of(WireFormat.SINGLE_OBJECT),
+                expected,
+                Duration.ofSeconds(4),
+                Duration.ofSeconds(120));
+    }
+
+    /** Sends one file as a raw frame with kcat: key = source id, header frame-id. */
+    private static void produce(String id, Path file) throws Exception {
+        run(
+                List.of(
+                        "kcat",
+                        "-P",
+                        "-b",
+                        bootstrap,
+                        "-t",
+                        "frames",
+                        "-k",
+                        "camera-7",
+                        "-H",
+                        "frame-id=" + id,
+                        "-X",
+                        "message.max.bytes=16000000",
+                        file.toString()),
+                Map.of());
+    }
+
+    private static String cluster(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ROOT.resolve("deploy/bin/flink-standalone").toString());
+        command.addAll(List.of(args));
+        return run(command, Map.of("OCELLUS_CLUSTER_DIR", CLUSTER_DIR.toString()));
+    }
+
+    private static String run(List<String> command, Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    private static Path models() {
+        return Path.of(System.getProperty("ocellus.model.dir", "../../shared/models/mobilenet_v1"));
+    }
+
+    private static Map<String, Path> pictures() throws IOException {
+        Path images = Path.of(System.getProperty("ocellus.images.dir", "../../shared/images"));
+        Map<String, Path> pictures = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(images)) {
+            files.filter(f -> f.toString().matches(".*\\.(jpg|bmp)"))
+                    .sorted()
+                    .forEach(f -> pictures.put(f.getFileName().toString(), f));
+        }
+        return pictures;
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv("PATH").split(":")) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
