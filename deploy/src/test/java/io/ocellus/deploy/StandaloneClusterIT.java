@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The job as users run it: a standalone Flink session cluster (JobManager and TaskManager in their
  * own JVMs, {@code deploy/bin/flink-standalone}) and a Kafka broker in its own process, the job jar
- * submitted over REST, frames produced with Debian's {@code kcat}. A TaskManager killed mid-stream
- * and restarted loses and duplicates nothing (read_committed); a job cancelled and resubmitted on
- * the same TaskManager loads TensorFlow fine. Every process started here is stopped here.
+ * submitted over REST (and later with {@code flink run}), frames produced with Debian's {@code
+ * kcat}. A TaskManager killed mid-stream and restarted loses and duplicates nothing
+ * (read_committed); a job cancelled and resubmitted on the same TaskManager loads TensorFlow fine.
+ * Every process started here is stopped here.
  */
 class StandaloneClusterIT {
     private static final Path ROOT = Path.of(System.getProperty("ocellus.root", "..")).normalize();
@@ -93,7 +94,7 @@ class StandaloneClusterIT {
     @Test
     void runsOnAStandaloneClusterExactlyOnceThroughATaskManagerCrashAndAResubmission()
             throws Exception {
-        String job = submit();
+        String job = submit(true);
         awaitState(job, "RUNNING");
         Map<String, Path> pictures = pictures();
 
@@ -146,11 +147,12 @@ class StandaloneClusterIT {
                 .hasSize(4)
                 .allMatch(c -> c.getTop().get(0).getLabel().equals("macaw"));
 
-        // Cancel and resubmit on the same TaskManager: TensorFlow's natives were loaded by the
-        // cluster's class loader, so the new job's class loader finds them.
+        // Cancel and resubmit, with `flink run` this time, on the same TaskManager: TensorFlow's
+        // natives were loaded by the cluster's class loader, so the new job's class loader finds
+        // them.
         cluster("cancel", job);
         awaitState(job, "CANCELED");
-        String again = submit();
+        String again = submit(false);
         awaitState(again, "RUNNING");
         produce("after-resubmit", pictures.get("parrot.jpg"));
         List<Classification> after =
@@ -167,35 +169,40 @@ class StandaloneClusterIT {
         awaitState(again, "CANCELED");
     }
 
-    private static String submit() throws Exception {
-        String out =
-                cluster(
-                        "submit",
-                        System.getProperty("ocellus.job.jar", "target/ocellus-job.jar"),
-                        ENTRY,
-                        "--bootstrap-servers",
-                        bootstrap,
-                        "--input-topic",
-                        "frames",
-                        "--classifications-topic",
-                        "classifications",
-                        "--dead-letter-topic",
-                        "dead-letters",
-                        "--model",
-                        models().toAbsolutePath().toString(),
-                        "--alpha",
-                        "0.25",
-                        "--resolution",
-                        "128",
-                        "--threads",
-                        "1",
-                        "--parallelism",
-                        "2",
-                        "--checkpoint-interval-ms",
-                        "1000",
-                        "--job-name",
-                        "ocellus-standalone-it");
+    /** Submits over REST ({@code POST /jars/<id>/run}) or with Flink's CLI ({@code flink run}). */
+    private static String submit(boolean rest) throws Exception {
+        String jar = System.getProperty("ocellus.job.jar", "target/ocellus-job.jar");
+        List<String> command =
+                new ArrayList<>(rest ? List.of("submit", jar, ENTRY) : List.of("run", jar));
+        command.addAll(jobArguments());
+        String out = cluster(command.toArray(String[]::new));
         return out.lines().reduce((a, b) -> b).orElseThrow().trim();
+    }
+
+    private static List<String> jobArguments() {
+        return List.of(
+                "--bootstrap-servers",
+                bootstrap,
+                "--input-topic",
+                "frames",
+                "--classifications-topic",
+                "classifications",
+                "--dead-letter-topic",
+                "dead-letters",
+                "--model",
+                models().toAbsolutePath().toString(),
+                "--alpha",
+                "0.25",
+                "--resolution",
+                "128",
+                "--threads",
+                "1",
+                "--parallelism",
+                "2",
+                "--checkpoint-interval-ms",
+                "1000",
+                "--job-name",
+                "ocellus-standalone-it");
     }
 
     private static void awaitState(String job, String state) throws Exception {
