@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             BenchPipelineCommand.class,
             BrokerCommand.class,
+            ConfigReferenceCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class OcellusCli implements Runnable {
