@@ -2,6 +2,8 @@ package io.ocellus.operators.decode;
 
 import io.ocellus.models.inference.RgbImage;
 import io.ocellus.schemas.FrameRef;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Instant;
 
 /**
@@ -21,8 +23,12 @@ public class DecodedFrame {
      */
     public byte[] rgb;
 
-    /** The model's input, {@code resolution x resolution x 3} floats NHWC, or null. */
-    public float[] input;
+    /**
+     * The model's input, {@code resolution x resolution x 3} floats NHWC as float32 little-endian
+     * bytes, or null. Bytes rather than a {@code float[]}: Flink copies a byte array between tasks
+     * in bulk, a float array one value at a time.
+     */
+    public byte[] input;
 
     /** Time spent fetching and decoding, in microseconds. */
     public long decodeMicros;
@@ -50,9 +56,24 @@ public class DecodedFrame {
         this.eventTime = ref.getEventTime().toEpochMilli();
         this.width = resolution;
         this.height = resolution;
-        this.input = input;
+        ByteBuffer bytes = ByteBuffer.allocate(input.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(input);
+        this.input = bytes.array();
         this.decodeMicros = decodeMicros;
         this.preprocessMicros = preprocessMicros;
+    }
+
+    /** Floats in {@link #input}. */
+    public int inputSize() {
+        return input == null ? 0 : input.length / 4;
+    }
+
+    /** Copies the model's input into {@code batch} at {@code offset}. */
+    public void copyInput(float[] batch, int offset) {
+        ByteBuffer.wrap(input)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(batch, offset, inputSize());
     }
 
     public FrameRef ref() {

@@ -54,13 +54,13 @@ public final class InferenceFunction implements BatchFunction<DecodedFrame, Fram
         for (int i = 0; i < batch.size(); i++) {
             DecodedFrame frame = batch.get(i);
             if (frame.input != null) { // pre-processed where it was decoded
-                if (frame.input.length != size) {
+                if (frame.inputSize() != size) {
                     throw new IllegalStateException(
                             String.format(
                                     "frame %s was pre-processed to %d floats, %s takes %d",
-                                    frame.frameId, frame.input.length, signature.modelId(), size));
+                                    frame.frameId, frame.inputSize(), signature.modelId(), size));
                 }
-                System.arraycopy(frame.input, 0, input, i * size, size);
+                frame.copyInput(input, i * size);
                 preprocessMicros[i] = frame.preprocessMicros;
                 continue;
             }

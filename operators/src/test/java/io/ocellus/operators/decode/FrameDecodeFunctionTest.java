@@ -108,9 +108,11 @@ class FrameDecodeFunctionTest {
             harness.processElement(frame("good", parrot()), 1);
             DecodedFrame decoded = harness.extractOutputValues().get(0);
             assertThat(decoded.rgb).isNull();
-            assertThat(decoded.input).hasSize(32 * 32 * 3);
+            assertThat(decoded.inputSize()).isEqualTo(32 * 32 * 3);
+            float[] values = new float[decoded.inputSize()];
+            decoded.copyInput(values, 0);
             assertThat(decoded.width).isEqualTo(32);
-            for (float value : decoded.input) {
+            for (float value : values) {
                 assertThat(value).isBetween(-1f, 1f);
             }
         }
