@@ -75,7 +75,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
     @Option(
             names = "--rounds",
-            defaultValue = "3",
+            defaultValue = "5",
             description =
                     "Rounds of decode-only, engine-only and end-to-end measurements, interleaved so that a shared machine's drift hits all three alike; the median is reported. Default: ${DEFAULT-VALUE}.")
     int rounds;
@@ -113,7 +113,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
             reader.start();
             try {
                 // Warm up the JIT, the model's batch shapes and Kafka's buffers first.
-                int warm = Math.max(2 * stream.batchSize * parallelism(), frames / 2);
+                int warm = Math.max(2 * stream.batchSize * parallelism(), frames);
                 send(kafka, jpeg, "warm", warm, 0);
                 awaitResults("warm", warm);
                 List<Double> rates = new ArrayList<>();
