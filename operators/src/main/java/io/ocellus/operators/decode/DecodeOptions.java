@@ -17,6 +17,8 @@ import java.util.List;
  * @param claimCheckRoots the URI prefixes claim-checked images may be fetched from, such as {@code
  *     file:///data/frames/} or {@code s3://bucket/frames/} (any Flink file system); empty refuses
  *     every claim check, so a producer cannot make the job read arbitrary files
+ * @param maxDecodeMillis a frame whose decoding takes longer is a dead letter ({@code
+ *     DECODE_TIMEOUT}); default 5000
  * @param input when set, frames are also resized to the model's input in the decoding task (the
  *     inference task then only runs the model); null leaves pre-processing to the inference task
  */
@@ -25,11 +27,13 @@ public record DecodeOptions(
         long maxImageBytes,
         int jpegMinSide,
         List<String> claimCheckRoots,
+        long maxDecodeMillis,
         InputSpec input)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final long DEFAULT_MAX_IMAGE_BYTES = 32L << 20;
+    public static final long DEFAULT_MAX_DECODE_MILLIS = 5000;
 
     public DecodeOptions {
         if (maxPixels <= 0) {
@@ -42,32 +46,51 @@ public record DecodeOptions(
         if (jpegMinSide < 0) {
             throw new IllegalArgumentException("jpegMinSide must be 0 or more, got " + jpegMinSide);
         }
+        if (maxDecodeMillis <= 0) {
+            throw new IllegalArgumentException(
+                    "maxDecodeMillis must be positive, got " + maxDecodeMillis);
+        }
         claimCheckRoots = List.copyOf(claimCheckRoots);
     }
 
     /** 50 megapixels, 32 MiB, JPEGs decoded in full, no claim checks. */
     public static DecodeOptions defaults() {
         return new DecodeOptions(
-                ImageDecoder.DEFAULT_MAX_PIXELS, DEFAULT_MAX_IMAGE_BYTES, 0, List.of(), null);
+                ImageDecoder.DEFAULT_MAX_PIXELS,
+                DEFAULT_MAX_IMAGE_BYTES,
+                0,
+                List.of(),
+                DEFAULT_MAX_DECODE_MILLIS,
+                null);
     }
 
     public DecodeOptions withMaxPixels(long value) {
-        return new DecodeOptions(value, maxImageBytes, jpegMinSide, claimCheckRoots, input);
+        return new DecodeOptions(
+                value, maxImageBytes, jpegMinSide, claimCheckRoots, maxDecodeMillis, input);
     }
 
     public DecodeOptions withMaxImageBytes(long value) {
-        return new DecodeOptions(maxPixels, value, jpegMinSide, claimCheckRoots, input);
+        return new DecodeOptions(
+                maxPixels, value, jpegMinSide, claimCheckRoots, maxDecodeMillis, input);
     }
 
     public DecodeOptions withJpegMinSide(int value) {
-        return new DecodeOptions(maxPixels, maxImageBytes, value, claimCheckRoots, input);
+        return new DecodeOptions(
+                maxPixels, maxImageBytes, value, claimCheckRoots, maxDecodeMillis, input);
     }
 
     public DecodeOptions withClaimCheckRoots(List<String> value) {
-        return new DecodeOptions(maxPixels, maxImageBytes, jpegMinSide, value, input);
+        return new DecodeOptions(
+                maxPixels, maxImageBytes, jpegMinSide, value, maxDecodeMillis, input);
+    }
+
+    public DecodeOptions withMaxDecodeMillis(long value) {
+        return new DecodeOptions(
+                maxPixels, maxImageBytes, jpegMinSide, claimCheckRoots, value, input);
     }
 
     public DecodeOptions withInput(InputSpec value) {
-        return new DecodeOptions(maxPixels, maxImageBytes, jpegMinSide, claimCheckRoots, value);
+        return new DecodeOptions(
+                maxPixels, maxImageBytes, jpegMinSide, claimCheckRoots, maxDecodeMillis, value);
     }
 }

@@ -10,6 +10,7 @@ import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.Stage;
 import java.nio.ByteBuffer;
 import java.util.Locale;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -33,6 +34,7 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
     private transient ScaledJpegDecoder scaler;
     private transient ImageDecoder decoder;
     private transient ClaimCheckFetcher fetcher;
+    private transient DecodeDeadline deadline;
     private transient Counter decodeFailures;
     private transient Counter fetchFailures;
 
@@ -48,6 +50,7 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
             decoder = decoder.withJpegScaling(scaler, options.jpegMinSide());
         }
         fetcher = new ClaimCheckFetcher(options.maxImageBytes(), options.claimCheckRoots());
+        deadline = new DecodeDeadline(options.maxDecodeMillis());
         decodeFailures = getRuntimeContext().getMetricGroup().counter("decodeFailures");
         fetchFailures = getRuntimeContext().getMetricGroup().counter("fetchFailures");
     }
@@ -85,7 +88,8 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
             return;
         }
         try {
-            RgbImage pixels = decoder.decode(bytes);
+            byte[] encoded = bytes;
+            RgbImage pixels = deadline.call(() -> decoder.decode(encoded));
             long decoded = System.nanoTime();
             InputSpec input = options.input();
             out.collect(
@@ -100,11 +104,28 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
                                     (System.nanoTime() - decoded) / 1000));
         } catch (ImageDecodingException e) {
             reject(context, frame, Stage.DECODE, e.reason().name(), e.getMessage());
+        } catch (TimeoutException e) {
+            reject(
+                    context,
+                    frame,
+                    Stage.DECODE,
+                    "DECODE_TIMEOUT",
+                    String.format(
+                            Locale.ROOT,
+                            "decoding %d bytes took longer than %d ms",
+                            bytes.length,
+                            options.maxDecodeMillis()));
+        } catch (Exception e) { // nothing else is thrown by decode(); kept apart to be sure
+            reject(context, frame, Stage.DECODE, "UNDECODABLE", String.valueOf(e));
         }
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
+        if (deadline != null) {
+            deadline.close(); // abandoned decodes may still use the scaler
+            deadline = null;
+        }
         if (scaler != null) {
             scaler.close();
             scaler = null;

@@ -82,6 +82,13 @@ final class StreamOptions {
     long maxImageBytes;
 
     @Option(
+            names = "--max-decode-ms",
+            defaultValue = "5000",
+            description =
+                    "A frame whose decoding takes longer goes to dead letters (DECODE_TIMEOUT); the job moves on. Default: ${DEFAULT-VALUE}.")
+    long maxDecodeMillis;
+
+    @Option(
             names = "--claim-check-root",
             paramLabel = "URI",
             description =
@@ -169,6 +176,7 @@ final class StreamOptions {
                         maxImageBytes,
                         noJpegScaling ? 0 : input.resolution(),
                         claimCheckRoots,
+                        maxDecodeMillis,
                         input));
     }
 

@@ -36,7 +36,7 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Frames can be large: the broker accepts records up to this size. */
-    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    public static final int MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
     private static final String HOST = "127.0.0.1";
 

@@ -15,6 +15,8 @@ import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.serde.WireFormat;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import javax.imageio.ImageIO;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -77,6 +80,38 @@ class StreamJobITCase {
                             "truncated:UNDECODABLE",
                             "zero-bytes:EMPTY",
                             "random-bytes:UNSUPPORTED_FORMAT");
+        }
+    }
+
+    @Test
+    void carriesA20MegabyteFrameEndToEnd() throws Exception {
+        // An uncompressed 2600 x 2600 BMP: 20.3 MB in one Kafka record, within the documented
+        // limits (broker and topic 32 MB, producer max.request.size, consumer fetch sizes).
+        BufferedImage picture = new BufferedImage(2600, 2600, BufferedImage.TYPE_3BYTE_BGR);
+        java.awt.Graphics2D g = picture.createGraphics();
+        g.drawImage(
+                ImageIO.read(
+                        new java.io.ByteArrayInputStream(Samples.pictures().get("parrot.jpg"))),
+                0,
+                0,
+                2600,
+                2600,
+                null);
+        g.dispose();
+        ByteArrayOutputStream bmp = new ByteArrayOutputStream();
+        ImageIO.write(picture, "bmp", bmp);
+        assertThat(bmp.size()).isGreaterThan(20_000_000);
+        try (EmbeddedKafkaBroker kafka = start()) {
+            FrameClients.sendRaw(
+                    kafka.bootstrapServers(),
+                    "frames",
+                    "camera-1",
+                    Map.of("big-parrot.bmp", bmp.toByteArray()));
+            run(kafka, "ocellus-it-large", Samples.engine(0.25, 128), 1);
+            assertThat(read(kafka, "classifications", 1, Classification.class))
+                    .singleElement()
+                    .extracting(c -> c.getFrame().getFrameId())
+                    .isEqualTo("big-parrot.bmp");
         }
     }
 
