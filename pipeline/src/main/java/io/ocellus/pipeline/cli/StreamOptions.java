@@ -115,6 +115,13 @@ final class StreamOptions {
     long checkpointMillis;
 
     @Option(
+            names = "--kafka-properties-file",
+            paramLabel = "FILE",
+            description =
+                    "Kafka client settings from a Java properties file, read where the job is built: the way to pass secrets (sasl.jaas.config, ssl.*.password), which then appear in no command line, Flink configuration or log. --kafka-property entries override it.")
+    java.nio.file.Path kafkaPropertiesFile;
+
+    @Option(
             names = "--kafka-property",
             paramLabel = "KEY=VALUE",
             description =
@@ -144,6 +151,17 @@ final class StreamOptions {
 
     Map<String, String> kafkaProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
+        if (kafkaPropertiesFile != null) {
+            java.util.Properties file = new java.util.Properties();
+            try (java.io.Reader in = java.nio.file.Files.newBufferedReader(kafkaPropertiesFile)) {
+                file.load(in);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(
+                        "cannot read --kafka-properties-file " + kafkaPropertiesFile + ": " + e, e);
+            }
+            file.stringPropertyNames()
+                    .forEach(key -> properties.put(key, file.getProperty(key).trim()));
+        }
         for (String pair : kafkaProperties) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -43,20 +44,78 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final int port;
+    private final Map<String, String> adminProperties;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, int port) {
+    private EmbeddedKafkaBroker(
+            KafkaRaftServer server, Path dataDir, int port, Map<String, String> adminProperties) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
+        this.adminProperties = adminProperties;
     }
 
     /** Formats a fresh log directory and starts the broker (about 3 s). */
     public static EmbeddedKafkaBroker start() throws IOException {
+        return start(Map.of());
+    }
+
+    /**
+     * A broker whose client listener takes only SASL_PLAINTEXT with the PLAIN mechanism, for these
+     * users and passwords (the controller listener stays internal, on loopback).
+     */
+    public static EmbeddedKafkaBroker startWithSaslPlain(Map<String, String> users)
+            throws IOException {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("SASL/PLAIN needs at least one user");
+        }
+        return start(users);
+    }
+
+    private static EmbeddedKafkaBroker start(Map<String, String> saslUsers) throws IOException {
         Path dataDir = Files.createTempDirectory("ocellus-kafka-");
         int port = freePort();
         int controllerPort = freePort();
         Properties props = properties(dataDir, port, controllerPort);
+        Map<String, String> admin = Map.of();
+        if (!saslUsers.isEmpty()) {
+            String brokerPassword = Uuid.randomUuid().toString();
+            StringBuilder jaas =
+                    new StringBuilder(
+                            "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                    + " username=\"broker\" password=\""
+                                    + brokerPassword
+                                    + "\" user_broker=\""
+                                    + brokerPassword
+                                    + "\"");
+            saslUsers.forEach(
+                    (user, password) ->
+                            jaas.append(" user_")
+                                    .append(user)
+                                    .append("=\"")
+                                    .append(password)
+                                    .append('"'));
+            jaas.append(';');
+            String listeners =
+                    "SASL_PLAINTEXT://"
+                            + HOST
+                            + ":"
+                            + port
+                            + ",CONTROLLER://"
+                            + HOST
+                            + ":"
+                            + controllerPort;
+            props.put("listeners", listeners);
+            props.put("advertised.listeners", listeners);
+            props.put(
+                    "listener.security.protocol.map",
+                    "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+            props.put("sasl.enabled.mechanisms", "PLAIN");
+            props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.toString());
+            admin = saslPlain("broker", brokerPassword);
+        }
         format(dataDir, props);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         try {
@@ -66,7 +125,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Directories.deleteRecursively(dataDir);
             throw e;
         }
-        return new EmbeddedKafkaBroker(server, dataDir, port);
+        return new EmbeddedKafkaBroker(server, dataDir, port, admin);
+    }
+
+    /** The client settings of a SASL_PLAINTEXT / PLAIN login. */
+    public static Map<String, String> saslPlain(String user, String password) {
+        return Map.of(
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.mechanism",
+                "PLAIN",
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + user
+                        + "\" password=\""
+                        + password
+                        + "\";");
     }
 
     /** {@code 127.0.0.1:port}, for clients' {@code bootstrap.servers}. */
@@ -76,9 +150,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Creates topics with the given partitions, replication 1, accepting large records. */
     public void createTopics(int partitions, List<String> names) {
-        try (Admin admin =
-                Admin.create(
-                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        Map<String, Object> config = new HashMap<>(adminProperties);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        try (Admin admin = Admin.create(config)) {
             List<NewTopic> topics =
                     names.stream()
                             .map(

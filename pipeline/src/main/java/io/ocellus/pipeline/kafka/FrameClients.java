@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -27,12 +28,20 @@ public final class FrameClients {
     public static void sendRaw(
             String bootstrapServers, String topic, String sourceId, Map<String, byte[]> frames)
             throws IOException {
-        Map<String, Object> config =
-                Map.of(
-                        "bootstrap.servers",
-                        bootstrapServers,
-                        "max.request.size",
-                        EmbeddedKafkaBroker.MAX_MESSAGE_BYTES);
+        sendRaw(bootstrapServers, Map.of(), topic, sourceId, frames);
+    }
+
+    /** As above, with client settings (SASL, SSL) added. */
+    public static void sendRaw(
+            String bootstrapServers,
+            Map<String, String> clientProperties,
+            String topic,
+            String sourceId,
+            Map<String, byte[]> frames)
+            throws IOException {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.put("bootstrap.servers", bootstrapServers);
+        config.put("max.request.size", EmbeddedKafkaBroker.MAX_MESSAGE_BYTES);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Map.Entry<String, byte[]> frame : frames.entrySet()) {
@@ -64,19 +73,27 @@ public final class FrameClients {
             Duration quiet,
             Duration timeout)
             throws IOException {
+        return readCommitted(
+                bootstrapServers, Map.of(), topic, type, format, expected, quiet, timeout);
+    }
 
-        Map<String, Object> config =
-                Map.of(
-                        "bootstrap.servers",
-                        bootstrapServers,
-                        "group.id",
-                        "ocellus-reader-" + topic + "-" + System.nanoTime(),
-                        "auto.offset.reset",
-                        "earliest",
-                        "isolation.level",
-                        "read_committed",
-                        "max.partition.fetch.bytes",
-                        EmbeddedKafkaBroker.MAX_MESSAGE_BYTES);
+    /** As above, with client settings (SASL, SSL) added. */
+    public static <T extends SpecificRecord> List<T> readCommitted(
+            String bootstrapServers,
+            Map<String, String> clientProperties,
+            String topic,
+            Class<T> type,
+            KafkaCodec.Settings format,
+            int expected,
+            Duration quiet,
+            Duration timeout)
+            throws IOException {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.put("bootstrap.servers", bootstrapServers);
+        config.put("group.id", "ocellus-reader-" + topic + "-" + System.nanoTime());
+        config.put("auto.offset.reset", "earliest");
+        config.put("isolation.level", "read_committed");
+        config.put("max.partition.fetch.bytes", EmbeddedKafkaBroker.MAX_MESSAGE_BYTES);
         List<T> records = new ArrayList<>();
         try (KafkaCodec<T> codec = format.open(type);
                 KafkaConsumer<byte[], byte[]> consumer =

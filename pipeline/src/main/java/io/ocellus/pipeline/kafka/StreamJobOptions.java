@@ -67,6 +67,51 @@ public record StreamJobOptions(
         }
     }
 
+    /** Client settings whose values are secrets: never printed. */
+    static boolean isSecret(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return k.contains("password")
+                || k.contains("jaas")
+                || k.contains("secret")
+                || k.contains("token")
+                || k.endsWith(".key")
+                || k.contains("credentials");
+    }
+
+    /** The settings with secret values masked, for logs and messages. */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new java.util.TreeMap<>();
+        kafkaProperties.forEach((k, v) -> shown.put(k, isSecret(k) ? "******" : v));
+        return "StreamJobOptions[bootstrapServers="
+                + bootstrapServers
+                + ", inputTopic="
+                + inputTopic
+                + ", inputFormat="
+                + inputFormat
+                + ", classificationsTopic="
+                + classificationsTopic
+                + ", embeddingsTopic="
+                + embeddingsTopic
+                + ", featuresTopic="
+                + featuresTopic
+                + ", deadLetterTopic="
+                + deadLetterTopic
+                + ", outputFormat="
+                + outputFormat
+                + ", guarantee="
+                + guarantee
+                + ", jobName="
+                + jobName
+                + ", kafkaProperties="
+                + shown
+                + ", registryUrl="
+                + registryUrl
+                + ", bounded="
+                + bounded
+                + "]";
+    }
+
     /** The Kafka client settings, without the registry's. */
     public Map<String, String> clientProperties() {
         Map<String, String> client = new HashMap<>(kafkaProperties);
