@@ -5,6 +5,7 @@ import io.ocellus.models.image.ScaledJpegDecoder;
 import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.inference.RgbImage;
+import io.ocellus.pipeline.internal.ProcessMemory;
 import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
 import io.ocellus.pipeline.kafka.InputFormat;
 import io.ocellus.pipeline.kafka.KafkaCodec;
@@ -174,7 +175,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 out.printf(
                         Locale.ROOT,
                         "resident memory of this JVM (broker, job, engines): %d MB%n",
-                        residentMegabytes());
+                        ProcessMemory.residentMegabytes());
             } finally {
                 job.cancel().get();
             }
@@ -188,20 +189,6 @@ final class BenchPipelineCommand implements Callable<Integer> {
         return stream.parallelism != null
                 ? stream.parallelism
                 : Runtime.getRuntime().availableProcessors();
-    }
-
-    /** VmRSS from /proc (TensorFlow's native memory included), or -1 where there is none. */
-    private static long residentMegabytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (java.io.IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 
     /** Something measured; may throw. */

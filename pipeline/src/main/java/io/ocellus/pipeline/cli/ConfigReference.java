@@ -17,6 +17,7 @@ public final class ConfigReference {
                     "stream",
                     "demo",
                     "bench-pipeline",
+                    "soak",
                     "classify",
                     "embed",
                     "bench",

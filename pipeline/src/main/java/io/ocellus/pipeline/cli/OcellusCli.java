@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             StreamCommand.class,
             DemoCommand.class,
             BenchPipelineCommand.class,
+            SoakCommand.class,
             BrokerCommand.class,
             ConfigReferenceCommand.class,
             CommandLine.HelpCommand.class

@@ -1,0 +1,252 @@
+package io.ocellus.pipeline.cli;
+
+import io.ocellus.pipeline.internal.ProcessMemory;
+import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
+import io.ocellus.pipeline.kafka.InputFormat;
+import io.ocellus.pipeline.kafka.StreamJob;
+import io.ocellus.pipeline.kafka.StreamJobOptions;
+import io.ocellus.pipeline.local.LocalFlink;
+import io.ocellus.pipeline.workflow.WorkflowOptions;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * A long run through the in-process broker and the job at a fixed input rate, printing, every few
+ * seconds, frames sent and done, the backlog left in Kafka and this JVM's resident and heap memory.
+ * Two uses: overload (a rate above capacity for minutes: the backlog grows in Kafka, not in the
+ * job's memory, and drains after the input stops) and soak (a million frames through a small model:
+ * resident memory, TensorFlow's native memory included, flat after warm-up).
+ */
+@Command(
+        name = "soak",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the job at a fixed input rate (overload or soak) and report backlog and memory over time.")
+final class SoakCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ModelOptions model;
+    @Mixin StreamOptions stream;
+
+    @Option(
+            names = "--image",
+            paramLabel = "FILE",
+            defaultValue = "../shared/images/cat_720p.jpg",
+            description = "The frame to send. Default: ${DEFAULT-VALUE}.")
+    Path image;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "100",
+            description = "Frames sent per second. Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(
+            names = "--seconds",
+            defaultValue = "300",
+            description = "How long frames are sent. Default: ${DEFAULT-VALUE}.")
+    long seconds;
+
+    @Option(
+            names = "--frames",
+            defaultValue = "0",
+            description = "Stop sending after this many frames (0: no limit but --seconds).")
+    long frames;
+
+    @Option(
+            names = "--every",
+            defaultValue = "10",
+            description = "Seconds between report lines. Default: ${DEFAULT-VALUE}.")
+    long every;
+
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong done = new AtomicLong();
+    private volatile boolean stopped;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        byte[] jpeg = Files.readAllBytes(image);
+        WorkflowOptions workflow = stream.workflow(model, true, false, false);
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            kafka.createTopics(
+                    2, List.of("soak-frames", "soak-classifications", "soak-dead-letters"));
+            JobClient job = startJob(kafka, workflow);
+            Thread reader = new Thread(() -> read(kafka), "soak-reader");
+            reader.setDaemon(true);
+            reader.start();
+            Thread producer = new Thread(() -> send(kafka, jpeg), "soak-producer");
+            producer.setDaemon(true);
+            long start = System.nanoTime();
+            producer.start();
+            out.printf(
+                    Locale.ROOT,
+                    "sending %s at %.1f frames/s for %d s%s; %s delivery, parallelism %s%n",
+                    image.getFileName(),
+                    rate,
+                    seconds,
+                    frames > 0 ? " or " + frames + " frames" : "",
+                    stream.guarantee(),
+                    stream.parallelism == null ? "default" : stream.parallelism);
+            out.println("   s      sent      done   backlog  frames/s   rss MB  heap MB");
+            long lastDone = 0;
+            long lastAt = start;
+            long peakBacklog = 0;
+            long drainedAt = -1;
+            while (true) {
+                Thread.sleep(every * 1000);
+                long now = System.nanoTime();
+                long d = done.get();
+                long backlog = sent.get() - d;
+                peakBacklog = Math.max(peakBacklog, backlog);
+                out.printf(
+                        Locale.ROOT,
+                        "%4d %9d %9d %9d %9.1f %8d %8d%n",
+                        (now - start) / 1_000_000_000L,
+                        sent.get(),
+                        d,
+                        backlog,
+                        (d - lastDone) * 1e9 / (now - lastAt),
+                        ProcessMemory.residentMegabytes(),
+                        ProcessMemory.heapUsedMegabytes());
+                out.flush();
+                lastDone = d;
+                lastAt = now;
+                if (!producer.isAlive() && backlog <= 0) {
+                    drainedAt = now;
+                    break;
+                }
+                if (!producer.isAlive() && (now - start) / 1e9 > 3 * seconds + 600) {
+                    break; // never drained: reported below
+                }
+            }
+            long producedFor = producerSeconds;
+            out.printf(
+                    Locale.ROOT,
+                    "sent %d frames in %d s; %s; peak backlog %d frames%n",
+                    sent.get(),
+                    producedFor,
+                    drainedAt > 0
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "all done %.0f s after the start",
+                                    (drainedAt - start) / 1e9)
+                            : "NOT drained, " + (sent.get() - done.get()) + " frames left",
+                    peakBacklog);
+            stopped = true;
+            job.cancel().get();
+            return drainedAt > 0 ? 0 : 1;
+        }
+    }
+
+    private volatile long producerSeconds;
+
+    private void send(EmbeddedKafkaBroker kafka, byte[] jpeg) {
+        Map<String, Object> config =
+                Map.of(
+                        "bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "max.request.size",
+                        EmbeddedKafkaBroker.MAX_MESSAGE_BYTES,
+                        "linger.ms",
+                        5);
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (long i = 0; frames <= 0 || i < frames; i++) {
+                long due = start + (long) (i * 1e9 / rate);
+                if (due > end) {
+                    break;
+                }
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                ProducerRecord<byte[], byte[]> record =
+                        new ProducerRecord<>(
+                                "soak-frames",
+                                ("camera-" + (i % 16)).getBytes(StandardCharsets.UTF_8),
+                                jpeg);
+                record.headers()
+                        .add(
+                                new RecordHeader(
+                                        "frame-id", ("f" + i).getBytes(StandardCharsets.UTF_8)));
+                producer.send(record);
+                sent.incrementAndGet();
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producerSeconds = (System.nanoTime() - start) / 1_000_000_000L;
+    }
+
+    private void read(EmbeddedKafkaBroker kafka) {
+        Map<String, Object> config =
+                Map.of(
+                        "bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "group.id",
+                        "soak-reader",
+                        "auto.offset.reset",
+                        "earliest",
+                        "isolation.level",
+                        "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("soak-classifications", "soak-dead-letters"));
+            while (!stopped) {
+                done.addAndGet(consumer.poll(Duration.ofMillis(500)).count());
+            }
+        }
+    }
+
+    private JobClient startJob(EmbeddedKafkaBroker kafka, WorkflowOptions workflow)
+            throws Exception {
+        StreamJobOptions options =
+                new StreamJobOptions(
+                        kafka.bootstrapServers(),
+                        "soak-frames",
+                        InputFormat.RAW,
+                        "soak-classifications",
+                        null,
+                        null,
+                        "soak-dead-letters",
+                        stream.outputFormat,
+                        stream.guarantee(),
+                        "ocellus-soak",
+                        stream.kafkaProperties(),
+                        stream.registryUrl,
+                        false,
+                        workflow);
+        StreamExecutionEnvironment env = LocalFlink.environment();
+        if (stream.parallelism != null) {
+            env.setParallelism(stream.parallelism);
+        }
+        env.enableCheckpointing(stream.checkpointMillis);
+        StreamJob.define(env, options);
+        return env.executeAsync("ocellus-soak");
+    }
+}
