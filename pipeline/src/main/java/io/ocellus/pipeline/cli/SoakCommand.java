@@ -82,6 +82,7 @@ final class SoakCommand implements Callable<Integer> {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong done = new AtomicLong();
     private volatile boolean stopped;
+    private volatile long producerSeconds;
 
     @Override
     public Integer call() throws Exception {
@@ -108,7 +109,10 @@ final class SoakCommand implements Callable<Integer> {
                     frames > 0 ? " or " + frames + " frames" : "",
                     stream.guarantee(),
                     stream.parallelism == null ? "default" : stream.parallelism);
-            out.println("   s      sent      done   backlog  frames/s   rss MB  heap MB");
+            // rss - heap committed: TensorFlow's native memory, metaspace, threads, buffers
+            out.println(
+                    "   s      sent      done   backlog  frames/s   rss MB  heap used/committed"
+                            + "  rss-heap MB");
             long lastDone = 0;
             long lastAt = start;
             long peakBacklog = 0;
@@ -119,16 +123,20 @@ final class SoakCommand implements Callable<Integer> {
                 long d = done.get();
                 long backlog = sent.get() - d;
                 peakBacklog = Math.max(peakBacklog, backlog);
+                long rss = ProcessMemory.residentMegabytes();
+                long committed = ProcessMemory.heapCommittedMegabytes();
                 out.printf(
                         Locale.ROOT,
-                        "%4d %9d %9d %9d %9.1f %8d %8d%n",
+                        "%4d %9d %9d %9d %9.1f %8d %9d/%-9d %11d%n",
                         (now - start) / 1_000_000_000L,
                         sent.get(),
                         d,
                         backlog,
                         (d - lastDone) * 1e9 / (now - lastAt),
-                        ProcessMemory.residentMegabytes(),
-                        ProcessMemory.heapUsedMegabytes());
+                        rss,
+                        ProcessMemory.heapUsedMegabytes(),
+                        committed,
+                        rss - committed);
                 out.flush();
                 lastDone = d;
                 lastAt = now;
@@ -140,12 +148,11 @@ final class SoakCommand implements Callable<Integer> {
                     break; // never drained: reported below
                 }
             }
-            long producedFor = producerSeconds;
             out.printf(
                     Locale.ROOT,
                     "sent %d frames in %d s; %s; peak backlog %d frames%n",
                     sent.get(),
-                    producedFor,
+                    producerSeconds,
                     drainedAt > 0
                             ? String.format(
                                     Locale.ROOT,
@@ -158,8 +165,6 @@ final class SoakCommand implements Callable<Integer> {
             return drainedAt > 0 ? 0 : 1;
         }
     }
-
-    private volatile long producerSeconds;
 
     private void send(EmbeddedKafkaBroker kafka, byte[] jpeg) {
         Map<String, Object> config =

@@ -22,6 +22,11 @@ public final class ProcessMemory {
         return -1;
     }
 
+    /** Java heap the JVM has committed (taken from the OS), in megabytes. */
+    public static long heapCommittedMegabytes() {
+        return Runtime.getRuntime().totalMemory() >> 20;
+    }
+
     /** Java heap in use, in megabytes. */
     public static long heapUsedMegabytes() {
         Runtime runtime = Runtime.getRuntime();
