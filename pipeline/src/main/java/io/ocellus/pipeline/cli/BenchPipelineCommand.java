@@ -7,11 +7,9 @@ import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.inference.RgbImage;
 import io.ocellus.pipeline.internal.ProcessMemory;
 import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
-import io.ocellus.pipeline.kafka.InputFormat;
 import io.ocellus.pipeline.kafka.KafkaCodec;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
-import io.ocellus.pipeline.local.LocalFlink;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.schemas.Classification;
 import java.io.PrintWriter;
@@ -224,24 +222,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
     private JobClient startJob(EmbeddedKafkaBroker kafka, WorkflowOptions workflow)
             throws Exception {
         StreamJobOptions options =
-                new StreamJobOptions(
+                stream.classificationJob(
                         kafka.bootstrapServers(),
                         "bench-frames",
-                        InputFormat.RAW,
                         "bench-classifications",
-                        null,
-                        null,
                         "bench-dead-letters",
-                        stream.outputFormat,
-                        stream.guarantee(),
                         "ocellus-bench",
-                        stream.kafkaProperties(),
-                        stream.registryUrl,
                         false,
                         workflow);
-        StreamExecutionEnvironment env = LocalFlink.environment();
-        env.setParallelism(parallelism());
-        env.enableCheckpointing(stream.checkpointMillis);
+        StreamExecutionEnvironment env = stream.environment(parallelism(), stream.checkpointMillis);
         StreamJob.define(env, options);
         return env.executeAsync("ocellus-bench-pipeline");
     }

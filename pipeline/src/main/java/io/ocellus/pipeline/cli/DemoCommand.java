@@ -3,10 +3,8 @@ package io.ocellus.pipeline.cli;
 import io.ocellus.models.ModelException;
 import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
 import io.ocellus.pipeline.kafka.FrameClients;
-import io.ocellus.pipeline.kafka.InputFormat;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
-import io.ocellus.pipeline.local.LocalFlink;
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.ScoredLabel;
@@ -84,24 +82,16 @@ final class DemoCommand implements Callable<Integer> {
 
     private void runJob(EmbeddedKafkaBroker kafka) throws Exception {
         StreamJobOptions options =
-                new StreamJobOptions(
+                stream.classificationJob(
                         kafka.bootstrapServers(),
                         "ocellus-frames",
-                        InputFormat.RAW,
                         TOPICS.get(0),
-                        null,
-                        null,
                         TOPICS.get(1),
-                        stream.outputFormat,
-                        stream.guarantee(),
                         "ocellus-demo",
-                        stream.kafkaProperties(),
-                        stream.registryUrl,
                         true,
                         stream.workflow(model, true, false, false));
-        StreamExecutionEnvironment env = LocalFlink.environment();
-        env.setParallelism(stream.parallelism == null ? 1 : stream.parallelism);
-        env.enableCheckpointing(Math.min(stream.checkpointMillis, 1000));
+        StreamExecutionEnvironment env =
+                stream.environment(1, Math.min(stream.checkpointMillis, 1000));
         StreamJob.define(env, options);
         env.execute("ocellus-demo");
     }

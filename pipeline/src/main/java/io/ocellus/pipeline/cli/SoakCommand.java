@@ -2,10 +2,8 @@ package io.ocellus.pipeline.cli;
 
 import io.ocellus.pipeline.internal.ProcessMemory;
 import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
-import io.ocellus.pipeline.kafka.InputFormat;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
-import io.ocellus.pipeline.local.LocalFlink;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -231,26 +229,15 @@ final class SoakCommand implements Callable<Integer> {
     private JobClient startJob(EmbeddedKafkaBroker kafka, WorkflowOptions workflow)
             throws Exception {
         StreamJobOptions options =
-                new StreamJobOptions(
+                stream.classificationJob(
                         kafka.bootstrapServers(),
                         "soak-frames",
-                        InputFormat.RAW,
                         "soak-classifications",
-                        null,
-                        null,
                         "soak-dead-letters",
-                        stream.outputFormat,
-                        stream.guarantee(),
                         "ocellus-soak",
-                        stream.kafkaProperties(),
-                        stream.registryUrl,
                         false,
                         workflow);
-        StreamExecutionEnvironment env = LocalFlink.environment();
-        if (stream.parallelism != null) {
-            env.setParallelism(stream.parallelism);
-        }
-        env.enableCheckpointing(stream.checkpointMillis);
+        StreamExecutionEnvironment env = stream.environment(null, stream.checkpointMillis);
         StreamJob.define(env, options);
         return env.executeAsync("ocellus-soak");
     }

@@ -12,6 +12,8 @@ import io.ocellus.operators.decode.DecodeOptions;
 import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.kafka.InputFormat;
 import io.ocellus.pipeline.kafka.KafkaCodec;
+import io.ocellus.pipeline.kafka.StreamJobOptions;
+import io.ocellus.pipeline.local.LocalFlink;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.schemas.serde.WireFormat;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Option;
 
 /** Options shared by {@code stream} and {@code demo}: formats, batching, guarantees, tasks. */
@@ -139,6 +142,49 @@ final class StreamOptions {
             description =
                     "One TensorFlow engine per parallel instance. By default the slots of a TaskManager share one engine per model: one copy of the weights and of the session's memory (bench-pipeline, 2 slots, 1.0_224: 1.96 GB resident shared, 2.92 GB one per slot; throughput the same within the machine's noise).")
     boolean enginePerSlot;
+
+    /**
+     * The job on a broker of one's own (demo, bench, soak): raw frames in, classifications and dead
+     * letters out, with these options.
+     */
+    StreamJobOptions classificationJob(
+            String bootstrapServers,
+            String inputTopic,
+            String classificationsTopic,
+            String deadLetterTopic,
+            String jobName,
+            boolean bounded,
+            WorkflowOptions workflow) {
+        return new StreamJobOptions(
+                bootstrapServers,
+                inputTopic,
+                InputFormat.RAW,
+                classificationsTopic,
+                null,
+                null,
+                deadLetterTopic,
+                outputFormat,
+                guarantee(),
+                jobName,
+                kafkaProperties(),
+                registryUrl,
+                bounded,
+                workflow);
+    }
+
+    /**
+     * The execution environment (a loopback local cluster from a shell) with {@code --parallelism},
+     * else {@code fallback} when not null, checkpointing every {@code checkpointMillis}.
+     */
+    StreamExecutionEnvironment environment(Integer fallback, long checkpointMillis) {
+        StreamExecutionEnvironment env = LocalFlink.environment();
+        Integer chosen = parallelism != null ? parallelism : fallback;
+        if (chosen != null) {
+            env.setParallelism(chosen);
+        }
+        env.enableCheckpointing(checkpointMillis);
+        return env;
+    }
 
     /** How the output topics' records are encoded. */
     KafkaCodec.Settings outputCodec() {
