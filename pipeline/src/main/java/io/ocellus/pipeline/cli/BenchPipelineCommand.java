@@ -7,13 +7,13 @@ import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.inference.RgbImage;
 import io.ocellus.pipeline.internal.ProcessMemory;
 import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
+import io.ocellus.pipeline.kafka.FrameClients;
 import io.ocellus.pipeline.kafka.KafkaCodec;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.schemas.Classification;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,10 +29,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -240,16 +236,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
             EmbeddedKafkaBroker kafka, byte[] jpeg, String phase, int count, double rate)
             throws Exception {
         Map<String, Long> sent = new ConcurrentHashMap<>();
-        Map<String, Object> config =
-                Map.of(
-                        "bootstrap.servers",
-                        kafka.bootstrapServers(),
-                        "max.request.size",
-                        EmbeddedKafkaBroker.MAX_MESSAGE_BYTES,
-                        "linger.ms",
-                        0);
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+                FrameClients.producer(kafka.bootstrapServers(), Map.of("linger.ms", "0"))) {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 if (rate > 0) {
@@ -259,13 +247,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     }
                 }
                 String id = phase + "-" + i;
-                ProducerRecord<byte[], byte[]> record =
-                        new ProducerRecord<>(
-                                "bench-frames", "bench".getBytes(StandardCharsets.UTF_8), jpeg);
-                record.headers()
-                        .add(new RecordHeader("frame-id", id.getBytes(StandardCharsets.UTF_8)));
                 sent.put(id, System.currentTimeMillis());
-                producer.send(record);
+                producer.send(FrameClients.rawFrame("bench-frames", "bench", id, jpeg));
                 if (rate > 0) {
                     producer.flush();
                 }
@@ -276,20 +259,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
     }
 
     private void read(EmbeddedKafkaBroker kafka) {
-        Map<String, Object> config =
-                Map.of(
-                        "bootstrap.servers",
-                        kafka.bootstrapServers(),
-                        "group.id",
-                        "bench-reader",
-                        "auto.offset.reset",
-                        "earliest",
-                        "isolation.level",
-                        "read_committed");
         try (KafkaCodec<Classification> codec = stream.outputCodec().open(Classification.class);
                 KafkaConsumer<byte[], byte[]> consumer =
-                        new KafkaConsumer<>(
-                                config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                        FrameClients.committedReader(
+                                kafka.bootstrapServers(), Map.of(), "bench-reader")) {
             consumer.subscribe(List.of("bench-classifications"));
             while (!Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {

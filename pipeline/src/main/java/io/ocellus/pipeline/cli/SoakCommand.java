@@ -2,11 +2,11 @@ package io.ocellus.pipeline.cli;
 
 import io.ocellus.pipeline.internal.ProcessMemory;
 import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
+import io.ocellus.pipeline.kafka.FrameClients;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +19,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -165,18 +161,10 @@ final class SoakCommand implements Callable<Integer> {
     }
 
     private void send(EmbeddedKafkaBroker kafka, byte[] jpeg) {
-        Map<String, Object> config =
-                Map.of(
-                        "bootstrap.servers",
-                        kafka.bootstrapServers(),
-                        "max.request.size",
-                        EmbeddedKafkaBroker.MAX_MESSAGE_BYTES,
-                        "linger.ms",
-                        5);
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+                FrameClients.producer(kafka.bootstrapServers(), Map.of("linger.ms", "5"))) {
             for (long i = 0; frames <= 0 || i < frames; i++) {
                 long due = start + (long) (i * 1e9 / rate);
                 if (due > end) {
@@ -186,16 +174,8 @@ final class SoakCommand implements Callable<Integer> {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                ProducerRecord<byte[], byte[]> record =
-                        new ProducerRecord<>(
-                                "soak-frames",
-                                ("camera-" + (i % 16)).getBytes(StandardCharsets.UTF_8),
-                                jpeg);
-                record.headers()
-                        .add(
-                                new RecordHeader(
-                                        "frame-id", ("f" + i).getBytes(StandardCharsets.UTF_8)));
-                producer.send(record);
+                producer.send(
+                        FrameClients.rawFrame("soak-frames", "camera-" + (i % 16), "f" + i, jpeg));
                 sent.incrementAndGet();
             }
             producer.flush();
@@ -206,19 +186,8 @@ final class SoakCommand implements Callable<Integer> {
     }
 
     private void read(EmbeddedKafkaBroker kafka) {
-        Map<String, Object> config =
-                Map.of(
-                        "bootstrap.servers",
-                        kafka.bootstrapServers(),
-                        "group.id",
-                        "soak-reader",
-                        "auto.offset.reset",
-                        "earliest",
-                        "isolation.level",
-                        "read_committed");
         try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                FrameClients.committedReader(kafka.bootstrapServers(), Map.of(), "soak-reader")) {
             consumer.subscribe(List.of("soak-classifications", "soak-dead-letters"));
             while (!stopped) {
                 done.addAndGet(consumer.poll(Duration.ofMillis(500)).count());

@@ -39,24 +39,49 @@ public final class FrameClients {
             String sourceId,
             Map<String, byte[]> frames)
             throws IOException {
-        Map<String, Object> config = new HashMap<>(clientProperties);
-        config.put("bootstrap.servers", bootstrapServers);
-        config.put("max.request.size", EmbeddedKafkaBroker.MAX_MESSAGE_BYTES);
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer(bootstrapServers, clientProperties)) {
             for (Map.Entry<String, byte[]> frame : frames.entrySet()) {
-                ProducerRecord<byte[], byte[]> record =
-                        new ProducerRecord<>(
-                                topic, sourceId.getBytes(StandardCharsets.UTF_8), frame.getValue());
-                record.headers()
-                        .add(
-                                new RecordHeader(
-                                        "frame-id",
-                                        frame.getKey().getBytes(StandardCharsets.UTF_8)));
-                producer.send(record);
+                producer.send(rawFrame(topic, sourceId, frame.getKey(), frame.getValue()));
             }
             producer.flush();
         }
+    }
+
+    /** A producer of byte records up to the in-process broker's size limit, with these settings. */
+    public static KafkaProducer<byte[], byte[]> producer(
+            String bootstrapServers, Map<String, String> clientProperties) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("max.request.size", EmbeddedKafkaBroker.MAX_MESSAGE_BYTES);
+        config.putAll(clientProperties);
+        config.put("bootstrap.servers", bootstrapServers);
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** A raw frame: the image as the value, the source id as the key, a frame-id header. */
+    public static ProducerRecord<byte[], byte[]> rawFrame(
+            String topic, String sourceId, String frameId, byte[] image) {
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topic, sourceId.getBytes(StandardCharsets.UTF_8), image);
+        record.headers()
+                .add(new RecordHeader("frame-id", frameId.getBytes(StandardCharsets.UTF_8)));
+        return record;
+    }
+
+    /**
+     * A consumer reading committed records from the start under {@code groupId}, accepting records
+     * up to the in-process broker's size limit.
+     */
+    public static KafkaConsumer<byte[], byte[]> committedReader(
+            String bootstrapServers, Map<String, String> clientProperties, String groupId) {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.put("bootstrap.servers", bootstrapServers);
+        config.put("group.id", groupId);
+        config.put("auto.offset.reset", "earliest");
+        config.put("isolation.level", "read_committed");
+        config.put("max.partition.fetch.bytes", EmbeddedKafkaBroker.MAX_MESSAGE_BYTES);
+        return new KafkaConsumer<>(
+                config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /**
@@ -88,17 +113,13 @@ public final class FrameClients {
             Duration quiet,
             Duration timeout)
             throws IOException {
-        Map<String, Object> config = new HashMap<>(clientProperties);
-        config.put("bootstrap.servers", bootstrapServers);
-        config.put("group.id", "ocellus-reader-" + topic + "-" + System.nanoTime());
-        config.put("auto.offset.reset", "earliest");
-        config.put("isolation.level", "read_committed");
-        config.put("max.partition.fetch.bytes", EmbeddedKafkaBroker.MAX_MESSAGE_BYTES);
         List<T> records = new ArrayList<>();
         try (KafkaCodec<T> codec = format.open(type);
                 KafkaConsumer<byte[], byte[]> consumer =
-                        new KafkaConsumer<>(
-                                config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                        committedReader(
+                                bootstrapServers,
+                                clientProperties,
+                                "ocellus-reader-" + topic + "-" + System.nanoTime())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + timeout.toMillis();
             long lastRecord = System.currentTimeMillis();
