@@ -97,7 +97,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     decoded.width(),
                     decoded.height(),
                     Runtime.getRuntime().availableProcessors(),
-                    stream.batchSize,
+                    stream.flags.batchSize,
                     parallelism());
             out.flush();
             kafka.createTopics(
@@ -108,20 +108,23 @@ final class BenchPipelineCommand implements Callable<Integer> {
             reader.start();
             try {
                 // Warm up the JIT, the model's batch shapes and Kafka's buffers first.
-                int warm = Math.max(2 * stream.batchSize * parallelism(), frames);
+                int warm = Math.max(2 * stream.flags.batchSize * parallelism(), frames);
                 send(kafka, jpeg, "warm", warm, 0);
                 awaitResults("warm", warm);
                 List<Double> rates = new ArrayList<>();
                 List<Double> shares = new ArrayList<>();
                 ImageDecoder frameDecoder = decoder;
-                List<RgbImage> batch = Collections.nCopies(stream.batchSize, decoded);
+                List<RgbImage> batch = Collections.nCopies(stream.flags.batchSize, decoded);
                 for (int round = 1; round <= rounds; round++) {
                     double decodeMs = millisPerCall(() -> frameDecoder.decode(jpeg), 1500);
                     double engineMs =
                             millisPerCall(
-                                            () -> engine.infer(batch, Outputs.classes(stream.top)),
+                                            () ->
+                                                    engine.infer(
+                                                            batch,
+                                                            Outputs.classes(stream.flags.top)),
                                             2000)
-                                    / stream.batchSize;
+                                    / stream.flags.batchSize;
                     double ceiling = 1000 / (decodeMs + engineMs);
                     String phase = "burst-" + round;
                     send(kafka, jpeg, phase, frames, 0);
@@ -180,8 +183,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
     /** As given, else the local cluster's default: one instance per core. */
     private int parallelism() {
-        return stream.parallelism != null
-                ? stream.parallelism
+        return stream.flags.parallelism != null
+                ? stream.flags.parallelism
                 : Runtime.getRuntime().availableProcessors();
     }
 

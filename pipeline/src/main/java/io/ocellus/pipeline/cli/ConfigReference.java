@@ -18,6 +18,7 @@ public final class ConfigReference {
                     "demo",
                     "bench-pipeline",
                     "soak",
+                    "reprocess",
                     "classify",
                     "embed",
                     "bench",

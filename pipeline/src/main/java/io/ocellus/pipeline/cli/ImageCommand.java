@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ocellus.models.ModelException;
 import io.ocellus.models.image.ImageDecoder;
 import io.ocellus.models.image.ImageDecodingException;
+import io.ocellus.models.image.ScaledJpegDecoder;
 import io.ocellus.models.inference.InferenceEngine;
 import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.Prediction;
@@ -41,6 +42,12 @@ abstract class ImageCommand implements Callable<Integer> {
             description = "Images per forward pass. Default: ${DEFAULT-VALUE}.")
     int batch;
 
+    @Option(
+            names = "--no-jpeg-scaling",
+            description =
+                    "Decode every JPEG in full. By default large JPEGs are decoded scaled down by 2, 4 or 8 in the DCT, keeping the shorter side at least the network's input resolution, as the stream and reprocess jobs do.")
+    boolean noJpegScaling;
+
     @Parameters(
             paramLabel = "IMAGE|DIR",
             arity = "1..*",
@@ -60,9 +67,15 @@ abstract class ImageCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         List<Path> files = ImageFiles.expand(inputs);
-        ImageDecoder decoder = new ImageDecoder();
         boolean failed = false;
-        try (InferenceEngine engine = model.open(List.of())) {
+        try (InferenceEngine engine = model.open(List.of());
+                ScaledJpegDecoder scaler = new ScaledJpegDecoder()) {
+            // The same decoding as the jobs' (FrameDecodeFunction), so that results agree.
+            ImageDecoder decoder =
+                    noJpegScaling
+                            ? new ImageDecoder()
+                            : new ImageDecoder()
+                                    .withJpegScaling(scaler, engine.signature().resolution());
             List<Path> pending = new ArrayList<>();
             List<RgbImage> images = new ArrayList<>();
             for (Path file : files) {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             BenchPipelineCommand.class,
             SoakCommand.class,
+            ReprocessCommand.class,
             BrokerCommand.class,
             ConfigReferenceCommand.class,
             CommandLine.HelpCommand.class

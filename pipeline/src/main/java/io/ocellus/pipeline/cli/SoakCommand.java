@@ -102,7 +102,7 @@ final class SoakCommand implements Callable<Integer> {
                     seconds,
                     frames > 0 ? " or " + frames + " frames" : "",
                     stream.guarantee(),
-                    stream.parallelism == null ? "default" : stream.parallelism);
+                    stream.flags.parallelism == null ? "default" : stream.flags.parallelism);
             // rss - heap committed: TensorFlow's native memory, metaspace, threads, buffers
             out.println(
                     "   s      sent      done   backlog  frames/s   rss MB  heap used/committed"

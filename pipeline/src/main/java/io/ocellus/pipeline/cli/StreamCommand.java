@@ -78,11 +78,11 @@ final class StreamCommand implements Callable<Integer> {
                         embeddingsTopic,
                         featuresTopic,
                         deadLetterTopic,
-                        stream.outputFormat,
+                        stream.kafka.outputFormat,
                         stream.guarantee(),
                         jobName,
                         stream.kafkaProperties(),
-                        stream.registryUrl,
+                        stream.kafka.registryUrl,
                         bounded,
                         stream.workflow(
                                 model,
@@ -90,8 +90,8 @@ final class StreamCommand implements Callable<Integer> {
                                 embeddingsTopic != null,
                                 featuresTopic != null));
         StreamExecutionEnvironment env = LocalFlink.environment();
-        if (stream.parallelism != null) {
-            env.setParallelism(stream.parallelism);
+        if (stream.flags.parallelism != null) {
+            env.setParallelism(stream.flags.parallelism);
         }
         if (options.guarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             env.enableCheckpointing(stream.checkpointMillis);

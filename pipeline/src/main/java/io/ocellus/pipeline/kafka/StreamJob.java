@@ -49,6 +49,15 @@ public final class StreamJob {
                         .name("parse")
                         .uid("ocellus-parse");
         WorkflowOutputs out = OcellusWorkflow.define(frames, options.workflow());
+        sinkTo(options, out, frames.getSideOutput(DeadLetters.TAG));
+    }
+
+    /**
+     * Sends the workflow's outputs to the topics of {@code options}, with {@code moreDeadLetters}
+     * (from stages before the workflow, or null) on the dead-letter topic.
+     */
+    public static void sinkTo(
+            StreamJobOptions options, WorkflowOutputs out, DataStream<DeadLetter> moreDeadLetters) {
         sink(
                 options,
                 out.classifications(),
@@ -72,7 +81,9 @@ public final class StreamJob {
                 "features");
         sink(
                 options,
-                out.deadLetters().union(frames.getSideOutput(DeadLetters.TAG)),
+                moreDeadLetters == null
+                        ? out.deadLetters()
+                        : out.deadLetters().union(moreDeadLetters),
                 options.deadLetterTopic(),
                 DeadLetter.class,
                 d -> d.getFrame() == null ? null : d.getFrame().getSourceId(),

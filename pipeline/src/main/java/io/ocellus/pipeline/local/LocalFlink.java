@@ -55,6 +55,16 @@ public final class LocalFlink {
 
     /** The cluster's environment when there is one, else a loopback local one. */
     public static StreamExecutionEnvironment environment() {
-        return StreamExecutionEnvironment.getExecutionEnvironment(loopback());
+        return environment(new Configuration());
+    }
+
+    /**
+     * The cluster's environment when there is one, else a loopback local one with {@code local}
+     * added to its configuration (settings of the local cluster itself, such as heartbeats).
+     */
+    public static StreamExecutionEnvironment environment(Configuration local) {
+        Configuration config = loopback();
+        config.addAll(local);
+        return StreamExecutionEnvironment.getExecutionEnvironment(config);
     }
 }

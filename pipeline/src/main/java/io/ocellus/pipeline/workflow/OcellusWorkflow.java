@@ -63,6 +63,7 @@ public final class OcellusWorkflow {
                 decoded.getSideOutput(DeadLetters.TAG)
                         .union(inferred.getSideOutput(DeadLetters.TAG));
         return new WorkflowOutputs(
+                inferred,
                 classifications,
                 classifications.getSideOutput(ResultSplitter.EMBEDDINGS),
                 classifications.getSideOutput(ResultSplitter.FEATURES),

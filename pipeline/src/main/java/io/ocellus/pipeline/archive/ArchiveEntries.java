@@ -1,0 +1,435 @@
+package io.ocellus.pipeline.archive;
+
+import io.ocellus.schemas.ImageFrame;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Enumeration;
+import java.util.Locale;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+
+/**
+ * The entries of one input file, read one at a time through Flink's file systems: the file itself
+ * when it is an image (or anything else: what is not an image is found out by the decoder), the
+ * file entries of a zip or tar(.gz) archive, or the records of an Avro container file of {@link
+ * ImageFrame}s.
+ *
+ * <p>Every entry comes out exactly once, as bytes or as a failure with a reason: an entry that
+ * cannot be read ({@code ENTRY_UNREADABLE}), is over the byte limit ({@code TOO_LARGE}, never read
+ * past it) or is compressed in a way that cannot be read ({@code UNSUPPORTED_COMPRESSION}). An
+ * archive that cannot be opened, or whose stream breaks (a truncated tar.gz), ends with one failure
+ * for the archive ({@code ARCHIVE_UNREADABLE}) named {@value #ARCHIVE_ENTRY}: what follows the
+ * break cannot be told apart. Counting and reading walk the same code, so the totals a run plans
+ * with are the entries it emits.
+ *
+ * <p>Names: {@code sourceId} is the archive's URI, or for a plain file its folder's; {@code
+ * frameId} is the entry's name in the archive, or the file's name. Frames from Avro files keep
+ * their own ids, the file's URI in front of the {@code sourceId}: {@code <avro uri>!<source id>}.
+ */
+public final class ArchiveEntries implements Closeable {
+    /** The entry name of a failure that stands for the rest of an archive. */
+    public static final String ARCHIVE_ENTRY = "(archive)";
+
+    /** One entry: its frame (with its bytes), or why it could not be read. */
+    public record Entry(ImageFrame frame, String failureReason, String failureMessage) {
+        public boolean failed() {
+            return failureReason != null;
+        }
+    }
+
+    /** The kinds of input file, told by the name. */
+    public enum Kind {
+        ZIP,
+        TAR,
+        TAR_GZ,
+        AVRO,
+        FILE;
+
+        public static Kind of(String name) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".zip")) {
+                return ZIP;
+            } else if (lower.endsWith(".tar")) {
+                return TAR;
+            } else if (lower.endsWith(".tar.gz") || lower.endsWith(".tgz")) {
+                return TAR_GZ;
+            } else if (lower.endsWith(".avro")) {
+                return AVRO;
+            }
+            return FILE;
+        }
+    }
+
+    private interface Cursor extends Closeable {
+        /** The next entry, null at the end. */
+        Entry next() throws IOException;
+    }
+
+    private final Path path;
+    private final String uri;
+    private final long maxBytes;
+    private final boolean withBytes;
+    private Cursor cursor;
+    private boolean done;
+
+    private ArchiveEntries(Path path, long maxBytes, boolean withBytes) {
+        this.path = path;
+        this.uri = path.toUri().toString();
+        this.maxBytes = maxBytes;
+        this.withBytes = withBytes;
+    }
+
+    /**
+     * Opens {@code path}; entries over {@code maxBytes} are failures. Never throws for a broken
+     * file: that is an entry.
+     */
+    public static ArchiveEntries open(Path path, long maxBytes) {
+        return new ArchiveEntries(path, maxBytes, true);
+    }
+
+    /**
+     * The entries {@link #open} would give, with their names but without their bytes, reading no
+     * more than it needs to (a zip's central directory, a tar's headers).
+     */
+    public static ArchiveEntries names(Path path) {
+        return new ArchiveEntries(path, Long.MAX_VALUE, false);
+    }
+
+    /** The {@code sourceId} of a plain file's entries: its folder's URI. */
+    public static String folderOf(Path file) {
+        return file.getParent().toUri().toString();
+    }
+
+    /**
+     * Where an entry's bytes are, as one URI: {@code <archive>!/<entry>} for archive entries, the
+     * file's URI for plain files.
+     */
+    public static String locator(String sourceId, String frameId) {
+        int bang = sourceId.indexOf('!');
+        String container = bang < 0 ? sourceId : sourceId.substring(0, bang);
+        if (Kind.of(container) == Kind.FILE) {
+            return container.endsWith("/") ? container + frameId : container + "/" + frameId;
+        }
+        return container
+                + "!/"
+                + (bang < 0 ? frameId : sourceId.substring(bang + 1) + "/" + frameId);
+    }
+
+    /** The next entry, or null when there are no more. */
+    public Entry next() throws IOException {
+        if (done) {
+            return null;
+        }
+        try {
+            if (cursor == null) {
+                cursor = openCursor();
+            }
+            Entry entry = cursor.next();
+            if (entry == null) {
+                done = true;
+            }
+            return entry;
+        } catch (IOException | RuntimeException e) {
+            // The archive as a whole is broken from here: one failure for the rest, then stop.
+            done = true;
+            return failure(
+                    uri,
+                    ARCHIVE_ENTRY,
+                    0L,
+                    "ARCHIVE_UNREADABLE",
+                    "cannot read " + uri + " any further: " + describe(e));
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (cursor != null) {
+            cursor.close();
+        }
+    }
+
+    private Cursor openCursor() throws IOException {
+        FileSystem fs = path.getFileSystem();
+        FileStatus status = fs.getFileStatus(path);
+        return switch (Kind.of(path.getName())) {
+            case ZIP -> new ZipCursor(fs, status);
+            case TAR -> new TarCursor(new TarArchiveInputStream(fs.open(path)));
+            case TAR_GZ ->
+                    new TarCursor(
+                            new TarArchiveInputStream(
+                                    GzipCompressorInputStream.builder()
+                                            .setInputStream(fs.open(path))
+                                            .setDecompressConcatenated(true)
+                                            .get()));
+            case AVRO -> new AvroCursor(fs.open(path));
+            case FILE -> new FileCursor(fs, status);
+        };
+    }
+
+    private Entry image(String sourceId, String name, long time, InputStream in, long size)
+            throws IOException {
+        if (size > maxBytes) {
+            return tooLarge(sourceId, name, time, size);
+        }
+        if (!withBytes) {
+            return new Entry(bare(sourceId, name, time), null, null);
+        }
+        byte[] bytes = readAtMost(in, maxBytes);
+        if (bytes == null) {
+            return tooLarge(sourceId, name, time, -1);
+        }
+        return new Entry(frame(sourceId, name, time, bytes), null, null);
+    }
+
+    private Entry tooLarge(String sourceId, String name, long time, long size) {
+        return failure(
+                sourceId,
+                name,
+                time,
+                "TOO_LARGE",
+                size >= 0
+                        ? String.format(
+                                Locale.ROOT,
+                                "entry of %d bytes, over the limit of %d",
+                                size,
+                                maxBytes)
+                        : "entry over the limit of " + maxBytes + " bytes");
+    }
+
+    /** The stream's bytes, or null when there are more than {@code limit}. */
+    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            total += n;
+            if (total > limit) {
+                return null;
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static ImageFrame frame(String sourceId, String name, long time, byte[] bytes) {
+        return ImageFrame.newBuilder()
+                .setSourceId(sourceId)
+                .setFrameId(name)
+                .setEventTime(java.time.Instant.ofEpochMilli(Math.max(0, time)))
+                .setImage(ByteBuffer.wrap(bytes))
+                .build();
+    }
+
+    private static ImageFrame bare(String sourceId, String name, long time) {
+        return ImageFrame.newBuilder()
+                .setSourceId(sourceId)
+                .setFrameId(name)
+                .setEventTime(java.time.Instant.ofEpochMilli(Math.max(0, time)))
+                .build();
+    }
+
+    private static Entry failure(
+            String sourceId, String name, long time, String reason, String message) {
+        return new Entry(bare(sourceId, name, time), reason, message);
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    /** A plain file: one entry. */
+    private final class FileCursor implements Cursor {
+        private final FileSystem fs;
+        private final FileStatus status;
+        private boolean read;
+
+        FileCursor(FileSystem fs, FileStatus status) {
+            this.fs = fs;
+            this.status = status;
+        }
+
+        @Override
+        public Entry next() throws IOException {
+            if (read) {
+                return null;
+            }
+            read = true;
+            String source = folderOf(path);
+            String name = path.getName();
+            long time = status.getModificationTime();
+            if (status.getLen() > maxBytes || !withBytes) {
+                return image(source, name, time, InputStream.nullInputStream(), status.getLen());
+            }
+            try (InputStream in = fs.open(path)) {
+                return image(source, name, time, in, status.getLen());
+            } catch (IOException e) {
+                return failure(
+                        source, name, time, "ENTRY_UNREADABLE", "cannot read: " + describe(e));
+            }
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** A zip archive, read by its central directory: a corrupt entry spoils only itself. */
+    private final class ZipCursor implements Cursor {
+        private final ZipFile zip;
+        private final Enumeration<ZipArchiveEntry> entries;
+
+        ZipCursor(FileSystem fs, FileStatus status) throws IOException {
+            zip =
+                    ZipFile.builder()
+                            .setSeekableByteChannel(
+                                    new FsSeekableChannel(fs.open(path), status.getLen()))
+                            .setIgnoreLocalFileHeader(false)
+                            .get();
+            entries = zip.getEntriesInPhysicalOrder();
+        }
+
+        @Override
+        public Entry next() {
+            while (entries.hasMoreElements()) {
+                ZipArchiveEntry entry = entries.nextElement();
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                String name = entry.getName();
+                long time = entry.getTime();
+                if (!zip.canReadEntryData(entry)) {
+                    return failure(
+                            uri,
+                            name,
+                            time,
+                            "UNSUPPORTED_COMPRESSION",
+                            "zip entry compressed with method "
+                                    + entry.getMethod()
+                                    + (entry.getGeneralPurposeBit().usesEncryption()
+                                            ? " and encrypted"
+                                            : "")
+                                    + ", which cannot be read");
+                }
+                if (!withBytes) {
+                    return new Entry(bare(uri, name, time), null, null);
+                }
+                try (InputStream in = zip.getInputStream(entry)) {
+                    return image(uri, name, time, in, entry.getSize());
+                } catch (IOException | RuntimeException e) {
+                    return failure(
+                            uri, name, time, "ENTRY_UNREADABLE", "corrupt entry: " + describe(e));
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            zip.close();
+        }
+    }
+
+    /** A tar stream, plain or gzipped: read in order; a broken stream ends the archive. */
+    private final class TarCursor implements Cursor {
+        private final TarArchiveInputStream tar;
+
+        TarCursor(TarArchiveInputStream tar) {
+            this.tar = tar;
+        }
+
+        @Override
+        public Entry next() throws IOException {
+            for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+                if (!entry.isFile()) {
+                    continue; // folders, links, devices: not entries
+                }
+                long time = entry.getModTime().getTime();
+                if (!withBytes) {
+                    return new Entry(bare(uri, entry.getName(), time), null, null);
+                }
+                String name = entry.getName();
+                Entry read;
+                try {
+                    read = image(uri, name, time, tar, entry.getSize());
+                } catch (IOException e) {
+                    // The entry is lost; whether the stream goes on is for the next header to tell,
+                    // as it is when counting (which skips the same bytes).
+                    return failure(
+                            uri, name, time, "ENTRY_UNREADABLE", "cannot read: " + describe(e));
+                }
+                if (read.frame().getImage() != null
+                        && read.frame().getImage().remaining() < entry.getSize()) {
+                    return failure(
+                            uri,
+                            name,
+                            time,
+                            "ENTRY_UNREADABLE",
+                            String.format(
+                                    Locale.ROOT,
+                                    "cut short: %d of %d bytes",
+                                    read.frame().getImage().remaining(),
+                                    entry.getSize()));
+                }
+                return read;
+            }
+            return null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            tar.close();
+        }
+    }
+
+    /** An Avro container file of ImageFrame records. */
+    private final class AvroCursor implements Cursor {
+        private final DataFileStream<ImageFrame> records;
+
+        AvroCursor(InputStream in) throws IOException {
+            try {
+                records = new DataFileStream<>(in, new SpecificDatumReader<>(ImageFrame.class));
+            } catch (IOException | RuntimeException e) {
+                in.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public Entry next() {
+            if (!records.hasNext()) {
+                return null;
+            }
+            ImageFrame frame = records.next();
+            frame.setSourceId(uri + "!" + frame.getSourceId());
+            if (!withBytes) {
+                frame.setImage(null);
+                return new Entry(frame, null, null);
+            }
+            ByteBuffer image = frame.getImage();
+            if (image != null && image.remaining() > maxBytes) {
+                return tooLarge(
+                        frame.getSourceId(),
+                        frame.getFrameId(),
+                        frame.getEventTime().toEpochMilli(),
+                        image.remaining());
+            }
+            return new Entry(frame, null, null);
+        }
+
+        @Override
+        public void close() throws IOException {
+            records.close();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.ocellus.pipeline.archive;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+
+/**
+ * What a run will read, found before it starts: the input files (folders walked the way the job's
+ * file source walks them) and their entries, those done before counted apart. Gives the progress
+ * bar its total and the summary the number every outcome must add up to.
+ *
+ * @param files input files, archives counted as one
+ * @param entries entries in all of them
+ * @param skipped entries a resumed run passes over, done before
+ */
+public record ArchivePlan(long files, long entries, long skipped) {
+    /** The entries this run processes. */
+    public long toProcess() {
+        return entries - skipped;
+    }
+
+    /**
+     * Walks the inputs.
+     *
+     * @throws FileNotFoundException naming an input that does not exist
+     */
+    public static ArchivePlan scan(List<String> inputs, EntryKeys done) throws IOException {
+        long[] counts = new long[3];
+        for (String input : inputs) {
+            Path path = new Path(input);
+            FileSystem fs = path.getFileSystem();
+            if (!fs.exists(path)) {
+                throw new FileNotFoundException("input " + input + " does not exist");
+            }
+            walk(fs, fs.getFileStatus(path), done, counts);
+        }
+        return new ArchivePlan(counts[0], counts[1], counts[2]);
+    }
+
+    private static void walk(FileSystem fs, FileStatus status, EntryKeys done, long[] counts)
+            throws IOException {
+        if (status.isDir()) {
+            FileStatus[] children = fs.listStatus(status.getPath());
+            List<FileStatus> sorted =
+                    new ArrayList<>(children == null ? List.of() : List.of(children));
+            for (FileStatus child : sorted) {
+                if (ReprocessJob.isInput(child.getPath())) {
+                    walk(fs, child, done, counts);
+                }
+            }
+            return;
+        }
+        counts[0]++;
+        try (ArchiveEntries entries = ArchiveEntries.names(status.getPath())) {
+            for (ArchiveEntries.Entry entry; (entry = entries.next()) != null; ) {
+                counts[1]++;
+                if (done.contains(entry.frame().getSourceId(), entry.frame().getFrameId())) {
+                    counts[2]++;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package io.ocellus.pipeline.archive;
+
+import io.ocellus.operators.DeadLetters;
+import io.ocellus.pipeline.kafka.StreamJob;
+import io.ocellus.pipeline.kafka.StreamJobOptions;
+import io.ocellus.pipeline.workflow.OcellusWorkflow;
+import io.ocellus.pipeline.workflow.WorkflowOptions;
+import io.ocellus.pipeline.workflow.WorkflowOutputs;
+import io.ocellus.schemas.DeadLetter;
+import io.ocellus.schemas.FrameResults;
+import io.ocellus.schemas.ImageFrame;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumerator;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
+
+/**
+ * The archive job: the entries of directories, zip/tar(.gz) archives and Avro frame files through
+ * the same {@link OcellusWorkflow} as the stream, into a {@link ResultsDir} or the stream's Kafka
+ * topics. Meant for Flink's BATCH execution mode over the bounded file source.
+ *
+ * <pre>
+ * files -> entries -> workflow -> results per task ----> part files | topics
+ *             \-> unreadable entries -+-> dead letters -> part files | topic
+ * </pre>
+ *
+ * Counts every outcome in accumulators ({@link #RESULTS}, {@link #DEAD_LETTER_PREFIX} + reason) for
+ * progress and the summary.
+ */
+public final class ReprocessJob {
+    /** The accumulator of frames with results. */
+    public static final String RESULTS = "ocellus-results";
+
+    /** Accumulators of dead letters, one per reason code after this prefix. */
+    public static final String DEAD_LETTER_PREFIX = "ocellus-dead-letters:";
+
+    /** Elements per part-file chunk, and the longest a chunk stays open. */
+    static final int CHUNK_ROWS = 1000;
+
+    static final long CHUNK_MILLIS = 10_000;
+
+    /**
+     * What the job reads and where its results go.
+     *
+     * @param inputs files or folders, as URIs or local paths
+     * @param output the results folder, or null for Kafka
+     * @param format the part files' format (with {@code output})
+     * @param kafka the topics (when {@code output} is null); its input topic is not read
+     * @param workflow model, tasks, batching and decoding
+     * @param runId names this run's part files
+     * @param skipFile the {@link EntryKeys} of entries done before, or null
+     */
+    public record Options(
+            List<String> inputs,
+            String output,
+            RowFormat format,
+            StreamJobOptions kafka,
+            WorkflowOptions workflow,
+            String runId,
+            String skipFile)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public Options {
+            inputs = List.copyOf(inputs);
+            if (inputs.isEmpty()) {
+                throw new IllegalArgumentException("no input");
+            }
+            if ((output == null) == (kafka == null)) {
+                throw new IllegalArgumentException("write to a folder or to Kafka, one of them");
+            }
+        }
+    }
+
+    private ReprocessJob() {}
+
+    /** Files whose name starts with a dot (hidden, unfinished) are not inputs. */
+    static boolean isInput(Path path) {
+        return !path.getName().startsWith(".");
+    }
+
+    /** Adds the job to {@code env}. */
+    public static void define(StreamExecutionEnvironment env, Options options) {
+        Path[] paths = options.inputs().stream().map(Path::new).toArray(Path[]::new);
+        FileSource<ArchiveRecord> source =
+                FileSource.forBulkFileFormat(
+                                new ArchiveFormat(
+                                        options.workflow().decoding().maxImageBytes(),
+                                        options.skipFile()),
+                                paths)
+                        .setFileEnumerator(
+                                () -> new NonSplittingRecursiveEnumerator(ReprocessJob::isInput))
+                        .build();
+        SingleOutputStreamOperator<ImageFrame> frames =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "archive-entries")
+                        .uid("ocellus-archive-source")
+                        .process(new SplitFailures())
+                        .name("entries")
+                        .uid("ocellus-archive-entries");
+        WorkflowOutputs out = OcellusWorkflow.define(frames, options.workflow());
+        DataStream<DeadLetter> unreadable = frames.getSideOutput(DeadLetters.TAG);
+        DataStream<FrameResults> results =
+                out.results()
+                        .process(new Count<FrameResults>(false))
+                        .returns(TypeInformation.of(FrameResults.class))
+                        .name("count-results")
+                        .uid("ocellus-count-results");
+        DataStream<DeadLetter> deadLetters =
+                out.deadLetters()
+                        .union(unreadable)
+                        .process(new Count<DeadLetter>(true))
+                        .returns(TypeInformation.of(DeadLetter.class))
+                        .name("count-dead-letters")
+                        .uid("ocellus-count-dead-letters");
+        if (options.kafka() != null) {
+            // Counted on the side; the topics take the per-task streams.
+            results.sinkTo(new DiscardingSink<>()).name("counted");
+            StreamJob.sinkTo(
+                    options.kafka(),
+                    new WorkflowOutputs(
+                            out.results(),
+                            out.classifications(),
+                            out.embeddings(),
+                            out.features(),
+                            deadLetters),
+                    null);
+            return;
+        }
+        List<String> tasks = tasks(options.workflow());
+        results.sinkTo(
+                        new ChunkedFileSink<>(
+                                options.output(),
+                                options.format(),
+                                options.runId(),
+                                "r",
+                                tasks,
+                                ReprocessJob::rows,
+                                CHUNK_ROWS,
+                                CHUNK_MILLIS))
+                .name("results-files")
+                .uid("ocellus-results-files");
+        deadLetters
+                .map(ReprocessJob::withLocator)
+                .returns(TypeInformation.of(DeadLetter.class))
+                .name("locate")
+                .sinkTo(
+                        new ChunkedFileSink<DeadLetter>(
+                                options.output(),
+                                options.format(),
+                                options.runId(),
+                                "d",
+                                List.of(ResultsDir.DEAD_LETTERS),
+                                (letter, emit) -> emit.accept(ResultsDir.DEAD_LETTERS, letter),
+                                CHUNK_ROWS,
+                                CHUNK_MILLIS))
+                .name("dead-letter-files")
+                .uid("ocellus-dead-letter-files");
+    }
+
+    /** The result kinds the workflow's tasks produce, in a fixed order. */
+    public static List<String> tasks(WorkflowOptions workflow) {
+        List<String> tasks = new ArrayList<>();
+        if (workflow.tasks().topK() > 0) {
+            tasks.add(ResultsDir.CLASSIFICATIONS);
+        }
+        if (workflow.tasks().embeddings()) {
+            tasks.add(ResultsDir.EMBEDDINGS);
+        }
+        if (workflow.tasks().features()) {
+            tasks.add(ResultsDir.FEATURES);
+        }
+        return tasks;
+    }
+
+    private static void rows(
+            FrameResults results,
+            java.util.function.BiConsumer<String, org.apache.avro.specific.SpecificRecord> out) {
+        if (results.getClassification() != null) {
+            out.accept(ResultsDir.CLASSIFICATIONS, results.getClassification());
+        }
+        if (results.getEmbedding() != null) {
+            out.accept(ResultsDir.EMBEDDINGS, results.getEmbedding());
+        }
+        if (results.getFeatures() != null) {
+            out.accept(ResultsDir.FEATURES, results.getFeatures());
+        }
+    }
+
+    /** Dead letters in files point at their entry instead of carrying its bytes. */
+    private static DeadLetter withLocator(DeadLetter letter) {
+        if (letter.getFrame() != null) {
+            letter.setOriginal(null);
+            letter.setOriginalUri(
+                    ArchiveEntries.locator(
+                            letter.getFrame().getSourceId(), letter.getFrame().getFrameId()));
+        }
+        return letter;
+    }
+
+    /** Frames on, unreadable entries to the dead-letter side output. */
+    static final class SplitFailures extends ProcessFunction<ArchiveRecord, ImageFrame> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(
+                ArchiveRecord record, Context context, Collector<ImageFrame> out) {
+            if (record.failure != null) {
+                context.output(DeadLetters.TAG, record.failure);
+            } else {
+                out.collect(record.frame);
+            }
+        }
+    }
+
+    /** Passes elements on, counting them in accumulators. */
+    static final class Count<T> extends ProcessFunction<T, T> {
+        private static final long serialVersionUID = 1L;
+
+        private final boolean deadLetters;
+
+        Count(boolean deadLetters) {
+            this.deadLetters = deadLetters;
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            if (!deadLetters) {
+                getRuntimeContext().getLongCounter(RESULTS);
+            }
+        }
+
+        @Override
+        public void processElement(T element, Context context, Collector<T> out) {
+            String name =
+                    deadLetters
+                            ? DEAD_LETTER_PREFIX + ((DeadLetter) element).getReasonCode()
+                            : RESULTS;
+            getRuntimeContext().getLongCounter(name).add(1L);
+            out.collect(element);
+        }
+    }
+
+    /** The dead letters per reason in a job's accumulators. */
+    public static Map<String, Long> deadLetters(Map<String, Object> accumulators) {
+        Map<String, Long> reasons = new java.util.TreeMap<>();
+        accumulators.forEach(
+                (name, value) -> {
+                    if (name.startsWith(DEAD_LETTER_PREFIX) && value instanceof Number n) {
+                        reasons.put(name.substring(DEAD_LETTER_PREFIX.length()), n.longValue());
+                    }
+                });
+        return reasons;
+    }
+
+    /** The frames with results in a job's accumulators. */
+    public static long results(Map<String, Object> accumulators) {
+        return accumulators.get(RESULTS) instanceof Number n ? n.longValue() : 0L;
+    }
+}

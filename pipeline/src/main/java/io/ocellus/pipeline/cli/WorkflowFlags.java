@@ -1,0 +1,120 @@
+package io.ocellus.pipeline.cli;
+
+import io.ocellus.models.ModelException;
+import io.ocellus.models.inference.EngineFactory;
+import io.ocellus.models.inference.InputSpec;
+import io.ocellus.models.inference.Predictor;
+import io.ocellus.models.inference.PredictorFactory;
+import io.ocellus.models.inference.SharedPredictorFactory;
+import io.ocellus.models.io.ModelSource;
+import io.ocellus.operators.batch.MicroBatchOptions;
+import io.ocellus.operators.decode.DecodeOptions;
+import io.ocellus.operators.inference.InferenceTasks;
+import io.ocellus.pipeline.workflow.WorkflowOptions;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * What the workflow does and how: tasks, batching, decoding limits, parallelism, engine sharing.
+ */
+final class WorkflowFlags {
+    @Option(
+            names = "--top",
+            defaultValue = "5",
+            description = "Labels per classification. Default: ${DEFAULT-VALUE}.")
+    int top;
+
+    @Option(names = "--raw-embeddings", description = "Do not L2-normalise embeddings.")
+    boolean rawEmbeddings;
+
+    @Option(
+            names = "--batch-size",
+            defaultValue = "8",
+            description = "Frames per forward pass. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(
+            names = "--batch-delay-ms",
+            defaultValue = "100",
+            description = "Longest a frame waits for its batch to fill. Default: ${DEFAULT-VALUE}.")
+    long batchDelayMillis;
+
+    @Option(
+            names = "--max-pixels",
+            defaultValue = "50000000",
+            description =
+                    "Frames with more pixels go to dead letters, checked from the header. Default: ${DEFAULT-VALUE}.")
+    long maxPixels;
+
+    @Option(
+            names = "--max-image-bytes",
+            defaultValue = "33554432",
+            description =
+                    "Frames whose encoded image is larger go to dead letters; claim-checked objects are never read past it. Default: ${DEFAULT-VALUE} (32 MiB).")
+    long maxImageBytes;
+
+    @Option(
+            names = "--max-decode-ms",
+            defaultValue = "5000",
+            description =
+                    "A frame whose decoding takes longer goes to dead letters (DECODE_TIMEOUT); the job moves on. Default: ${DEFAULT-VALUE}.")
+    long maxDecodeMillis;
+
+    @Option(
+            names = "--claim-check-root",
+            paramLabel = "URI",
+            description =
+                    "A URI prefix claim-checked images may be fetched from (file:///data/frames/, s3://bucket/frames/ with Flink's S3 plugin); repeatable. Without one, claim-checked frames go to dead letters (CLAIM_CHECK_NOT_ALLOWED).")
+    List<String> claimCheckRoots = List.of();
+
+    @Option(
+            names = "--no-jpeg-scaling",
+            description =
+                    "Decode every JPEG in full. By default large JPEGs are decoded scaled down by 2, 4 or 8 in the DCT, keeping the shorter side at least the network's input resolution.")
+    boolean noJpegScaling;
+
+    @Option(
+            names = "--parallelism",
+            description =
+                    "Parallel instances of each operator (task slots used). Default: the cluster's default (a local run: one per core); 1 for demo.")
+    Integer parallelism;
+
+    @Option(
+            names = "--engine-per-slot",
+            description =
+                    "One TensorFlow engine per parallel instance. By default the slots of a TaskManager share one engine per model: one copy of the weights and of the session's memory (bench-pipeline, 2 slots, 1.0_224: 1.96 GB resident shared, 2.92 GB one per slot; throughput the same within the machine's noise).")
+    boolean enginePerSlot;
+
+    /** The id of the model the last {@link #workflow} call opened, null before. */
+    String modelId;
+
+    /**
+     * The workflow with these flags; opens the model once (no warm-up) to learn its input and id.
+     */
+    WorkflowOptions workflow(
+            ModelOptions model, boolean classifications, boolean embeddings, boolean features)
+            throws ModelException {
+        ModelSource source = model.source();
+        // Open the model once here (no warm-up) to learn its input: the decoding tasks then
+        // resize frames to it, and decode large JPEGs scaled down to just above it.
+        InputSpec input;
+        try (Predictor probe = new EngineFactory(source, model.engineOptions(List.of())).open()) {
+            input = InputSpec.of(probe);
+            modelId = probe.signature().modelId();
+        }
+        PredictorFactory engine =
+                new EngineFactory(source, model.engineOptions(List.of(batchSize)));
+        return new WorkflowOptions(
+                enginePerSlot ? engine : new SharedPredictorFactory(engine),
+                new InferenceTasks(classifications ? top : 0, embeddings, !rawEmbeddings, features),
+                new MicroBatchOptions(batchSize, Duration.ofMillis(batchDelayMillis)),
+                new DecodeOptions(
+                        maxPixels,
+                        maxImageBytes,
+                        noJpegScaling ? 0 : input.resolution(),
+                        claimCheckRoots,
+                        maxDecodeMillis,
+                        input));
+    }
+}

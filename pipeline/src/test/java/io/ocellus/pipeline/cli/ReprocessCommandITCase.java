@@ -1,0 +1,401 @@
+package io.ocellus.pipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ocellus.models.io.ModelLocator;
+import io.ocellus.pipeline.archive.ArchiveEntries;
+import io.ocellus.pipeline.archive.ResultsDir;
+import io.ocellus.pipeline.testutils.Samples;
+import io.ocellus.schemas.Classification;
+import io.ocellus.schemas.DeadLetter;
+import io.ocellus.schemas.Embedding;
+import io.ocellus.schemas.ImageFrame;
+import io.ocellus.schemas.ScoredLabel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code ocellus reprocess} end to end on a real Flink local cluster and real weights: zip, tar.gz,
+ * truncated tar.gz, a folder tree and an Avro frame file, made here from ../shared/images plus
+ * malformed entries; every entry exactly one outcome; the same answers as {@code ocellus classify};
+ * resume after a simulated crash.
+ */
+class ReprocessCommandITCase {
+    private static final String[] MODEL = {"--alpha", "0.25", "--resolution", "128"};
+    private static final long MAX_BYTES = 2 << 20;
+
+    @TempDir static Path tmp;
+
+    private static Path inputs;
+
+    /** The outcome expected per entry locator: "result" or the dead letter's reason. */
+    private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
+
+    /** The sample file each image entry was made from, by locator. */
+    private static final Map<String, Path> ORIGINALS = new LinkedHashMap<>();
+
+    private static String cutArchive;
+
+    @BeforeAll
+    static void archives() throws IOException {
+        Path models = ModelLocator.defaultDirectory();
+        assumeTrue(models != null && Files.isDirectory(models), "weights not found: skipped");
+        Path images = Samples.images();
+        inputs = Files.createDirectories(tmp.resolve("archive"));
+
+        Path zip = inputs.resolve("photos.zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (String name : List.of("parrot.jpg", "cat_720p.jpg", "grace_hopper.bmp")) {
+                put(out, "2019/" + name, Files.readAllBytes(images.resolve(name)));
+                expect(zip, "2019/" + name, "result", images.resolve(name));
+            }
+            out.putNextEntry(new ZipEntry("2019/empty-folder/"));
+            out.closeEntry();
+            put(out, "notes.txt", "shopping list: milk".getBytes(StandardCharsets.UTF_8));
+            expect(zip, "notes.txt", "UNSUPPORTED_FORMAT", null);
+            put(out, "truncated.jpg", head(images.resolve("parrot.jpg"), 3000));
+            expect(zip, "truncated.jpg", "UNDECODABLE", null);
+            put(out, "empty.jpg", new byte[0]);
+            expect(zip, "empty.jpg", "EMPTY", null);
+            put(out, "corrupt.jpg", Files.readAllBytes(images.resolve("face.jpg")));
+            expect(zip, "corrupt.jpg", "ENTRY_UNREADABLE", null);
+        }
+        corruptDeflateData(zip, "corrupt.jpg");
+
+        Path tgz = inputs.resolve("more.tar.gz");
+        try (TarArchiveOutputStream out =
+                new TarArchiveOutputStream(
+                        new GzipCompressorOutputStream(Files.newOutputStream(tgz)))) {
+            for (String name : List.of("face.jpg", "bird.bmp")) {
+                put(out, "scans/" + name, Files.readAllBytes(images.resolve(name)));
+                expect(tgz, "scans/" + name, "result", images.resolve(name));
+            }
+            put(out, "README.md", "# scans".getBytes(StandardCharsets.UTF_8));
+            expect(tgz, "README.md", "UNSUPPORTED_FORMAT", null);
+            put(out, "huge.bmp", new byte[(int) MAX_BYTES + 1]);
+            expect(tgz, "huge.bmp", "TOO_LARGE", null);
+        }
+
+        Path cut = inputs.resolve("cut.tar.gz");
+        try (TarArchiveOutputStream out =
+                new TarArchiveOutputStream(
+                        new GzipCompressorOutputStream(Files.newOutputStream(cut)))) {
+            for (String name : List.of("resized_cat.bmp", "cat.bmp", "squat.bmp")) {
+                put(out, name, Files.readAllBytes(images.resolve(name)));
+            }
+        }
+        byte[] whole = Files.readAllBytes(cut);
+        Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
+        cutArchive = uri(cut);
+
+        Path loose = Files.createDirectories(inputs.resolve("loose/deeper"));
+        Files.copy(images.resolve("pets.jpg"), inputs.resolve("loose/pets.jpg"));
+        expect(inputs.resolve("loose"), "pets.jpg", "result", images.resolve("pets.jpg"));
+        Files.copy(images.resolve("squat.bmp"), loose.resolve("squat.bmp"));
+        expect(loose, "squat.bmp", "result", images.resolve("squat.bmp"));
+        Files.write(inputs.resolve("loose/.DS_Store"), new byte[] {0, 0, 0, 1});
+
+        Path avro = inputs.resolve("frames.avro");
+        try (DataFileWriter<ImageFrame> out =
+                new DataFileWriter<>(new SpecificDatumWriter<>(ImageFrame.class))) {
+            out.create(ImageFrame.getClassSchema(), avro.toFile());
+            out.append(
+                    frame("cam-7", "f1", Files.readAllBytes(images.resolve("checker224X224.bmp"))));
+            out.append(frame("cam-7", "f2", "garbage".getBytes(StandardCharsets.UTF_8)));
+        }
+        String avroUri = uri(avro);
+        EXPECTED.put(ArchiveEntries.locator(avroUri + "!cam-7", "f1"), "result");
+        ORIGINALS.put(
+                ArchiveEntries.locator(avroUri + "!cam-7", "f1"),
+                images.resolve("checker224X224.bmp"));
+        EXPECTED.put(ArchiveEntries.locator(avroUri + "!cam-7", "f2"), "UNSUPPORTED_FORMAT");
+    }
+
+    @Test
+    void everyEntryHasOneOutcomeAndTheAnswersOfClassify() throws Exception {
+        Path out = tmp.resolve("results-avro");
+        Run run = reprocess("--input", inputs.toString(), "--output", out.toString());
+        assertThat(run.code()).as(run.stderr()).isZero();
+        Map<String, String> outcomes = outcomes(out);
+
+        // Every entry once; those of the cut archive until the break, then one dead letter for it.
+        Map<String, String> cut = new HashMap<>(outcomes);
+        cut.keySet().removeIf(key -> !key.startsWith(cutArchive));
+        outcomes.keySet().removeIf(key -> key.startsWith(cutArchive));
+        assertThat(outcomes).isEqualTo(EXPECTED);
+        assertThat(cut.values()).contains("ARCHIVE_UNREADABLE");
+        assertThat(cut.values()).containsAnyOf("ENTRY_UNREADABLE", "ARCHIVE_UNREADABLE");
+        assertThat(cut.get(ArchiveEntries.locator(cutArchive, "resized_cat.bmp")))
+                .isEqualTo("result");
+
+        ReprocessCommand.Summary summary = run.summary();
+        assertThat(summary.accounted()).isTrue();
+        assertThat(summary.plan().entries()).isEqualTo(EXPECTED.size() + cut.size());
+        assertThat(summary.results() + summary.deadLetterCount())
+                .isEqualTo(summary.plan().entries());
+        assertThat(run.stdout()).contains("images/s").contains("TOO_LARGE 1");
+
+        // The same answers as `ocellus classify` on the files the entries were made from.
+        List<String> files = new ArrayList<>(MODEL.length + ORIGINALS.size() + 2);
+        files.addAll(List.of("classify", "--top", "5"));
+        files.addAll(List.of(MODEL));
+        ORIGINALS.values().forEach(file -> files.add(file.toString()));
+        Run classify = cli(files.toArray(String[]::new));
+        assertThat(classify.code()).as(classify.stderr()).isZero();
+        Map<String, JsonNode> byFile = new HashMap<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : classify.stdout().lines().filter(l -> l.startsWith("{")).toList()) {
+            JsonNode node = json.readTree(line);
+            byFile.put(node.get("file").asText(), node);
+        }
+        Map<String, Classification> classifications = new HashMap<>();
+        new ResultsDir(out.toUri().toString())
+                .forEach(
+                        ResultsDir.CLASSIFICATIONS,
+                        Classification.class,
+                        c -> classifications.put(locator(c.getFrame()), c));
+        for (Map.Entry<String, Path> original : ORIGINALS.entrySet()) {
+            JsonNode expected = byFile.get(original.getValue().toString());
+            Classification actual = classifications.get(original.getKey());
+            assertThat(actual).as(original.getKey()).isNotNull();
+            assertThat(actual.getModelId()).isEqualTo(expected.get("model").asText());
+            List<ScoredLabel> top = actual.getTop();
+            assertThat(top).hasSize(5);
+            for (int i = 0; i < 5; i++) {
+                JsonNode label = expected.get("top").get(i);
+                assertThat(top.get(i).getIndex())
+                        .as(original.getKey() + " label " + i)
+                        .isEqualTo(label.get("index").asInt());
+                assertThat((double) top.get(i).getScore())
+                        .isCloseTo(
+                                label.get("score").asDouble(),
+                                org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+        // A sanity check on the answers themselves.
+        Classification parrot =
+                classifications.get(
+                        ArchiveEntries.locator(
+                                uri(inputs.resolve("photos.zip")), "2019/parrot.jpg"));
+        assertThat(parrot.getTop().get(0).getLabel().toString()).isEqualTo("macaw");
+    }
+
+    @Test
+    void aResumedRunSkipsWhatIsDoneAndTheTotalsAddUp() throws Exception {
+        Path out = tmp.resolve("results-jsonl");
+        String[] args = {
+            "--input",
+            inputs.toString(),
+            "--output",
+            out.toString(),
+            "--format",
+            "jsonl",
+            "--tasks",
+            "classify,embed"
+        };
+        Run first = reprocess(args);
+        assertThat(first.code()).as(first.stderr()).isZero();
+        long entries = first.summary().plan().entries();
+
+        // A crash: the newest classification chunk lost (its embeddings chunk survives, a
+        // half-renamed chunk), and a hidden file half written.
+        Path classifications = out.resolve(ResultsDir.CLASSIFICATIONS);
+        Path lost;
+        try (Stream<Path> parts = Files.list(classifications)) {
+            lost = parts.sorted().reduce((a, b) -> b).orElseThrow();
+        }
+        long lostRows;
+        try (Stream<String> lines = Files.lines(lost)) {
+            lostRows = lines.count();
+        }
+        assertThat(lostRows).isPositive();
+        Files.delete(lost);
+        Files.writeString(classifications.resolve(".part-crashed.jsonl.inprogress"), "{\"fr");
+
+        Run second = reprocess(args);
+        assertThat(second.code()).as(second.stderr()).isZero();
+        ReprocessCommand.Summary summary = second.summary();
+        assertThat(summary.plan().entries()).isEqualTo(entries);
+        assertThat(summary.results()).isEqualTo(lostRows);
+        assertThat(summary.deadLetterCount()).isZero();
+        assertThat(summary.plan().skipped()).isEqualTo(entries - lostRows);
+        assertThat(summary.plan().skipped() + summary.results() + summary.deadLetterCount())
+                .isEqualTo(entries);
+
+        // Each entry once in the folder: in both tasks' files, or among the dead letters.
+        ResultsDir dir = new ResultsDir(out.toUri().toString());
+        List<String> classified = new ArrayList<>();
+        List<String> embedded = new ArrayList<>();
+        List<String> dead = new ArrayList<>();
+        dir.forEach(
+                ResultsDir.CLASSIFICATIONS,
+                Classification.class,
+                c -> classified.add(locator(c.getFrame())));
+        dir.forEach(
+                ResultsDir.EMBEDDINGS, Embedding.class, e -> embedded.add(locator(e.getFrame())));
+        dir.forEach(
+                ResultsDir.DEAD_LETTERS, DeadLetter.class, d -> dead.add(locator(d.getFrame())));
+        assertThat(classified)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(embedded);
+        assertThat(dead).doesNotHaveDuplicates().doesNotContainAnyElementsOf(classified);
+        assertThat(classified.size() + dead.size()).isEqualTo(entries);
+        try (Stream<Path> parts = Files.list(classifications)) {
+            assertThat(parts.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.startsWith("."));
+        }
+
+        // A run with other tasks is refused rather than mixed in.
+        Run other =
+                reprocess(
+                        "--input",
+                        inputs.toString(),
+                        "--output",
+                        out.toString(),
+                        "--format",
+                        "jsonl");
+        assertThat(other.code()).isNotZero();
+        assertThat(other.stderr()).contains("--overwrite");
+    }
+
+    private static String locator(io.ocellus.schemas.FrameRef frame) {
+        return ArchiveEntries.locator(frame.getSourceId(), frame.getFrameId());
+    }
+
+    /** Outcome per entry locator, failing on an entry seen twice. */
+    private static Map<String, String> outcomes(Path out) throws IOException {
+        Map<String, String> outcomes = new HashMap<>();
+        ResultsDir dir = new ResultsDir(out.toUri().toString());
+        dir.forEach(
+                ResultsDir.CLASSIFICATIONS,
+                Classification.class,
+                c -> assertThat(outcomes.put(locator(c.getFrame()), "result")).isNull());
+        dir.forEach(
+                ResultsDir.DEAD_LETTERS,
+                DeadLetter.class,
+                d -> {
+                    assertThat(d.getOriginalUri()).isEqualTo(locator(d.getFrame()));
+                    assertThat(outcomes.put(locator(d.getFrame()), d.getReasonCode()))
+                            .as("%s seen twice", locator(d.getFrame()))
+                            .isNull();
+                });
+        return outcomes;
+    }
+
+    private static void expect(Path container, String entry, String outcome, Path original) {
+        String locator = ArchiveEntries.locator(uri(container), entry);
+        EXPECTED.put(locator, outcome);
+        if (original != null) {
+            ORIGINALS.put(locator, original);
+        }
+    }
+
+    /** A file's URI as the job names it: {@code file:/path}, no trailing slash. */
+    private static String uri(Path path) {
+        return path.toFile().toURI().toString().replaceAll("/$", "");
+    }
+
+    private static ImageFrame frame(String source, String id, byte[] image) {
+        return ImageFrame.newBuilder()
+                .setSourceId(source)
+                .setFrameId(id)
+                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setImage(ByteBuffer.wrap(image))
+                .build();
+    }
+
+    private static byte[] head(Path file, int bytes) throws IOException {
+        return Arrays.copyOf(Files.readAllBytes(file), bytes);
+    }
+
+    private static void put(ZipOutputStream out, String name, byte[] bytes) throws IOException {
+        out.putNextEntry(new ZipEntry(name));
+        out.write(bytes);
+        out.closeEntry();
+    }
+
+    private static void put(TarArchiveOutputStream out, String name, byte[] bytes)
+            throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(bytes.length);
+        out.putArchiveEntry(entry);
+        out.write(bytes);
+        out.closeArchiveEntry();
+    }
+
+    /** Overwrites the start of an entry's deflate data with an invalid block header. */
+    private static void corruptDeflateData(Path zip, String name) throws IOException {
+        long offset;
+        try (ZipFile file = ZipFile.builder().setPath(zip).get()) {
+            ZipArchiveEntry entry = file.getEntry(name);
+            offset = entry.getDataOffset();
+        }
+        try (RandomAccessFile file = new RandomAccessFile(zip.toFile(), "rw")) {
+            file.seek(offset);
+            file.write(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+        }
+    }
+
+    private record Run(int code, String stdout, String stderr, ReprocessCommand.Summary summary) {}
+
+    private static Run reprocess(String... args) {
+        List<String> all = new ArrayList<>();
+        all.add("reprocess");
+        all.addAll(List.of(args));
+        all.addAll(List.of(MODEL));
+        all.addAll(List.of("--max-image-bytes", String.valueOf(MAX_BYTES), "--no-progress"));
+        return cli(all.toArray(String[]::new));
+    }
+
+    private static Run cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cli =
+                new CommandLine(new OcellusCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setOut(writer(out));
+        cli.setErr(writer(err));
+        int code = cli.execute(args);
+        ReprocessCommand command = cli.getSubcommands().get("reprocess").getCommand();
+        return new Run(
+                code,
+                out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8),
+                command.summary);
+    }
+
+    private static PrintWriter writer(OutputStream out) {
+        return new PrintWriter(new PrintStream(out, true, StandardCharsets.UTF_8), true);
+    }
+}
