@@ -126,6 +126,13 @@ public final class ArchiveEntries implements Closeable {
                 + (bang < 0 ? frameId : sourceId.substring(bang + 1) + "/" + frameId);
     }
 
+    /** The file to open to find an entry again: the archive, or the plain file itself. */
+    public static String container(String sourceId, String frameId) {
+        int bang = sourceId.indexOf('!');
+        String container = bang < 0 ? sourceId : sourceId.substring(0, bang);
+        return Kind.of(container) == Kind.FILE ? locator(sourceId, frameId) : container;
+    }
+
     /** The next entry, or null when there are no more. */
     public Entry next() throws IOException {
         if (done) {

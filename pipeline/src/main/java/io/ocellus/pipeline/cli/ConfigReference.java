@@ -19,6 +19,7 @@ public final class ConfigReference {
                     "bench-pipeline",
                     "soak",
                     "reprocess",
+                    "report",
                     "classify",
                     "embed",
                     "bench",

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             BenchPipelineCommand.class,
             SoakCommand.class,
             ReprocessCommand.class,
+            ReportCommand.class,
             BrokerCommand.class,
             ConfigReferenceCommand.class,
             CommandLine.HelpCommand.class

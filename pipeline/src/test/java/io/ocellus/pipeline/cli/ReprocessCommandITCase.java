@@ -8,12 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ocellus.models.io.ModelLocator;
 import io.ocellus.pipeline.archive.ArchiveEntries;
 import io.ocellus.pipeline.archive.ResultsDir;
+import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
+import io.ocellus.pipeline.kafka.FrameClients;
+import io.ocellus.pipeline.kafka.KafkaCodec;
 import io.ocellus.pipeline.testutils.Samples;
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.Embedding;
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.ScoredLabel;
+import io.ocellus.schemas.serde.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +28,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -288,6 +293,53 @@ class ReprocessCommandITCase {
                         "jsonl");
         assertThat(other.code()).isNotZero();
         assertThat(other.stderr()).contains("--overwrite");
+    }
+
+    @Test
+    void toTheStreamsKafkaTopics() throws Exception {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            kafka.createTopics(1, List.of("rp.classifications", "rp.dead-letters"));
+            Run run =
+                    reprocess(
+                            "--input",
+                            inputs.resolve("photos.zip").toString(),
+                            inputs.resolve("loose").toString(),
+                            "--output",
+                            "kafka",
+                            "--bootstrap-servers",
+                            kafka.bootstrapServers(),
+                            "--classifications-topic",
+                            "rp.classifications",
+                            "--dead-letter-topic",
+                            "rp.dead-letters");
+            assertThat(run.code()).as(run.stderr()).isZero();
+            Map<String, String> expected = new HashMap<>(EXPECTED);
+            String zip = uri(inputs.resolve("photos.zip"));
+            String loose = uri(inputs.resolve("loose"));
+            expected.keySet().removeIf(key -> !key.startsWith(zip) && !key.startsWith(loose));
+            Map<String, String> seen = new HashMap<>();
+            for (Classification c : read(kafka, "rp.classifications", Classification.class, 5)) {
+                assertThat(seen.put(locator(c.getFrame()), "result")).isNull();
+            }
+            for (DeadLetter d : read(kafka, "rp.dead-letters", DeadLetter.class, 4)) {
+                assertThat(seen.put(locator(d.getFrame()), d.getReasonCode())).isNull();
+            }
+            assertThat(seen).isEqualTo(expected);
+            assertThat(run.summary().accounted()).isTrue();
+        }
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(
+            EmbeddedKafkaBroker kafka, String topic, Class<T> type, int expected)
+            throws IOException {
+        return FrameClients.readCommitted(
+                kafka.bootstrapServers(),
+                topic,
+                type,
+                KafkaCodec.Settings.of(WireFormat.SINGLE_OBJECT),
+                expected,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(30));
     }
 
     private static String locator(io.ocellus.schemas.FrameRef frame) {

@@ -1,0 +1,328 @@
+package io.ocellus.pipeline.report;
+
+import io.ocellus.models.image.ImageDecoder;
+import io.ocellus.models.image.ImageDecodingException;
+import io.ocellus.models.inference.RgbImage;
+import io.ocellus.pipeline.archive.ArchiveEntries;
+import io.ocellus.pipeline.archive.EntryKeys;
+import io.ocellus.pipeline.archive.ResultsDir;
+import io.ocellus.schemas.Classification;
+import io.ocellus.schemas.DeadLetter;
+import io.ocellus.schemas.FrameRef;
+import io.ocellus.schemas.ScoredLabel;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.flink.core.fs.Path;
+
+/**
+ * A contact sheet of a results folder: one cell per entry, a thumbnail of the original image (read
+ * back from its archive) with its top labels, or its dead-letter reason. A fixed grid, so that the
+ * page looks the same in every browser and a screenshot can be checked cell by cell.
+ */
+public final class ContactSheet {
+    /** Cells per row. */
+    public static final int COLUMNS = 5;
+
+    /** A cell's size and the gap between cells, in CSS pixels. */
+    public static final int CELL_WIDTH = 220;
+
+    public static final int CELL_HEIGHT = 250;
+    public static final int GAP = 10;
+
+    /** The header's height; the grid starts below it. */
+    public static final int HEADER = 70;
+
+    /** Thumbnails fit in this box, at the top left of their cell, inside the padding. */
+    public static final int THUMB_WIDTH = 200;
+
+    public static final int THUMB_HEIGHT = 150;
+    public static final int PADDING = 10;
+
+    /** The page's width. */
+    public static final int PAGE_WIDTH = GAP + COLUMNS * (CELL_WIDTH + GAP);
+
+    /** One cell: an entry, its thumbnail (null for none) and its caption lines. */
+    public record Cell(
+            String locator, BufferedImage thumbnail, List<String> lines, boolean failed) {}
+
+    private final List<Cell> cells;
+    private final String title;
+
+    private ContactSheet(String title, List<Cell> cells) {
+        this.title = title;
+        this.cells = List.copyOf(cells);
+    }
+
+    public List<Cell> cells() {
+        return cells;
+    }
+
+    /** The page's height for its cells. */
+    public int pageHeight() {
+        int rows = (cells.size() + COLUMNS - 1) / COLUMNS;
+        return HEADER + GAP + rows * (CELL_HEIGHT + GAP);
+    }
+
+    /** Where a cell's thumbnail starts on the page: x, y. */
+    public static int[] thumbnailOrigin(int index) {
+        int column = index % COLUMNS;
+        int row = index / COLUMNS;
+        return new int[] {
+            GAP + column * (CELL_WIDTH + GAP) + PADDING,
+            HEADER + GAP + row * (CELL_HEIGHT + GAP) + PADDING
+        };
+    }
+
+    /**
+     * Reads the classifications and dead letters of {@code results}, at most {@code limit} cells,
+     * in entry order, with thumbnails from the original archives.
+     */
+    public static ContactSheet of(ResultsDir results, int limit, long maxImageBytes)
+            throws IOException {
+        Map<String, Classification> classified = new LinkedHashMap<>();
+        Map<String, DeadLetter> dead = new LinkedHashMap<>();
+        results.forEach(
+                ResultsDir.CLASSIFICATIONS,
+                Classification.class,
+                c -> classified.put(key(c.getFrame()), c));
+        results.forEach(
+                ResultsDir.DEAD_LETTERS,
+                DeadLetter.class,
+                d -> dead.put(d.getFrame() == null ? "" : key(d.getFrame()), d));
+        List<FrameRef> frames = new ArrayList<>();
+        classified.values().forEach(c -> frames.add(c.getFrame()));
+        dead.values().stream()
+                .filter(d -> d.getFrame() != null)
+                .forEach(d -> frames.add(d.getFrame()));
+        frames.sort(Comparator.comparing(ContactSheet::locator));
+        List<FrameRef> shown = frames.subList(0, Math.min(limit, frames.size()));
+
+        Map<String, BufferedImage> thumbnails = thumbnails(shown, maxImageBytes);
+        List<Cell> cells = new ArrayList<>();
+        for (FrameRef frame : shown) {
+            String key = key(frame);
+            Classification classification = classified.get(key);
+            List<String> lines = new ArrayList<>();
+            if (classification != null) {
+                for (ScoredLabel label :
+                        classification
+                                .getTop()
+                                .subList(0, Math.min(3, classification.getTop().size()))) {
+                    lines.add(
+                            String.format(
+                                    Locale.ROOT, "%s %.2f", label.getLabel(), label.getScore()));
+                }
+            } else {
+                DeadLetter letter = dead.get(key);
+                lines.add(letter.getReasonCode().toString());
+                lines.add(letter.getMessage().toString());
+            }
+            cells.add(new Cell(locator(frame), thumbnails.get(key), lines, classification == null));
+        }
+        String title =
+                String.format(
+                        Locale.ROOT,
+                        "%s: %d results, %d dead letters%s",
+                        results.root(),
+                        classified.size(),
+                        dead.size(),
+                        frames.size() > shown.size() ? ", first " + shown.size() + " shown" : "");
+        return new ContactSheet(title, cells);
+    }
+
+    /** The page: self-contained HTML, thumbnails inline as JPEG data URIs. */
+    public String html() {
+        StringBuilder html = new StringBuilder();
+        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
+                .append("<title>")
+                .append(escape(title))
+                .append("</title>\n<style>\n")
+                .append(
+                        "body{margin:0;background:#f4f4f4;font:12px/1.3 sans-serif;color:#222;width:")
+                .append(PAGE_WIDTH)
+                .append("px}\n")
+                .append("header{height:")
+                .append(HEADER)
+                .append("px;box-sizing:border-box;padding:12px ")
+                .append(GAP)
+                .append("px;overflow:hidden}\n")
+                .append("h1{font-size:16px;margin:0 0 4px}\n")
+                .append(".grid{display:grid;grid-template-columns:repeat(")
+                .append(COLUMNS)
+                .append(',')
+                .append(CELL_WIDTH)
+                .append("px);grid-auto-rows:")
+                .append(CELL_HEIGHT)
+                .append("px;gap:")
+                .append(GAP)
+                .append("px;padding:")
+                .append(GAP)
+                .append("px;margin:0}\n")
+                .append(".cell{background:#fff;box-sizing:border-box;padding:")
+                .append(PADDING)
+                .append("px;overflow:hidden;position:relative}\n")
+                .append(".thumb{width:")
+                .append(THUMB_WIDTH)
+                .append("px;height:")
+                .append(THUMB_HEIGHT)
+                .append("px;background:#ddd}\n")
+                .append(".thumb img{display:block}\n")
+                .append(".failed{background:#fde8e8}\n")
+                .append(
+                        ".name{font-weight:bold;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;margin-top:4px}\n")
+                .append("</style></head><body>\n<header><h1>Ocellus contact sheet</h1><div>")
+                .append(escape(title))
+                .append("</div></header>\n<main class=\"grid\">\n");
+        for (Cell cell : cells) {
+            html.append("<figure class=\"cell")
+                    .append(cell.failed() ? " failed" : "")
+                    .append("\" style=\"margin:0\"><div class=\"thumb\">");
+            if (cell.thumbnail() != null) {
+                html.append("<img alt=\"\" width=\"")
+                        .append(cell.thumbnail().getWidth())
+                        .append("\" height=\"")
+                        .append(cell.thumbnail().getHeight())
+                        .append("\" src=\"data:image/jpeg;base64,")
+                        .append(Base64.getEncoder().encodeToString(jpeg(cell.thumbnail())))
+                        .append("\">");
+            }
+            html.append("</div><figcaption><div class=\"name\" title=\"")
+                    .append(escape(cell.locator()))
+                    .append("\">")
+                    .append(escape(name(cell.locator())))
+                    .append("</div>");
+            for (String line : cell.lines()) {
+                html.append("<div>").append(escape(line)).append("</div>");
+            }
+            html.append("</figcaption></figure>\n");
+        }
+        html.append("</main>\n</body></html>\n");
+        return html.toString();
+    }
+
+    /** Thumbnails of the frames, read from their archives, one pass per archive. */
+    private static Map<String, BufferedImage> thumbnails(List<FrameRef> frames, long maxBytes)
+            throws IOException {
+        Map<String, EntryKeys> byContainer = new LinkedHashMap<>();
+        for (FrameRef frame : frames) {
+            byContainer
+                    .computeIfAbsent(
+                            ArchiveEntries.container(
+                                    frame.getSourceId().toString(), frame.getFrameId().toString()),
+                            c -> new EntryKeys())
+                    .add(frame.getSourceId().toString(), frame.getFrameId().toString());
+        }
+        ImageDecoder decoder = new ImageDecoder();
+        Map<String, BufferedImage> thumbnails = new HashMap<>();
+        for (Map.Entry<String, EntryKeys> container : byContainer.entrySet()) {
+            try (ArchiveEntries entries =
+                    ArchiveEntries.open(new Path(container.getKey()), maxBytes)) {
+                for (ArchiveEntries.Entry entry; (entry = entries.next()) != null; ) {
+                    var frame = entry.frame();
+                    String source = frame.getSourceId().toString();
+                    String id = frame.getFrameId().toString();
+                    ByteBuffer image = frame.getImage();
+                    if (entry.failed()
+                            || image == null
+                            || !container.getValue().contains(source, id)) {
+                        continue;
+                    }
+                    byte[] bytes = new byte[image.remaining()];
+                    image.duplicate().get(bytes);
+                    try {
+                        thumbnails.put(EntryKeys.key(source, id), thumbnail(decoder.decode(bytes)));
+                    } catch (ImageDecodingException e) {
+                        // no thumbnail: the cell shows the dead letter's reason
+                    }
+                }
+            }
+        }
+        return thumbnails;
+    }
+
+    /** The image scaled to fit the thumbnail box, keeping its aspect ratio (area averaging). */
+    static BufferedImage thumbnail(RgbImage image) {
+        double scale =
+                Math.min(
+                        1.0,
+                        Math.min(
+                                (double) THUMB_WIDTH / image.width(),
+                                (double) THUMB_HEIGHT / image.height()));
+        int width = Math.max(1, (int) Math.round(image.width() * scale));
+        int height = Math.max(1, (int) Math.round(image.height() * scale));
+        BufferedImage full =
+                new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
+        byte[] rgb = image.pixels();
+        int[] row = new int[image.width()];
+        for (int y = 0; y < image.height(); y++) {
+            for (int x = 0; x < image.width(); x++) {
+                int i = (y * image.width() + x) * 3;
+                row[x] = (rgb[i] & 0xFF) << 16 | (rgb[i + 1] & 0xFF) << 8 | (rgb[i + 2] & 0xFF);
+            }
+            full.setRGB(0, y, image.width(), 1, row, 0, image.width());
+        }
+        BufferedImage small = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = small.createGraphics();
+        try {
+            g.drawImage(
+                    full.getScaledInstance(width, height, java.awt.Image.SCALE_AREA_AVERAGING),
+                    0,
+                    0,
+                    null);
+        } finally {
+            g.dispose();
+        }
+        return small;
+    }
+
+    private static byte[] jpeg(BufferedImage image) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "jpg", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static String key(FrameRef frame) {
+        return EntryKeys.key(frame.getSourceId().toString(), frame.getFrameId().toString());
+    }
+
+    private static String locator(FrameRef frame) {
+        return ArchiveEntries.locator(
+                frame.getSourceId().toString(), frame.getFrameId().toString());
+    }
+
+    private static String name(String locator) {
+        int slash = Math.max(locator.lastIndexOf('/'), locator.lastIndexOf('!'));
+        return locator.substring(slash + 1);
+    }
+
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
