@@ -190,12 +190,12 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
     /** Something measured; may throw. */
     @FunctionalInterface
-    private interface Call {
+    interface Call {
         void run() throws Exception;
     }
 
     /** Milliseconds per call, over at least {@code millis} after a few warm-up calls. */
-    private static double millisPerCall(Call call, long millis) throws Exception {
+    static double millisPerCall(Call call, long millis) throws Exception {
         for (int i = 0; i < 3; i++) {
             call.run();
         }

@@ -20,6 +20,7 @@ public final class ConfigReference {
                     "soak",
                     "reprocess",
                     "report",
+                    "bench-reprocess",
                     "classify",
                     "embed",
                     "bench",

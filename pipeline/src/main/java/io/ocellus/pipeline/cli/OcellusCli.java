@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             SoakCommand.class,
             ReprocessCommand.class,
             ReportCommand.class,
+            BenchReprocessCommand.class,
             BrokerCommand.class,
             ConfigReferenceCommand.class,
             CommandLine.HelpCommand.class

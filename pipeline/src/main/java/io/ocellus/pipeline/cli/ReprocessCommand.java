@@ -46,14 +46,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "reprocess",
         mixinStandardHelpOptions = true,
-        description = {
-            "Reprocess image archives: folders (recursive), zip and tar(.gz) archives and Avro files of",
-            "ImageFrame records, through the streaming job's workflow in Flink's BATCH mode, into part",
-            "files (Avro or JSON lines, a folder per task) or the stream's Kafka topics. Every entry",
-            "ends up in one result per task or one dead letter; a run into the same folder skips the",
-            "entries done before. Exit code 0 when every entry is accounted for, 3 when not, 2 on bad",
-            "arguments or a failed job."
-        })
+        description =
+                "Reprocess image archives: folders (recursive), zip and tar(.gz) archives and Avro files of ImageFrame records, through the streaming job's workflow in Flink's BATCH mode, into part files (Avro or JSON lines, a folder per task) or the stream's Kafka topics. Every entry ends up in one result per task or one dead letter; a run into the same folder skips the entries done before. Exit code 0 when every entry is accounted for, 3 when not, 2 on bad arguments or a failed job.")
 final class ReprocessCommand implements Callable<Integer> {
     static final int EXIT_FAILED = 2;
     static final int EXIT_UNACCOUNTED = 3;
@@ -141,7 +135,12 @@ final class ReprocessCommand implements Callable<Integer> {
     Summary summary;
 
     /** The counts of a run. */
-    record Summary(ArchivePlan plan, long results, Map<String, Long> deadLetters, double seconds) {
+    record Summary(
+            ArchivePlan plan,
+            long results,
+            Map<String, Long> deadLetters,
+            double seconds,
+            double steadySeconds) {
         long deadLetterCount() {
             return deadLetters.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -152,6 +151,14 @@ final class ReprocessCommand implements Callable<Integer> {
 
         double imagesPerSecond() {
             return seconds > 0 ? (results + deadLetterCount()) / seconds : 0;
+        }
+
+        /**
+         * The rate once entries flow: from the first outcome seen to the end, past the cluster's
+         * and the model's start-up (progress is polled each second, so short runs are rough).
+         */
+        double steadyImagesPerSecond() {
+            return steadySeconds > 0 ? (results + deadLetterCount()) / steadySeconds : 0;
         }
     }
 
@@ -279,28 +286,50 @@ final class ReprocessCommand implements Callable<Integer> {
         JobClient client = env.executeAsync("ocellus-reprocess-" + options.runId());
         Progress bar = new Progress(err, plan.toProcess(), Progress.wanted(progress));
         CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
+        long firstSeen = -1;
+        long firstCount = 0;
         while (!result.isDone()) {
             try {
                 result.get(1, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 Map<String, Object> now = client.getAccumulators().get(10, TimeUnit.SECONDS);
-                bar.update(
+                long done =
                         ReprocessJob.results(now)
                                 + ReprocessJob.deadLetters(now).values().stream()
                                         .mapToLong(Long::longValue)
-                                        .sum(),
-                        System.currentTimeMillis());
+                                        .sum();
+                if (firstSeen < 0 && done > 0) {
+                    firstSeen = System.nanoTime();
+                    firstCount = done;
+                }
+                bar.update(done, System.currentTimeMillis());
             }
         }
         JobExecutionResult finished = result.get();
-        double seconds = (System.nanoTime() - start) / 1e9;
+        long end = System.nanoTime();
+        double seconds = (end - start) / 1e9;
         Map<String, Object> counts = finished.getAllAccumulatorResults();
         Summary summary =
                 new Summary(
                         plan,
                         ReprocessJob.results(counts),
                         ReprocessJob.deadLetters(counts),
-                        seconds);
+                        seconds,
+                        0);
+        if (firstSeen > 0) {
+            // Scaled to all entries from those done after the first were seen.
+            long total = summary.results() + summary.deadLetterCount();
+            double after = (end - firstSeen) / 1e9;
+            if (total > firstCount && after > 0) {
+                summary =
+                        new Summary(
+                                plan,
+                                summary.results(),
+                                summary.deadLetters(),
+                                seconds,
+                                after * total / (total - firstCount));
+            }
+        }
         bar.update(summary.results() + summary.deadLetterCount(), System.currentTimeMillis());
         bar.finish();
         return summary;
@@ -319,10 +348,11 @@ final class ReprocessCommand implements Callable<Integer> {
                 summary.plan().skipped());
         out.printf(
                 Locale.ROOT,
-                "reprocess: %d processed in %.1f s: %.1f images/s%n",
+                "reprocess: %d processed in %.1f s: %.1f images/s (%.1f images/s once flowing)%n",
                 summary.results() + summary.deadLetterCount(),
                 summary.seconds(),
-                summary.imagesPerSecond());
+                summary.imagesPerSecond(),
+                summary.steadyImagesPerSecond());
         if (!summary.accounted()) {
             out.printf(
                     Locale.ROOT,

@@ -1,0 +1,19 @@
+package io.ocellus.pipeline;
+
+import io.ocellus.pipeline.cli.OcellusCli;
+
+/**
+ * An entry class of the job jar for {@code flink run -c io.ocellus.pipeline.ReprocessJobMain}: the
+ * arguments of {@code ocellus reprocess}, run against the cluster. Attached mode: the client plans
+ * the run, follows its progress and prints the summary. Never calls {@code System.exit}.
+ */
+public final class ReprocessJobMain {
+    private ReprocessJobMain() {}
+
+    public static void main(String[] args) throws Exception {
+        String[] command = new String[args.length + 1];
+        command[0] = "reprocess";
+        System.arraycopy(args, 0, command, 1, args.length);
+        OcellusCli.run(command);
+    }
+}

@@ -1,0 +1,193 @@
+package io.ocellus.pipeline.cli;
+
+import io.ocellus.models.image.ImageDecoder;
+import io.ocellus.models.image.ScaledJpegDecoder;
+import io.ocellus.models.inference.Outputs;
+import io.ocellus.models.inference.Predictor;
+import io.ocellus.models.inference.RgbImage;
+import io.ocellus.pipeline.internal.Directories;
+import io.ocellus.pipeline.workflow.WorkflowOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ocellus bench-reprocess}: images/s of {@code reprocess} over a folder of N images, next to
+ * the decode-only and engine-only rates measured in the same run, before and after it.
+ */
+@Command(
+        name = "bench-reprocess",
+        mixinStandardHelpOptions = true,
+        description =
+                "Benchmark ocellus reprocess: a folder of --count images (the sample pictures, copied round-robin) classified into Avro part files; prints images/s end to end with the decode-only and engine-only rates of the same images, measured before and after.")
+final class BenchReprocessCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin ModelOptions model;
+
+    @Mixin WorkflowFlags flags;
+
+    @Option(
+            names = "--count",
+            defaultValue = "1000",
+            description = "Images in the folder. Default: ${DEFAULT-VALUE}.")
+    int count;
+
+    @Option(
+            names = "--images",
+            paramLabel = "DIR",
+            defaultValue = "../shared/images",
+            description =
+                    "Where the pictures come from (their .jpg and .bmp files). Default: ${DEFAULT-VALUE}.")
+    Path images;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Path> pictures;
+        try (Stream<Path> files = Files.list(images)) {
+            pictures =
+                    files.filter(f -> f.getFileName().toString().matches("(?i).*\\.(jpe?g|bmp)"))
+                            .sorted()
+                            .toList();
+        }
+        if (pictures.isEmpty()) {
+            spec.commandLine().getErr().println("no .jpg or .bmp files in " + images);
+            return ReprocessCommand.EXIT_FAILED;
+        }
+        Path work = Files.createTempDirectory("ocellus-bench-reprocess-");
+        try {
+            Path folder = Files.createDirectories(work.resolve("images"));
+            List<byte[]> bytes = new ArrayList<>();
+            for (Path picture : pictures) {
+                bytes.add(Files.readAllBytes(picture));
+            }
+            long total = 0;
+            for (int i = 0; i < count; i++) {
+                Path source = pictures.get(i % pictures.size());
+                String name = source.getFileName().toString();
+                Path copy = folder.resolve(String.format(Locale.ROOT, "%05d-%s", i, name));
+                Files.write(copy, bytes.get(i % bytes.size()));
+                total += bytes.get(i % bytes.size()).length;
+            }
+            out.printf(
+                    Locale.ROOT,
+                    "folder: %d images (%d kinds from %s, %.1f MB); %d cores%n",
+                    count,
+                    pictures.size(),
+                    images,
+                    total / 1e6,
+                    Runtime.getRuntime().availableProcessors());
+            out.flush();
+
+            WorkflowOptions workflow = flags.workflow(model, true, false, false);
+            double[] before = alone(workflow, bytes);
+            out.printf(
+                    Locale.ROOT,
+                    "before: decode-only %.2f ms/image, engine-only %.2f ms/image (batch %d)%n",
+                    before[0],
+                    before[1],
+                    flags.batchSize);
+            out.flush();
+
+            List<String> args = new ArrayList<>();
+            args.add("reprocess");
+            args.addAll(passedThrough());
+            args.addAll(
+                    List.of(
+                            "--input",
+                            folder.toString(),
+                            "--output",
+                            work.resolve("results").toString(),
+                            "--no-progress"));
+            CommandLine cli = new CommandLine(new OcellusCli());
+            cli.setOut(out);
+            cli.setErr(spec.commandLine().getErr());
+            int code = cli.execute(args.toArray(String[]::new));
+            ReprocessCommand reprocess = cli.getSubcommands().get("reprocess").getCommand();
+            if (code != 0 || reprocess.summary == null) {
+                return code == 0 ? ReprocessCommand.EXIT_FAILED : code;
+            }
+            double[] after = alone(workflow, bytes);
+            out.printf(
+                    Locale.ROOT,
+                    "after:  decode-only %.2f ms/image, engine-only %.2f ms/image%n",
+                    after[0],
+                    after[1]);
+            double decode = (before[0] + after[0]) / 2;
+            double engine = (before[1] + after[1]) / 2;
+            double rate = reprocess.summary.imagesPerSecond();
+            double steady = reprocess.summary.steadyImagesPerSecond();
+            double ceiling = 1000 / (decode + engine);
+            out.printf(
+                    Locale.ROOT,
+                    "result: %d images; end to end %.1f images/s with start-up (%.0f%% of"
+                            + " decode+engine in series, %.1f images/s), %.1f images/s once flowing"
+                            + " (%.0f%%); engine-only %.1f images/s%n",
+                    count,
+                    rate,
+                    100 * rate / ceiling,
+                    ceiling,
+                    steady,
+                    100 * steady / ceiling,
+                    1000 / engine);
+            out.flush();
+            return 0;
+        } finally {
+            Directories.deleteRecursively(work);
+        }
+    }
+
+    /** Decode-only and engine-only milliseconds per image over the pictures. */
+    private double[] alone(WorkflowOptions workflow, List<byte[]> pictures) throws Exception {
+        try (ScaledJpegDecoder scaler = new ScaledJpegDecoder();
+                Predictor engine = workflow.model().open()) {
+            ImageDecoder decoder = new ImageDecoder(workflow.decoding().maxPixels());
+            if (workflow.decoding().jpegMinSide() > 0) {
+                decoder = decoder.withJpegScaling(scaler, workflow.decoding().jpegMinSide());
+            }
+            ImageDecoder chosen = decoder;
+            int[] next = {0};
+            double decodeMs =
+                    BenchPipelineCommand.millisPerCall(
+                            () -> chosen.decode(pictures.get(next[0]++ % pictures.size())), 3000);
+            List<RgbImage> batch = new ArrayList<>();
+            for (int i = 0; i < flags.batchSize; i++) {
+                batch.add(chosen.decode(pictures.get(i % pictures.size())));
+            }
+            double engineMs =
+                    BenchPipelineCommand.millisPerCall(
+                                    () -> engine.infer(batch, Outputs.classes(flags.top)), 3000)
+                            / flags.batchSize;
+            return new double[] {decodeMs, engineMs};
+        }
+    }
+
+    /** This command's arguments that reprocess takes too: all but --count and --images. */
+    private List<String> passedThrough() {
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < original.size(); i++) {
+            String arg = original.get(i);
+            if (i == 0 && arg.equals(spec.name())) {
+                continue;
+            } else if (arg.equals("--count") || arg.equals("--images")) {
+                i++;
+            } else if (!arg.startsWith("--count=") && !arg.startsWith("--images=")) {
+                kept.add(arg);
+            }
+        }
+        return kept;
+    }
+}
