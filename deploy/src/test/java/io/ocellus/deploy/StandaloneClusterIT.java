@@ -21,9 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job as users run it: a standalone Flink session cluster (JobManager and TaskManager in their
@@ -167,6 +170,51 @@ class StandaloneClusterIT {
         assertThat(log).doesNotContain("already loaded in another classloader");
         cluster("cancel", again);
         awaitState(again, "CANCELED");
+    }
+
+    @Test
+    void reprocessesAnArchiveInBatchModeWithFlinkRun(@TempDir Path tmp) throws Exception {
+        Map<String, Path> pictures = pictures();
+        Path zip = tmp.resolve("pictures.zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (Map.Entry<String, Path> picture : pictures.entrySet()) {
+                out.putNextEntry(new ZipEntry(picture.getKey()));
+                out.write(Files.readAllBytes(picture.getValue()));
+                out.closeEntry();
+            }
+            out.putNextEntry(new ZipEntry("notes.txt"));
+            out.write("not a picture".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        String jar = System.getProperty("ocellus.job.jar", "target/ocellus-job.jar");
+        String out =
+                cluster(
+                        "run-attached",
+                        "-c",
+                        "io.ocellus.pipeline.ReprocessJobMain",
+                        jar,
+                        "--input",
+                        zip.toString(),
+                        "--output",
+                        tmp.resolve("results").toString(),
+                        "--model",
+                        models().toAbsolutePath().toString(),
+                        "--alpha",
+                        "0.25",
+                        "--resolution",
+                        "128",
+                        "--parallelism",
+                        "2");
+        int entries = pictures.size() + 1;
+        assertThat(out)
+                .contains(
+                        String.format(
+                                "reprocess: %d entries: %d results, 1 dead letters"
+                                        + " (UNSUPPORTED_FORMAT 1), 0 skipped",
+                                entries, entries - 1));
+        try (Stream<Path> parts = Files.list(tmp.resolve("results/classifications"))) {
+            assertThat(parts.filter(p -> p.toString().endsWith(".avro"))).isNotEmpty();
+        }
     }
 
     /** Submits over REST ({@code POST /jars/<id>/run}) or with Flink's CLI ({@code flink run}). */

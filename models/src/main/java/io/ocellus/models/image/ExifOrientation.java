@@ -18,20 +18,10 @@ final class ExifOrientation {
                 JpegSegments.find(
                         jpeg,
                         (marker, start, end) ->
-                                marker == 0xE1 && isExif(jpeg, start)
+                                marker == 0xE1 && JpegSegments.isExif(jpeg, start, end)
                                         ? fromTiff(jpeg, start + 6, end)
                                         : null);
         return orientation == null ? 1 : orientation;
-    }
-
-    private static boolean isExif(byte[] b, int at) {
-        return at + 6 <= b.length
-                && b[at] == 'E'
-                && b[at + 1] == 'x'
-                && b[at + 2] == 'i'
-                && b[at + 3] == 'f'
-                && b[at + 4] == 0
-                && b[at + 5] == 0;
     }
 
     private static int fromTiff(byte[] b, int tiff, int end) {

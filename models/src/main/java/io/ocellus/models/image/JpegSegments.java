@@ -18,6 +18,17 @@ final class JpegSegments {
 
     private JpegSegments() {}
 
+    /** Whether an APP1 segment starting at {@code at} holds EXIF data ("Exif" and two zeros). */
+    static boolean isExif(byte[] b, int at, int end) {
+        return at + 6 <= end
+                && b[at] == 'E'
+                && b[at + 1] == 'x'
+                && b[at + 2] == 'i'
+                && b[at + 3] == 'f'
+                && b[at + 4] == 0
+                && b[at + 5] == 0;
+    }
+
     static boolean isJpeg(byte[] bytes) {
         return bytes.length >= 4 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8;
     }

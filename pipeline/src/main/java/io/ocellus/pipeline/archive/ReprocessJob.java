@@ -59,6 +59,7 @@ public final class ReprocessJob {
      * @param format the part files' format (with {@code output})
      * @param kafka the topics (when {@code output} is null); its input topic is not read
      * @param workflow model, tasks, batching and decoding
+     * @param kinds the result kinds to write ({@link #kinds})
      * @param runId names this run's part files
      * @param skipFile the {@link EntryKeys} of entries done before, or null
      */
@@ -68,6 +69,7 @@ public final class ReprocessJob {
             RowFormat format,
             StreamJobOptions kafka,
             WorkflowOptions workflow,
+            List<String> kinds,
             String runId,
             String skipFile)
             implements Serializable {
@@ -75,6 +77,7 @@ public final class ReprocessJob {
 
         public Options {
             inputs = List.copyOf(inputs);
+            kinds = List.copyOf(kinds);
             if (inputs.isEmpty()) {
                 throw new IllegalArgumentException("no input");
             }
@@ -134,11 +137,12 @@ public final class ReprocessJob {
                             out.classifications(),
                             out.embeddings(),
                             out.features(),
+                            out.geo(),
                             deadLetters),
                     null);
             return;
         }
-        List<String> tasks = tasks(options.workflow());
+        List<String> tasks = options.kinds();
         results.sinkTo(
                         new ChunkedFileSink<>(
                                 options.output(),
@@ -146,7 +150,7 @@ public final class ReprocessJob {
                                 options.runId(),
                                 "r",
                                 tasks,
-                                ReprocessJob::rows,
+                                rows(tasks),
                                 CHUNK_ROWS,
                                 CHUNK_MILLIS))
                 .name("results-files")
@@ -169,32 +173,46 @@ public final class ReprocessJob {
                 .uid("ocellus-dead-letter-files");
     }
 
-    /** The result kinds the workflow's tasks produce, in a fixed order. */
-    public static List<String> tasks(WorkflowOptions workflow) {
-        List<String> tasks = new ArrayList<>();
-        if (workflow.tasks().topK() > 0) {
-            tasks.add(ResultsDir.CLASSIFICATIONS);
+    /**
+     * The result kinds written, in a fixed order: those asked for ({@code embeddings} may be
+     * computed for the geo stage without being asked for).
+     */
+    public static List<String> kinds(
+            boolean classify, boolean embed, boolean features, boolean geo) {
+        List<String> kinds = new ArrayList<>();
+        if (classify) {
+            kinds.add(ResultsDir.CLASSIFICATIONS);
         }
-        if (workflow.tasks().embeddings()) {
-            tasks.add(ResultsDir.EMBEDDINGS);
+        if (embed) {
+            kinds.add(ResultsDir.EMBEDDINGS);
         }
-        if (workflow.tasks().features()) {
-            tasks.add(ResultsDir.FEATURES);
+        if (features) {
+            kinds.add(ResultsDir.FEATURES);
         }
-        return tasks;
+        if (geo) {
+            kinds.add(ResultsDir.GEO);
+        }
+        return kinds;
     }
 
-    private static void rows(
-            FrameResults results,
+    /** The rows of a frame's results, of the kinds written. */
+    private static ChunkedFileSink.Rows<FrameResults> rows(List<String> kinds) {
+        List<String> written = new ArrayList<>(kinds);
+        return (results, out) -> {
+            emit(written, ResultsDir.CLASSIFICATIONS, results.getClassification(), out);
+            emit(written, ResultsDir.EMBEDDINGS, results.getEmbedding(), out);
+            emit(written, ResultsDir.FEATURES, results.getFeatures(), out);
+            emit(written, ResultsDir.GEO, results.getGeo(), out);
+        };
+    }
+
+    private static void emit(
+            List<String> kinds,
+            String kind,
+            org.apache.avro.specific.SpecificRecord row,
             java.util.function.BiConsumer<String, org.apache.avro.specific.SpecificRecord> out) {
-        if (results.getClassification() != null) {
-            out.accept(ResultsDir.CLASSIFICATIONS, results.getClassification());
-        }
-        if (results.getEmbedding() != null) {
-            out.accept(ResultsDir.EMBEDDINGS, results.getEmbedding());
-        }
-        if (results.getFeatures() != null) {
-            out.accept(ResultsDir.FEATURES, results.getFeatures());
+        if (row != null && kinds.contains(kind)) {
+            out.accept(kind, row);
         }
     }
 

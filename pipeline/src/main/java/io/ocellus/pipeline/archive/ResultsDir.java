@@ -8,6 +8,7 @@ import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.DetectionFeatures;
 import io.ocellus.schemas.Embedding;
 import io.ocellus.schemas.FrameRef;
+import io.ocellus.schemas.GeoEstimate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,6 +33,7 @@ import org.apache.flink.core.fs.Path;
  * DIR/classifications/part-*.avro  one folder per task (or .jsonl)
  * DIR/embeddings/part-*.avro
  * DIR/features/part-*.avro
+ * DIR/geo/part-*.avro
  * DIR/dead-letters/part-*.avro
  * </pre>
  *
@@ -43,6 +45,7 @@ public final class ResultsDir {
     public static final String CLASSIFICATIONS = "classifications";
     public static final String EMBEDDINGS = "embeddings";
     public static final String FEATURES = "features";
+    public static final String GEO = "geo";
     public static final String DEAD_LETTERS = "dead-letters";
     static final String MANIFEST = "_ocellus-run.json";
 
@@ -52,6 +55,7 @@ public final class ResultsDir {
                     CLASSIFICATIONS, Classification.class,
                     EMBEDDINGS, Embedding.class,
                     FEATURES, DetectionFeatures.class,
+                    GEO, GeoEstimate.class,
                     DEAD_LETTERS, DeadLetter.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -21,6 +21,9 @@ public final class ConfigReference {
                     "reprocess",
                     "report",
                     "bench-reprocess",
+                    "geo-index build",
+                    "geo-index info",
+                    "bench-geo",
                     "classify",
                     "embed",
                     "bench",
@@ -39,9 +42,14 @@ public final class ConfigReference {
                 .append(" `ConfigReferenceTest` fails when this file is out of date. Every")
                 .append(" option can also come from an argument file, one per line:")
                 .append(" `ocellus stream @job.args`. The job jar's entry class")
-                .append(" `io.ocellus.pipeline.StreamJobMain` takes the options of `stream`.\n");
+                .append(" `io.ocellus.pipeline.StreamJobMain` takes the options of `stream`,")
+                .append(" `io.ocellus.pipeline.ReprocessJobMain` those of `reprocess`.\n");
         for (String name : COMMANDS) {
-            CommandSpec spec = root.getSubcommands().get(name).getCommandSpec();
+            CommandLine command = root;
+            for (String part : name.split(" ")) {
+                command = command.getSubcommands().get(part);
+            }
+            CommandSpec spec = command.getCommandSpec();
             out.append("\n## `ocellus ").append(name).append("`\n\n");
             out.append(String.join(" ", spec.usageMessage().description())).append("\n\n");
             out.append("| option | default | description |\n|---|---|---|\n");

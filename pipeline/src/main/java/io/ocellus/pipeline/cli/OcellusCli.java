@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             ReprocessCommand.class,
             ReportCommand.class,
             BenchReprocessCommand.class,
+            GeoIndexCommand.class,
+            BenchGeoCommand.class,
             BrokerCommand.class,
             ConfigReferenceCommand.class,
             CommandLine.HelpCommand.class

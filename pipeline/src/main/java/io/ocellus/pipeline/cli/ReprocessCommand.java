@@ -87,7 +87,7 @@ final class ReprocessCommand implements Callable<Integer> {
             defaultValue = "classify",
             split = ",",
             description =
-                    "What to compute: classify, embed, features, comma-separated. Default: ${DEFAULT-VALUE}.")
+                    "What to compute: classify, embed, features, geo (needs --geo-index; implied by it), comma-separated. Default: ${DEFAULT-VALUE}.")
     List<String> tasks;
 
     @Option(
@@ -122,6 +122,12 @@ final class ReprocessCommand implements Callable<Integer> {
             defaultValue = "ocellus.features",
             description = "With --output kafka. Default: ${DEFAULT-VALUE}.")
     String featuresTopic;
+
+    @Option(
+            names = "--geo-topic",
+            defaultValue = "ocellus.geo",
+            description = "With --output kafka. Default: ${DEFAULT-VALUE}.")
+    String geoTopic;
 
     @Option(
             names = "--dead-letter-topic",
@@ -169,17 +175,23 @@ final class ReprocessCommand implements Callable<Integer> {
         boolean classify = tasks.contains("classify");
         boolean embed = tasks.contains("embed");
         boolean features = tasks.contains("features");
+        boolean geo = tasks.contains("geo") || flags.geoIndex != null;
+        if (geo && flags.geoIndex == null) {
+            err.println("ocellus reprocess: the geo task needs --geo-index");
+            return EXIT_FAILED;
+        }
         for (String task : tasks) {
-            if (!List.of("classify", "embed", "features").contains(task)) {
+            if (!List.of("classify", "embed", "features", "geo").contains(task)) {
                 err.println(
                         "ocellus reprocess: unknown task '"
                                 + task
-                                + "': use classify, embed, features");
+                                + "': use classify, embed, features, geo");
                 return EXIT_FAILED;
             }
         }
         List<String> inputUris = inputs.stream().map(ReprocessCommand::uri).toList();
         WorkflowOptions workflow = flags.workflow(model, classify, embed, features);
+        List<String> kinds = ReprocessJob.kinds(classify, embed, features, geo);
         String runId =
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                         + String.format(
@@ -210,13 +222,13 @@ final class ReprocessCommand implements Callable<Integer> {
                             kafka.kafkaProperties(),
                             kafka.registryUrl,
                             true,
-                            workflow);
+                            workflow,
+                            geo ? geoTopic : null,
+                            null);
         } else {
             outputUri = uri(output);
             ResultsDir results = new ResultsDir(outputUri);
-            results.prepare(
-                    new ResultsDir.Manifest(rowFormat, flags.modelId, ReprocessJob.tasks(workflow)),
-                    overwrite);
+            results.prepare(new ResultsDir.Manifest(rowFormat, flags.modelId, kinds), overwrite);
             done = results.done();
             if (done.size() > 0) {
                 Path keys = new Path(results.root(), "_ocellus-skip-" + runId + ".keys");
@@ -236,17 +248,20 @@ final class ReprocessCommand implements Callable<Integer> {
         err.flush();
         try {
             summary =
-                    run(
+                    execute(
                             new ReprocessJob.Options(
                                     inputUris,
                                     outputUri,
                                     rowFormat,
                                     kafkaOptions,
                                     workflow,
+                                    kinds,
                                     runId,
                                     skipFile),
                             plan,
-                            err);
+                            err,
+                            Progress.wanted(progress),
+                            flags.parallelism);
         } finally {
             if (skipFile != null) {
                 new Path(skipFile).getFileSystem().delete(new Path(skipFile), false);
@@ -256,7 +271,16 @@ final class ReprocessCommand implements Callable<Integer> {
         return summary.accounted() ? 0 : EXIT_UNACCOUNTED;
     }
 
-    private Summary run(ReprocessJob.Options options, ArchivePlan plan, PrintWriter err)
+    /**
+     * Runs the archive job on the cluster of this context (a local one from a shell) in BATCH mode
+     * and waits for it, showing progress when {@code progressOn}.
+     */
+    static Summary execute(
+            ReprocessJob.Options options,
+            ArchivePlan plan,
+            PrintWriter err,
+            boolean progressOn,
+            Integer parallelism)
             throws Exception {
         Configuration local = new Configuration();
         // Accumulators reach the client with TaskManager heartbeats: often enough for progress.
@@ -276,15 +300,15 @@ final class ReprocessCommand implements Callable<Integer> {
         // A failure stops the run; running again into the same folder resumes it.
         job.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         env.configure(job);
-        if (flags.parallelism != null) {
-            env.setParallelism(flags.parallelism);
+        if (parallelism != null) {
+            env.setParallelism(parallelism);
         } else if (env instanceof LocalStreamEnvironment) {
             env.setParallelism(Runtime.getRuntime().availableProcessors());
         }
         ReprocessJob.define(env, options);
         long start = System.nanoTime();
         JobClient client = env.executeAsync("ocellus-reprocess-" + options.runId());
-        Progress bar = new Progress(err, plan.toProcess(), Progress.wanted(progress));
+        Progress bar = new Progress(err, plan.toProcess(), progressOn);
         CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
         long firstSeen = -1;
         long firstCount = 0;
@@ -348,11 +372,16 @@ final class ReprocessCommand implements Callable<Integer> {
                 summary.plan().skipped());
         out.printf(
                 Locale.ROOT,
-                "reprocess: %d processed in %.1f s: %.1f images/s (%.1f images/s once flowing)%n",
+                "reprocess: %d processed in %.1f s: %.1f images/s%s%n",
                 summary.results() + summary.deadLetterCount(),
                 summary.seconds(),
                 summary.imagesPerSecond(),
-                summary.steadyImagesPerSecond());
+                summary.steadyImagesPerSecond() > 0
+                        ? String.format(
+                                Locale.ROOT,
+                                " (%.1f images/s once flowing)",
+                                summary.steadyImagesPerSecond())
+                        : "");
         if (!summary.accounted()) {
             out.printf(
                     Locale.ROOT,

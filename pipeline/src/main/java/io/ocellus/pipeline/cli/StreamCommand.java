@@ -50,6 +50,18 @@ final class StreamCommand implements Callable<Integer> {
     String featuresTopic;
 
     @Option(
+            names = "--geo-topic",
+            description =
+                    "Where geo estimates go (GeoEstimate records); needs --geo-index. Leave out to switch them off.")
+    String geoTopic;
+
+    @Option(
+            names = "--geo-index-updates-topic",
+            description =
+                    "A topic whose record values are URIs of new geo index versions: each is loaded and replaces the index while the job runs (no restart, no frame lost). Read from the job's committed offsets, else from the end.")
+    String geoIndexUpdatesTopic;
+
+    @Option(
             names = "--dead-letter-topic",
             required = true,
             description = "Where frames that cannot be processed go, with the reason.")
@@ -88,7 +100,9 @@ final class StreamCommand implements Callable<Integer> {
                                 model,
                                 classificationsTopic != null,
                                 embeddingsTopic != null,
-                                featuresTopic != null));
+                                featuresTopic != null),
+                        geoTopic,
+                        geoIndexUpdatesTopic);
         StreamExecutionEnvironment env = LocalFlink.environment();
         if (stream.flags.parallelism != null) {
             env.setParallelism(stream.flags.parallelism);

@@ -100,7 +100,7 @@ final class StreamOptions {
 
     WorkflowOptions workflow(
             ModelOptions model, boolean classifications, boolean embeddings, boolean features)
-            throws ModelException {
+            throws ModelException, java.io.IOException {
         return flags.workflow(model, classifications, embeddings, features);
     }
 

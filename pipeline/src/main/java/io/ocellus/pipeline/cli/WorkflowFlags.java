@@ -9,6 +9,10 @@ import io.ocellus.models.inference.SharedPredictorFactory;
 import io.ocellus.models.io.ModelSource;
 import io.ocellus.operators.batch.MicroBatchOptions;
 import io.ocellus.operators.decode.DecodeOptions;
+import io.ocellus.operators.geo.GeoEstimator;
+import io.ocellus.operators.geo.GeoIndex;
+import io.ocellus.operators.geo.GeoIndexes;
+import io.ocellus.operators.geo.GeoOptions;
 import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import java.time.Duration;
@@ -86,6 +90,34 @@ final class WorkflowFlags {
                     "One TensorFlow engine per parallel instance. By default the slots of a TaskManager share one engine per model: one copy of the weights and of the session's memory (bench-pipeline, 2 slots, 1.0_224: 1.96 GB resident shared, 2.92 GB one per slot; throughput the same within the machine's noise).")
     boolean enginePerSlot;
 
+    @Option(
+            names = "--geo-index",
+            paramLabel = "URI",
+            description =
+                    "A geo index (ocellus geo-index build) to locate every frame against: its k nearest geotagged references and a location estimate, in the geo output. Built with the same model, or refused. Turns the embeddings computation on.")
+    String geoIndex;
+
+    @Option(
+            names = "--geo-k",
+            defaultValue = "10",
+            description = "Nearest references per frame. Default: ${DEFAULT-VALUE}.")
+    int geoK;
+
+    @Option(
+            names = "--geo-bandwidth-km",
+            defaultValue = "100",
+            description =
+                    "Bandwidth of the kernel-density estimate over the neighbours' locations, and the radius of the confidence. Default: ${DEFAULT-VALUE}.")
+    double geoBandwidthKm;
+
+    @Option(
+            names = "--geo-search",
+            defaultValue = "auto",
+            converter = SearchConverter.class,
+            description =
+                    "exact (scan every reference), hnsw (an HNSW graph built when the index loads, approximate) or auto (exact up to 200000 references). Default: ${DEFAULT-VALUE}.")
+    GeoIndex.Search geoSearch;
+
     /** The id of the model the last {@link #workflow} call opened, null before. */
     String modelId;
 
@@ -94,7 +126,7 @@ final class WorkflowFlags {
      */
     WorkflowOptions workflow(
             ModelOptions model, boolean classifications, boolean embeddings, boolean features)
-            throws ModelException {
+            throws ModelException, java.io.IOException {
         ModelSource source = model.source();
         // Open the model once here (no warm-up) to learn its input: the decoding tasks then
         // resize frames to it, and decode large JPEGs scaled down to just above it.
@@ -105,9 +137,19 @@ final class WorkflowFlags {
         }
         PredictorFactory engine =
                 new EngineFactory(source, model.engineOptions(List.of(batchSize)));
+        GeoOptions geo = null;
+        if (geoIndex != null) {
+            String uri = ReprocessCommand.uri(geoIndex);
+            GeoIndexes.check(GeoIndexes.header(uri).modelId(), uri, modelId);
+            geo = new GeoOptions(uri, modelId, new GeoEstimator(geoK, geoBandwidthKm), geoSearch);
+        }
         return new WorkflowOptions(
                 enginePerSlot ? engine : new SharedPredictorFactory(engine),
-                new InferenceTasks(classifications ? top : 0, embeddings, !rawEmbeddings, features),
+                new InferenceTasks(
+                        classifications ? top : 0,
+                        embeddings || geo != null,
+                        !rawEmbeddings,
+                        features),
                 new MicroBatchOptions(batchSize, Duration.ofMillis(batchDelayMillis)),
                 new DecodeOptions(
                         maxPixels,
@@ -115,6 +157,21 @@ final class WorkflowFlags {
                         noJpegScaling ? 0 : input.resolution(),
                         claimCheckRoots,
                         maxDecodeMillis,
-                        input));
+                        input),
+                geo);
+    }
+
+    static final class SearchConverter
+            implements picocli.CommandLine.ITypeConverter<GeoIndex.Search> {
+        @Override
+        public GeoIndex.Search convert(String value) {
+            for (GeoIndex.Search search : GeoIndex.Search.values()) {
+                if (search.name().equalsIgnoreCase(value)) {
+                    return search;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException(
+                    "'" + value + "' is not exact, hnsw or auto");
+        }
     }
 }

@@ -7,10 +7,12 @@ import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.DetectionFeatures;
 import io.ocellus.schemas.Embedding;
+import io.ocellus.schemas.GeoEstimate;
 import io.ocellus.schemas.ImageFrame;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -48,7 +50,15 @@ public final class StreamJob {
                                                         options.inputFormat().wireFormat())))
                         .name("parse")
                         .uid("ocellus-parse");
-        WorkflowOutputs out = OcellusWorkflow.define(frames, options.workflow());
+        DataStream<String> geoIndexUpdates =
+                options.geoIndexUpdatesTopic() == null
+                        ? null
+                        : env.fromSource(
+                                        geoIndexUpdates(options),
+                                        WatermarkStrategy.noWatermarks(),
+                                        "geo-index-updates")
+                                .uid("ocellus-geo-index-updates");
+        WorkflowOutputs out = OcellusWorkflow.define(frames, options.workflow(), geoIndexUpdates);
         sinkTo(options, out, frames.getSideOutput(DeadLetters.TAG));
     }
 
@@ -74,6 +84,13 @@ public final class StreamJob {
                 "embeddings");
         sink(
                 options,
+                out.geo(),
+                options.geoTopic(),
+                GeoEstimate.class,
+                g -> g.getFrame().getSourceId(),
+                "geo");
+        sink(
+                options,
                 out.features(),
                 options.featuresTopic(),
                 DetectionFeatures.class,
@@ -88,6 +105,25 @@ public final class StreamJob {
                 DeadLetter.class,
                 d -> d.getFrame() == null ? null : d.getFrame().getSourceId(),
                 "dead-letters");
+    }
+
+    /**
+     * The URIs of new geo index versions: each record's value, UTF-8. Read from the offsets the job
+     * committed, else from the end: an update published before a first start does not replace the
+     * index the job was started with.
+     */
+    private static KafkaSource<String> geoIndexUpdates(StreamJobOptions options) {
+        KafkaSourceBuilder<String> builder =
+                KafkaSource.<String>builder()
+                        .setBootstrapServers(options.bootstrapServers())
+                        .setTopics(options.geoIndexUpdatesTopic())
+                        .setGroupId(options.jobName() + "-geo-index-updates")
+                        .setStartingOffsets(
+                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST))
+                        .setValueOnlyDeserializer(new SimpleStringSchema())
+                        .setProperty("isolation.level", "read_committed");
+        options.clientProperties().forEach(builder::setProperty);
+        return builder.build();
     }
 
     private static KafkaSource<KafkaFrameRecord> source(StreamJobOptions options) {

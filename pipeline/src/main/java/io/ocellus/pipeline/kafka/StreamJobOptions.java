@@ -26,6 +26,9 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *     formats, or null
  * @param bounded read up to the offsets at start, then finish (tests, backfills)
  * @param workflow model, tasks and batching
+ * @param geoTopic where geo estimates go, or null (the workflow's geo stage must be on for any)
+ * @param geoIndexUpdatesTopic a topic whose values are URIs of new geo index versions, swapped in
+ *     while the job runs; null for none
  */
 public record StreamJobOptions(
         String bootstrapServers,
@@ -41,7 +44,9 @@ public record StreamJobOptions(
         Map<String, String> kafkaProperties,
         String registryUrl,
         boolean bounded,
-        WorkflowOptions workflow)
+        WorkflowOptions workflow,
+        String geoTopic,
+        String geoIndexUpdatesTopic)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -54,9 +59,15 @@ public record StreamJobOptions(
             throw new IllegalArgumentException(
                     "input format, output format, delivery guarantee and workflow must be set");
         }
-        if (classificationsTopic == null && embeddingsTopic == null && featuresTopic == null) {
+        if (classificationsTopic == null
+                && embeddingsTopic == null
+                && featuresTopic == null
+                && geoTopic == null) {
             throw new IllegalArgumentException(
-                    "no output topic: set classifications, embeddings or features");
+                    "no output topic: set classifications, embeddings, features or geo");
+        }
+        if ((geoTopic != null || geoIndexUpdatesTopic != null) && workflow.geo() == null) {
+            throw new IllegalArgumentException("the geo topics need a geo index (--geo-index)");
         }
         kafkaProperties = Map.copyOf(kafkaProperties);
         if (registryUrl == null
@@ -65,6 +76,41 @@ public record StreamJobOptions(
             throw new IllegalArgumentException(
                     "the registry formats need the schema registry's URL (--registry-url)");
         }
+    }
+
+    /** Without geo topics. */
+    public StreamJobOptions(
+            String bootstrapServers,
+            String inputTopic,
+            InputFormat inputFormat,
+            String classificationsTopic,
+            String embeddingsTopic,
+            String featuresTopic,
+            String deadLetterTopic,
+            WireFormat outputFormat,
+            DeliveryGuarantee guarantee,
+            String jobName,
+            Map<String, String> kafkaProperties,
+            String registryUrl,
+            boolean bounded,
+            WorkflowOptions workflow) {
+        this(
+                bootstrapServers,
+                inputTopic,
+                inputFormat,
+                classificationsTopic,
+                embeddingsTopic,
+                featuresTopic,
+                deadLetterTopic,
+                outputFormat,
+                guarantee,
+                jobName,
+                kafkaProperties,
+                registryUrl,
+                bounded,
+                workflow,
+                null,
+                null);
     }
 
     /** Client settings whose values are secrets: never printed. */

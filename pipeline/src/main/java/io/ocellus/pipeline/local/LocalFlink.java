@@ -1,6 +1,5 @@
 package io.ocellus.pipeline.local;
 
-import io.ocellus.pipeline.internal.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,11 +44,17 @@ public final class LocalFlink {
         return config;
     }
 
+    /**
+     * Best effort at exit: the folder is in the system's temporary area anyway. JDK classes only:
+     * inside {@code flink run} this runs after the job's class loader is closed.
+     */
     private static void deleteQuietly(Path dir) {
-        try {
-            Directories.deleteRecursively(dir);
-        } catch (UncheckedIOException e) {
-            // Best effort at exit: the folder is in the system's temporary area anyway.
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException | RuntimeException e) {
+            // left for the system to clean
         }
     }
 

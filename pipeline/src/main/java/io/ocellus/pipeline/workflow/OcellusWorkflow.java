@@ -4,6 +4,8 @@ import io.ocellus.operators.DeadLetters;
 import io.ocellus.operators.batch.MicroBatchOperator;
 import io.ocellus.operators.decode.DecodedFrame;
 import io.ocellus.operators.decode.FrameDecodeFunction;
+import io.ocellus.operators.geo.GeoFunction;
+import io.ocellus.operators.geo.GeoLookupFunction;
 import io.ocellus.operators.inference.InferenceFunction;
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
@@ -20,7 +22,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * <pre>
  * frames -> decode --------------------------------> dead letters (DECODE)
  *              \-> micro-batched inference --------> dead letters (INFERENCE)
- *                      \-> classifications, embeddings, detection features
+ *                      \-> (geo: nearest geotagged references) -> classifications,
+ *                          embeddings, detection features, geo estimates
  * </pre>
  *
  * <pre>{@code
@@ -33,6 +36,17 @@ public final class OcellusWorkflow {
 
     /** Adds the workflow to the frames' environment and returns its outputs, not yet bound. */
     public static WorkflowOutputs define(DataStream<ImageFrame> frames, WorkflowOptions options) {
+        return define(frames, options, null);
+    }
+
+    /**
+     * As {@link #define(DataStream, WorkflowOptions)}, the geo stage's index replaced by each URI
+     * that arrives on {@code geoIndexUpdates} (null: the index of the options throughout).
+     */
+    public static WorkflowOutputs define(
+            DataStream<ImageFrame> frames,
+            WorkflowOptions options,
+            DataStream<String> geoIndexUpdates) {
         SingleOutputStreamOperator<DecodedFrame> decoded =
                 // Spread frames over the decode and inference instances whatever the input's
                 // partitioning: one busy camera, or fewer Kafka partitions than slots.
@@ -57,16 +71,28 @@ public final class OcellusWorkflow {
                         // Its own task: decoding the next frames overlaps the forward pass
                         // (720p JPEGs, 2 cores: 31.6 -> 40.6 frames/s end to end).
                         .startNewChain();
+        SingleOutputStreamOperator<FrameResults> results = inferred;
+        if (options.geo() != null) {
+            results =
+                    (geoIndexUpdates == null
+                                    ? inferred.process(new GeoLookupFunction(options.geo()))
+                                    : inferred.connect(geoIndexUpdates.broadcast(GeoFunction.STATE))
+                                            .process(new GeoFunction(options.geo())))
+                            .returns(TypeInformation.of(FrameResults.class))
+                            .name("geo")
+                            .uid("ocellus-geo");
+        }
         SingleOutputStreamOperator<Classification> classifications =
-                inferred.process(new ResultSplitter()).name("split-results").uid("ocellus-split");
+                results.process(new ResultSplitter()).name("split-results").uid("ocellus-split");
         DataStream<DeadLetter> deadLetters =
                 decoded.getSideOutput(DeadLetters.TAG)
                         .union(inferred.getSideOutput(DeadLetters.TAG));
         return new WorkflowOutputs(
-                inferred,
+                results,
                 classifications,
                 classifications.getSideOutput(ResultSplitter.EMBEDDINGS),
                 classifications.getSideOutput(ResultSplitter.FEATURES),
+                classifications.getSideOutput(ResultSplitter.GEO),
                 deadLetters);
     }
 }

@@ -4,6 +4,7 @@ import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DetectionFeatures;
 import io.ocellus.schemas.Embedding;
 import io.ocellus.schemas.FrameResults;
+import io.ocellus.schemas.GeoEstimate;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -17,6 +18,8 @@ final class ResultSplitter extends ProcessFunction<FrameResults, Classification>
             new OutputTag<>("embeddings", TypeInformation.of(Embedding.class));
     static final OutputTag<DetectionFeatures> FEATURES =
             new OutputTag<>("features", TypeInformation.of(DetectionFeatures.class));
+    static final OutputTag<GeoEstimate> GEO =
+            new OutputTag<>("geo", TypeInformation.of(GeoEstimate.class));
 
     @Override
     public void processElement(
@@ -29,6 +32,9 @@ final class ResultSplitter extends ProcessFunction<FrameResults, Classification>
         }
         if (results.getFeatures() != null) {
             context.output(FEATURES, results.getFeatures());
+        }
+        if (results.getGeo() != null) {
+            context.output(GEO, results.getGeo());
         }
     }
 }

@@ -5,6 +5,7 @@ import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.DetectionFeatures;
 import io.ocellus.schemas.Embedding;
 import io.ocellus.schemas.FrameResults;
+import io.ocellus.schemas.GeoEstimate;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -19,4 +20,5 @@ public record WorkflowOutputs(
         DataStream<Classification> classifications,
         DataStream<Embedding> embeddings,
         DataStream<DetectionFeatures> features,
+        DataStream<GeoEstimate> geo,
         DataStream<DeadLetter> deadLetters) {}

@@ -9,9 +9,6 @@ import io.ocellus.pipeline.report.ContactSheet;
 import io.ocellus.pipeline.report.Screenshots;
 import io.ocellus.pipeline.testutils.Samples;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +21,6 @@ import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code ocellus report} rendered by real headless Chromium (Debian's chromium, installed by
@@ -154,14 +150,10 @@ class ReportCommandITCase {
     }
 
     private static int cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CommandLine cli = new CommandLine(new OcellusCli());
-        cli.setOut(new PrintWriter(new PrintStream(out, true, StandardCharsets.UTF_8), true));
-        cli.setErr(new PrintWriter(new PrintStream(out, true, StandardCharsets.UTF_8), true));
-        int code = cli.execute(args);
-        if (code != 0) {
-            System.err.println(out.toString(StandardCharsets.UTF_8));
+        CliRun run = CliRun.of(args);
+        if (run.code() != 0) {
+            System.err.println(run.out() + run.err());
         }
-        return code;
+        return run.code();
     }
 }

@@ -18,11 +18,7 @@ import io.ocellus.schemas.Embedding;
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.ScoredLabel;
 import io.ocellus.schemas.serde.WireFormat;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +45,6 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code ocellus reprocess} end to end on a real Flink local cluster and real weights: zip, tar.gz,
@@ -151,8 +146,8 @@ class ReprocessCommandITCase {
     @Test
     void everyEntryHasOneOutcomeAndTheAnswersOfClassify() throws Exception {
         Path out = tmp.resolve("results-avro");
-        Run run = reprocess("--input", inputs.toString(), "--output", out.toString());
-        assertThat(run.code()).as(run.stderr()).isZero();
+        CliRun run = reprocess("--input", inputs.toString(), "--output", out.toString());
+        assertThat(run.code()).as(run.err()).isZero();
         Map<String, String> outcomes = outcomes(out);
 
         // Every entry once; those of the cut archive until the break, then one dead letter for it.
@@ -170,18 +165,18 @@ class ReprocessCommandITCase {
         assertThat(summary.plan().entries()).isEqualTo(EXPECTED.size() + cut.size());
         assertThat(summary.results() + summary.deadLetterCount())
                 .isEqualTo(summary.plan().entries());
-        assertThat(run.stdout()).contains("images/s").contains("TOO_LARGE 1");
+        assertThat(run.out()).contains("images/s").contains("TOO_LARGE 1");
 
         // The same answers as `ocellus classify` on the files the entries were made from.
         List<String> files = new ArrayList<>(MODEL.length + ORIGINALS.size() + 2);
         files.addAll(List.of("classify", "--top", "5"));
         files.addAll(List.of(MODEL));
         ORIGINALS.values().forEach(file -> files.add(file.toString()));
-        Run classify = cli(files.toArray(String[]::new));
-        assertThat(classify.code()).as(classify.stderr()).isZero();
+        CliRun classify = CliRun.of(files.toArray(String[]::new));
+        assertThat(classify.code()).as(classify.err()).isZero();
         Map<String, JsonNode> byFile = new HashMap<>();
         ObjectMapper json = new ObjectMapper();
-        for (String line : classify.stdout().lines().filter(l -> l.startsWith("{")).toList()) {
+        for (String line : classify.out().lines().filter(l -> l.startsWith("{")).toList()) {
             JsonNode node = json.readTree(line);
             byFile.put(node.get("file").asText(), node);
         }
@@ -230,8 +225,8 @@ class ReprocessCommandITCase {
             "--tasks",
             "classify,embed"
         };
-        Run first = reprocess(args);
-        assertThat(first.code()).as(first.stderr()).isZero();
+        CliRun first = reprocess(args);
+        assertThat(first.code()).as(first.err()).isZero();
         long entries = first.summary().plan().entries();
 
         // A crash: the newest classification chunk lost (its embeddings chunk survives, a
@@ -249,8 +244,8 @@ class ReprocessCommandITCase {
         Files.delete(lost);
         Files.writeString(classifications.resolve(".part-crashed.jsonl.inprogress"), "{\"fr");
 
-        Run second = reprocess(args);
-        assertThat(second.code()).as(second.stderr()).isZero();
+        CliRun second = reprocess(args);
+        assertThat(second.code()).as(second.err()).isZero();
         ReprocessCommand.Summary summary = second.summary();
         assertThat(summary.plan().entries()).isEqualTo(entries);
         assertThat(summary.results()).isEqualTo(lostRows);
@@ -283,7 +278,7 @@ class ReprocessCommandITCase {
         }
 
         // A run with other tasks is refused rather than mixed in.
-        Run other =
+        CliRun other =
                 reprocess(
                         "--input",
                         inputs.toString(),
@@ -292,14 +287,14 @@ class ReprocessCommandITCase {
                         "--format",
                         "jsonl");
         assertThat(other.code()).isNotZero();
-        assertThat(other.stderr()).contains("--overwrite");
+        assertThat(other.err()).contains("--overwrite");
     }
 
     @Test
     void toTheStreamsKafkaTopics() throws Exception {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             kafka.createTopics(1, List.of("rp.classifications", "rp.dead-letters"));
-            Run run =
+            CliRun run =
                     reprocess(
                             "--input",
                             inputs.resolve("photos.zip").toString(),
@@ -312,7 +307,7 @@ class ReprocessCommandITCase {
                             "rp.classifications",
                             "--dead-letter-topic",
                             "rp.dead-letters");
-            assertThat(run.code()).as(run.stderr()).isZero();
+            assertThat(run.code()).as(run.err()).isZero();
             Map<String, String> expected = new HashMap<>(EXPECTED);
             String zip = uri(inputs.resolve("photos.zip"));
             String loose = uri(inputs.resolve("loose"));
@@ -420,34 +415,12 @@ class ReprocessCommandITCase {
         }
     }
 
-    private record Run(int code, String stdout, String stderr, ReprocessCommand.Summary summary) {}
-
-    private static Run reprocess(String... args) {
+    private static CliRun reprocess(String... args) {
         List<String> all = new ArrayList<>();
         all.add("reprocess");
         all.addAll(List.of(args));
         all.addAll(List.of(MODEL));
         all.addAll(List.of("--max-image-bytes", String.valueOf(MAX_BYTES), "--no-progress"));
-        return cli(all.toArray(String[]::new));
-    }
-
-    private static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CommandLine cli =
-                new CommandLine(new OcellusCli()).setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setOut(writer(out));
-        cli.setErr(writer(err));
-        int code = cli.execute(args);
-        ReprocessCommand command = cli.getSubcommands().get("reprocess").getCommand();
-        return new Run(
-                code,
-                out.toString(StandardCharsets.UTF_8),
-                err.toString(StandardCharsets.UTF_8),
-                command.summary);
-    }
-
-    private static PrintWriter writer(OutputStream out) {
-        return new PrintWriter(new PrintStream(out, true, StandardCharsets.UTF_8), true);
+        return CliRun.of(all.toArray(String[]::new));
     }
 }
