@@ -114,6 +114,7 @@ final class GeoIndexCommand implements Runnable {
             for (String uri : uris) {
                 walk(
                         new Path(uri),
+                        flags.maxImageBytes,
                         entry -> {
                             entries[0]++;
                             ImageFrame frame = entry.frame();
@@ -289,20 +290,22 @@ final class GeoIndexCommand implements Runnable {
             void accept(ArchiveEntries.Entry entry) throws IOException;
         }
 
-        /** Every entry of a file or folder, as the job walks them, with its bytes. */
-        private static void walk(Path path, EntryAction action) throws IOException {
+        /**
+         * Every entry of a file or folder, as the job walks them, with its bytes up to maxBytes.
+         */
+        private static void walk(Path path, long maxBytes, EntryAction action) throws IOException {
             FileSystem fs = path.getFileSystem();
             FileStatus status = fs.getFileStatus(path);
             if (status.isDir()) {
                 FileStatus[] children = fs.listStatus(path);
                 for (FileStatus child : children == null ? new FileStatus[0] : children) {
                     if (!child.getPath().getName().startsWith(".")) {
-                        walk(child.getPath(), action);
+                        walk(child.getPath(), maxBytes, action);
                     }
                 }
                 return;
             }
-            try (ArchiveEntries entries = ArchiveEntries.open(path, Long.MAX_VALUE)) {
+            try (ArchiveEntries entries = ArchiveEntries.open(path, maxBytes)) {
                 for (ArchiveEntries.Entry entry; (entry = entries.next()) != null; ) {
                     action.accept(entry);
                 }

@@ -227,6 +227,18 @@ final class ReprocessCommand implements Callable<Integer> {
                             null);
         } else {
             outputUri = uri(output);
+            for (String input : inputUris) {
+                String folder = input.endsWith("/") ? input : input + "/";
+                if (outputUri.equals(input) || outputUri.startsWith(folder)) {
+                    err.println(
+                            "ocellus reprocess: the output "
+                                    + outputUri
+                                    + " is inside the input "
+                                    + input
+                                    + ": the run would read its own results");
+                    return EXIT_FAILED;
+                }
+            }
             ResultsDir results = new ResultsDir(outputUri);
             results.prepare(new ResultsDir.Manifest(rowFormat, flags.modelId, kinds), overwrite);
             done = results.done();

@@ -291,6 +291,19 @@ class ReprocessCommandITCase {
     }
 
     @Test
+    void refusesAnOutputInsideItsInput() {
+        CliRun run =
+                reprocess(
+                        "--input",
+                        inputs.toString(),
+                        "--output",
+                        inputs.resolve("results").toString());
+        assertThat(run.code()).isEqualTo(ReprocessCommand.EXIT_FAILED);
+        assertThat(run.err()).contains("is inside the input");
+        assertThat(inputs.resolve("results")).doesNotExist();
+    }
+
+    @Test
     void toTheStreamsKafkaTopics() throws Exception {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             kafka.createTopics(1, List.of("rp.classifications", "rp.dead-letters"));
