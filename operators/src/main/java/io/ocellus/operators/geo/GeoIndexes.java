@@ -11,6 +11,9 @@ import org.apache.flink.core.fs.Path;
  * read once however many slots use it, and dropped when the last one lets it go (after a swap).
  */
 public final class GeoIndexes {
+    /** A saved HNSW graph sits beside its index, named after it with this suffix. */
+    public static final String GRAPH_SUFFIX = ".hnsw";
+
     private static final Map<String, Shared> LOADED = new HashMap<>();
 
     private record Shared(GeoIndex index, int users) {}
@@ -56,8 +59,15 @@ public final class GeoIndexes {
     /** Reads an index file through Flink's file systems. */
     public static GeoIndex load(String uri, GeoIndex.Search search) throws IOException {
         Path path = new Path(uri);
+        Path graph = new Path(uri + GRAPH_SUFFIX);
         try (InputStream in = path.getFileSystem().open(path)) {
-            return GeoIndex.read(in, search);
+            return GeoIndex.read(
+                    in,
+                    search,
+                    () ->
+                            graph.getFileSystem().exists(graph)
+                                    ? graph.getFileSystem().open(graph)
+                                    : null);
         } catch (IOException e) {
             throw new IOException("cannot read the geo index " + uri + ": " + e.getMessage(), e);
         }

@@ -56,7 +56,7 @@ class GeoIndexTest {
     }
 
     @Test
-    void hnswRecallAgainstExactSearch() {
+    void hnswRecallAgainstExactSearch() throws IOException {
         List<GeoReference> entries = clustered(10_000, 128, 20, new Random(3));
         GeoIndex graph = GeoIndex.of("v1", "m", entries, GeoIndex.Search.HNSW);
         assertThat(graph.approximate()).isTrue();
@@ -82,6 +82,58 @@ class GeoIndexTest {
         System.out.printf(
                 "HNSW recall@%d over %d queries, 10000 x 128: %.4f%n", k, queries, recall);
         assertThat(recall).isGreaterThan(0.95);
+
+        // The graph saved and read back answers the same, without being built again.
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        graph.writeGraph(saved);
+        long start = System.nanoTime();
+        GeoIndex reloaded =
+                GeoIndex.of(
+                        "v1",
+                        "m",
+                        entries,
+                        GeoIndex.Search.HNSW,
+                        () -> new ByteArrayInputStream(saved.toByteArray()));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("saved graph: %d bytes, read back in %.2f s%n", saved.size(), seconds);
+        for (int q = 0; q < 20; q++) {
+            float[] query = vector(entries.get(q * 97));
+            assertThat(reloaded.nearest(query, k)).isEqualTo(graph.nearest(query, k));
+        }
+        // A graph saved for another index is not used (the graph is built instead).
+        GeoIndex other =
+                GeoIndex.of(
+                        "v2",
+                        "m",
+                        entries.subList(0, 500),
+                        GeoIndex.Search.HNSW,
+                        () -> new ByteArrayInputStream(saved.toByteArray()));
+        assertThat(other.size()).isEqualTo(500);
+        assertThat(other.nearest(vector(entries.get(3)), 1).get(0).entry()).isEqualTo(3);
+    }
+
+    @Test
+    void aSavedGraphMayHoldNoOtherClasses() throws IOException {
+        ByteArrayOutputStream crafted = new ByteArrayOutputStream();
+        java.io.DataOutputStream header = new java.io.DataOutputStream(crafted);
+        header.writeUTF(GeoIndex.GRAPH_MAGIC);
+        header.writeUTF("v1");
+        header.writeInt(3);
+        header.flush();
+        java.io.ObjectOutputStream objects = new java.io.ObjectOutputStream(crafted);
+        objects.writeObject(new java.net.URL("http://127.0.0.1/"));
+        objects.flush();
+        List<GeoReference> entries = clustered(3, 8, 1, new Random(1));
+        assertThatThrownBy(
+                        () ->
+                                GeoIndex.of(
+                                        "v1",
+                                        "m",
+                                        entries,
+                                        GeoIndex.Search.HNSW,
+                                        () -> new ByteArrayInputStream(crafted.toByteArray())))
+                .isInstanceOf(java.io.InvalidClassException.class)
+                .hasMessageContaining("REJECTED");
     }
 
     @Test

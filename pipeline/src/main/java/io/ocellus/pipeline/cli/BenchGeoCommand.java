@@ -119,6 +119,20 @@ final class BenchGeoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         GeoIndex graph = GeoIndex.of("bench", "bench", references, GeoIndex.Search.HNSW);
         double buildSeconds = (System.nanoTime() - start) / 1e9;
+        java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+        try {
+            graph.writeGraph(saved);
+            start = System.nanoTime();
+            GeoIndex.of(
+                    "bench",
+                    "bench",
+                    references,
+                    GeoIndex.Search.HNSW,
+                    () -> new java.io.ByteArrayInputStream(saved.toByteArray()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        double loadSeconds = (System.nanoTime() - start) / 1e9;
         references.clear();
         double graphRate = rate(graph, estimator, frame, probes);
         long found = 0;
@@ -134,12 +148,14 @@ final class BenchGeoCommand implements Callable<Integer> {
         out.printf(
                 Locale.ROOT,
                 "hnsw:  %.1f lookups/s (%.2f ms each), recall@%d %.4f against exact; graph built in"
-                        + " %.1f s%n",
+                        + " %.1f s, saved %d MB, read back in %.1f s%n",
                 graphRate,
                 1000 / graphRate,
                 k,
                 (double) found / ((long) probes.size() * k),
-                buildSeconds);
+                buildSeconds,
+                saved.size() >> 20,
+                loadSeconds);
         out.flush();
         return 0;
     }

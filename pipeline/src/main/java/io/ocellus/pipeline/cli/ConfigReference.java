@@ -22,6 +22,7 @@ public final class ConfigReference {
                     "report",
                     "bench-reprocess",
                     "geo-index build",
+                    "geo-index graph",
                     "geo-index info",
                     "bench-geo",
                     "classify",

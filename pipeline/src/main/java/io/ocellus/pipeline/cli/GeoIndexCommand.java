@@ -42,7 +42,11 @@ import picocli.CommandLine.Spec;
         name = "geo-index",
         mixinStandardHelpOptions = true,
         description = "Build or describe a geo index: geotagged reference images' embeddings.",
-        subcommands = {GeoIndexCommand.Build.class, GeoIndexCommand.Info.class})
+        subcommands = {
+            GeoIndexCommand.Build.class,
+            GeoIndexCommand.Graph.class,
+            GeoIndexCommand.Info.class
+        })
 final class GeoIndexCommand implements Runnable {
     @Spec CommandSpec spec;
 
@@ -91,6 +95,12 @@ final class GeoIndexCommand implements Runnable {
                 negatable = true,
                 description = "Progress bar; default: on a terminal.")
         Boolean progress;
+
+        @Option(
+                names = "--hnsw",
+                description =
+                        "Also build the index's HNSW graph and save it beside the index (INDEX.hnsw), so that jobs searching with HNSW load it instead of building it.")
+        boolean hnsw;
 
         @Override
         public Integer call() throws Exception {
@@ -208,6 +218,9 @@ final class GeoIndexCommand implements Runnable {
                         id,
                         index);
                 out.flush();
+                if (hnsw && !references.isEmpty()) {
+                    saveGraph(index.toString(), out);
+                }
                 return references.isEmpty() ? ReprocessCommand.EXIT_FAILED : 0;
             } finally {
                 Directories.deleteRecursively(work);
@@ -310,6 +323,44 @@ final class GeoIndexCommand implements Runnable {
                     action.accept(entry);
                 }
             }
+        }
+    }
+
+    /** Builds the HNSW graph of the index at {@code uri} and saves it beside it. */
+    static void saveGraph(String uri, PrintWriter out) throws IOException {
+        long start = System.nanoTime();
+        GeoIndex index = GeoIndexes.load(uri, GeoIndex.Search.HNSW);
+        double built = (System.nanoTime() - start) / 1e9;
+        Path graph = new Path(uri + GeoIndexes.GRAPH_SUFFIX);
+        try (OutputStream file =
+                graph.getFileSystem().create(graph, FileSystem.WriteMode.OVERWRITE)) {
+            index.writeGraph(file);
+        }
+        out.printf(
+                Locale.ROOT,
+                "geo-index: HNSW graph of %d references built in %.1f s -> %s%n",
+                index.size(),
+                built,
+                graph);
+        out.flush();
+    }
+
+    /** {@code ocellus geo-index graph}. */
+    @Command(
+            name = "graph",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Build a geo index's HNSW graph and save it beside the index (INDEX.hnsw): jobs searching with HNSW then load it (about a second) instead of building it (minutes for 100,000 x 1024 on two cores).")
+    static final class Graph implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Parameters(paramLabel = "INDEX", description = "The index file.")
+        String index;
+
+        @Override
+        public Integer call() throws Exception {
+            saveGraph(ReprocessCommand.uri(index), spec.commandLine().getOut());
+            return 0;
         }
     }
 

@@ -138,10 +138,15 @@ class GeoITCase {
                 CliRun.of(
                         concat(
                                 new String[] {
-                                    "geo-index", "build",
-                                    "--input", references.toString(),
-                                    "--locations", sidecar.toString(),
-                                    "--output", index.toString(),
+                                    "geo-index",
+                                    "build",
+                                    "--input",
+                                    references.toString(),
+                                    "--locations",
+                                    sidecar.toString(),
+                                    "--output",
+                                    index.toString(),
+                                    "--hnsw",
                                     "--no-progress"
                                 },
                                 MODEL));
@@ -150,7 +155,9 @@ class GeoITCase {
         assertThat(build.err()).contains("nowhere.bmp");
         assertThat(build.out())
                 .contains("geo-index: 9 references")
+                .contains("HNSW graph of 9 references")
                 .contains("mobilenet_v1_0.5_160");
+        assertThat(Path.of(index + ".hnsw")).isNotEmptyFile();
         CliRun info = CliRun.of("geo-index", "info", index.toString());
         assertThat(info.out()).contains("model mobilenet_v1_0.5_160, 512 dimensions, 9 references");
         Map<String, double[]> indexed = new HashMap<>();
@@ -211,6 +218,8 @@ class GeoITCase {
                                     "3",
                                     "--geo-bandwidth-km",
                                     "50",
+                                    "--geo-search",
+                                    "hnsw",
                                     "--no-progress"
                                 },
                                 MODEL));
