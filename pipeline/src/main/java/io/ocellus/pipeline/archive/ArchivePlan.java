@@ -2,7 +2,6 @@ package io.ocellus.pipeline.archive;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
@@ -23,44 +22,63 @@ public record ArchivePlan(long files, long entries, long skipped) {
         return entries - skipped;
     }
 
+    /** What to do with each input file. */
+    @FunctionalInterface
+    public interface FileAction {
+        void accept(Path file) throws IOException;
+    }
+
     /**
-     * Walks the inputs.
+     * Hands every input file to {@code action}: the files named, and those under the folders named,
+     * walked the way the job's file source walks them (names starting with a dot passed over).
      *
      * @throws FileNotFoundException naming an input that does not exist
      */
-    public static ArchivePlan scan(List<String> inputs, EntryKeys done) throws IOException {
-        long[] counts = new long[3];
+    public static void forEachFile(List<String> inputs, FileAction action) throws IOException {
         for (String input : inputs) {
             Path path = new Path(input);
             FileSystem fs = path.getFileSystem();
             if (!fs.exists(path)) {
                 throw new FileNotFoundException("input " + input + " does not exist");
             }
-            walk(fs, fs.getFileStatus(path), done, counts);
+            walk(fs, fs.getFileStatus(path), action);
         }
+    }
+
+    /**
+     * Walks the inputs, counting their entries by name only.
+     *
+     * @throws FileNotFoundException naming an input that does not exist
+     */
+    public static ArchivePlan scan(List<String> inputs, EntryKeys done) throws IOException {
+        long[] counts = new long[3];
+        forEachFile(
+                inputs,
+                file -> {
+                    counts[0]++;
+                    try (ArchiveEntries entries = ArchiveEntries.names(file)) {
+                        for (ArchiveEntries.Entry entry; (entry = entries.next()) != null; ) {
+                            counts[1]++;
+                            if (done.contains(
+                                    entry.frame().getSourceId(), entry.frame().getFrameId())) {
+                                counts[2]++;
+                            }
+                        }
+                    }
+                });
         return new ArchivePlan(counts[0], counts[1], counts[2]);
     }
 
-    private static void walk(FileSystem fs, FileStatus status, EntryKeys done, long[] counts)
+    private static void walk(FileSystem fs, FileStatus status, FileAction action)
             throws IOException {
-        if (status.isDir()) {
-            FileStatus[] children = fs.listStatus(status.getPath());
-            List<FileStatus> sorted =
-                    new ArrayList<>(children == null ? List.of() : List.of(children));
-            for (FileStatus child : sorted) {
-                if (ReprocessJob.isInput(child.getPath())) {
-                    walk(fs, child, done, counts);
-                }
-            }
+        if (!status.isDir()) {
+            action.accept(status.getPath());
             return;
         }
-        counts[0]++;
-        try (ArchiveEntries entries = ArchiveEntries.names(status.getPath())) {
-            for (ArchiveEntries.Entry entry; (entry = entries.next()) != null; ) {
-                counts[1]++;
-                if (done.contains(entry.frame().getSourceId(), entry.frame().getFrameId())) {
-                    counts[2]++;
-                }
+        FileStatus[] children = fs.listStatus(status.getPath());
+        for (FileStatus child : children == null ? new FileStatus[0] : children) {
+            if (ReprocessJob.isInput(child.getPath())) {
+                walk(fs, child, action);
             }
         }
     }

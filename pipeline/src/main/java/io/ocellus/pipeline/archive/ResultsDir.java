@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -211,19 +210,6 @@ public final class ResultsDir {
                 format.forEach(type, in, action);
             }
         }
-    }
-
-    /** Rows per kind, for a summary. */
-    public Map<String, Long> counts() throws IOException {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (Map.Entry<String, Class<? extends SpecificRecord>> kind : TYPES.entrySet()) {
-            long[] n = {0};
-            forEach(kind.getKey(), kind.getValue(), row -> n[0]++);
-            if (n[0] > 0) {
-                counts.put(kind.getKey(), n[0]);
-            }
-        }
-        return counts;
     }
 
     private static String stem(String name) {

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import picocli.CommandLine.Command;
@@ -68,13 +67,7 @@ final class GeoIndexCommand implements Runnable {
 
         @Mixin WorkflowFlags flags;
 
-        @Option(
-                names = "--input",
-                required = true,
-                arity = "1..*",
-                paramLabel = "PATH",
-                description = "Folders, archives or Avro frame files, as for reprocess.")
-        List<String> inputs;
+        @Mixin ArchiveInputOptions input;
 
         @Option(
                 names = "--output",
@@ -89,12 +82,6 @@ final class GeoIndexCommand implements Runnable {
                 description =
                         "A CSV sidecar of file,latitude,longitude (a header line is skipped): file is an entry's name in its archive or folder, its file name, or its locator (archive!/entry); repeatable.")
         List<java.nio.file.Path> locations = List.of();
-
-        @Option(
-                names = "--progress",
-                negatable = true,
-                description = "Progress bar; default: on a terminal.")
-        Boolean progress;
 
         @Option(
                 names = "--hnsw",
@@ -114,37 +101,41 @@ final class GeoIndexCommand implements Runnable {
             for (java.nio.file.Path csv : locations) {
                 readCsv(csv, sidecar);
             }
-            List<String> uris = inputs.stream().map(ReprocessCommand::uri).toList();
+            List<String> uris = input.uris();
 
             // Where each entry was taken; those without a place are passed over by the job.
             Map<String, double[]> located = new HashMap<>();
             EntryKeys unlocated = new EntryKeys();
             List<String> unlocatedNames = new ArrayList<>();
-            long[] entries = {0};
-            for (String uri : uris) {
-                walk(
-                        new Path(uri),
-                        flags.maxImageBytes,
-                        entry -> {
-                            entries[0]++;
-                            ImageFrame frame = entry.frame();
-                            String source = frame.getSourceId();
-                            String id = frame.getFrameId();
-                            double[] where = location(entry, sidecar);
-                            if (where != null) {
-                                located.put(EntryKeys.key(source, id), where);
-                            } else {
-                                unlocated.add(source, id);
-                                if (unlocatedNames.size() < 10) {
-                                    unlocatedNames.add(ArchiveEntries.locator(source, id));
+            long[] counts = {0, 0, 0}; // files, entries, entries without a place
+            ArchivePlan.forEachFile(
+                    uris,
+                    file -> {
+                        counts[0]++;
+                        try (ArchiveEntries entries =
+                                ArchiveEntries.open(file, flags.maxImageBytes)) {
+                            for (ArchiveEntries.Entry entry; (entry = entries.next()) != null; ) {
+                                counts[1]++;
+                                ImageFrame frame = entry.frame();
+                                String source = frame.getSourceId();
+                                String id = frame.getFrameId();
+                                double[] where = location(entry, sidecar);
+                                if (where != null) {
+                                    located.put(EntryKeys.key(source, id), where);
+                                } else {
+                                    counts[2]++;
+                                    unlocated.add(source, id);
+                                    if (unlocatedNames.size() < 10) {
+                                        unlocatedNames.add(ArchiveEntries.locator(source, id));
+                                    }
                                 }
                             }
-                        });
-            }
+                        }
+                    });
             err.printf(
                     Locale.ROOT,
                     "geo-index: %d entries, %d with a location, %d without%s%n",
-                    entries[0],
+                    counts[1],
                     located.size(),
                     unlocated.size(),
                     unlocatedNames.isEmpty()
@@ -168,7 +159,8 @@ final class GeoIndexCommand implements Runnable {
                                 true);
                 Path skip = new Path(work.resolve("unlocated.keys").toUri().toString());
                 unlocated.write(skip);
-                ArchivePlan plan = ArchivePlan.scan(uris, unlocated);
+                // The walk above read every entry already: the job's plan is its counts.
+                ArchivePlan plan = new ArchivePlan(counts[0], counts[1], counts[2]);
                 ReprocessCommand.Summary summary =
                         ReprocessCommand.execute(
                                 new ReprocessJob.Options(
@@ -182,7 +174,7 @@ final class GeoIndexCommand implements Runnable {
                                         skip.toString()),
                                 plan,
                                 err,
-                                Progress.wanted(progress),
+                                input.progressBar(),
                                 flags.parallelism);
                 List<GeoReference> references = new ArrayList<>();
                 new ResultsDir(results)
@@ -295,32 +287,6 @@ final class GeoIndexCommand implements Runnable {
                                         + longitude);
                     }
                     into.put(file, new double[] {latitude, longitude});
-                }
-            }
-        }
-
-        private interface EntryAction {
-            void accept(ArchiveEntries.Entry entry) throws IOException;
-        }
-
-        /**
-         * Every entry of a file or folder, as the job walks them, with its bytes up to maxBytes.
-         */
-        private static void walk(Path path, long maxBytes, EntryAction action) throws IOException {
-            FileSystem fs = path.getFileSystem();
-            FileStatus status = fs.getFileStatus(path);
-            if (status.isDir()) {
-                FileStatus[] children = fs.listStatus(path);
-                for (FileStatus child : children == null ? new FileStatus[0] : children) {
-                    if (!child.getPath().getName().startsWith(".")) {
-                        walk(child.getPath(), maxBytes, action);
-                    }
-                }
-                return;
-            }
-            try (ArchiveEntries entries = ArchiveEntries.open(path, maxBytes)) {
-                for (ArchiveEntries.Entry entry; (entry = entries.next()) != null; ) {
-                    action.accept(entry);
                 }
             }
         }

@@ -58,14 +58,7 @@ final class ReprocessCommand implements Callable<Integer> {
 
     @Mixin WorkflowFlags flags;
 
-    @Option(
-            names = "--input",
-            required = true,
-            arity = "1..*",
-            paramLabel = "PATH",
-            description =
-                    "Folders, archives (.zip, .tar, .tar.gz, .tgz) or Avro files (.avro) of ImageFrame records: local paths or Flink file-system URIs (file://, s3:// and hdfs:// with Flink's file-system plugins). Names starting with a dot are passed over.")
-    List<String> inputs;
+    @Mixin ArchiveInputOptions input;
 
     @Option(
             names = "--output",
@@ -94,13 +87,6 @@ final class ReprocessCommand implements Callable<Integer> {
             names = "--overwrite",
             description = "Empty the results folder first instead of resuming into it.")
     boolean overwrite;
-
-    @Option(
-            names = "--progress",
-            negatable = true,
-            description =
-                    "Show a progress bar on standard error (done/total, rate, time left). Default: when standard output is a terminal.")
-    Boolean progress;
 
     @Option(names = "--bootstrap-servers", description = "The Kafka cluster, with --output kafka.")
     String bootstrapServers;
@@ -189,7 +175,7 @@ final class ReprocessCommand implements Callable<Integer> {
                 return EXIT_FAILED;
             }
         }
-        List<String> inputUris = inputs.stream().map(ReprocessCommand::uri).toList();
+        List<String> inputUris = input.uris();
         WorkflowOptions workflow = flags.workflow(model, classify, embed, features);
         List<String> kinds = ReprocessJob.kinds(classify, embed, features, geo);
         String runId =
@@ -272,7 +258,7 @@ final class ReprocessCommand implements Callable<Integer> {
                                     skipFile),
                             plan,
                             err,
-                            Progress.wanted(progress),
+                            input.progressBar(),
                             flags.parallelism);
         } finally {
             if (skipFile != null) {
