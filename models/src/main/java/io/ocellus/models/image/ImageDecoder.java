@@ -5,6 +5,7 @@ import io.ocellus.models.inference.RgbImage;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,20 +14,29 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes JPEG (including CMYK and YCCK), PNG, BMP, GIF (first frame) and WebP with ImageIO and the
- * TwelveMonkeys plugins into 8-bit RGB, turning JPEGs upright by their EXIF orientation. Grayscale,
- * palette and 16-bit images are converted; transparent pixels are composited on black, as
- * TensorFlow's decoders drop alpha. The pixel count is checked from the header before any pixel is
- * decoded. Thread-safe.
+ * Decodes JPEG (including CMYK and YCCK), PNG, BMP, GIF (first frame) and WebP into 8-bit RGB,
+ * turning JPEGs upright by their EXIF orientation. JPEG pixels are TensorFlow's {@code DecodeJpeg}
+ * pixels (libjpeg-turbo, no colour management; see {@link #decode(byte[])}); other formats go
+ * through ImageIO and the TwelveMonkeys plugins. Grayscale, palette and 16-bit images are
+ * converted; transparent pixels are composited on black, as TensorFlow's decoders drop alpha. The
+ * pixel count is checked from the header before any pixel is decoded. Thread-safe.
  */
 public final class ImageDecoder {
     /** The default limit on width x height: 50 megapixels. */
     public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+
+    /**
+     * The warnings of ImageIO's JPEG reader (the JDK's, under TwelveMonkeys') that mean the data
+     * ended early.
+     */
+    private static final Pattern TRUNCATED =
+            Pattern.compile("Truncated File|Premature end of JPEG file");
 
     private final long maxPixels;
     private final ScaledJpegDecoder scaler;
@@ -55,9 +65,10 @@ public final class ImageDecoder {
 
     /**
      * A decoder that decodes large JPEGs scaled down in the DCT by 2, 4 or 8, as long as the
-     * shorter side stays at least {@code minSide} pixels (the network's resolution, say). The
-     * caller keeps and closes {@code scaler}. Other formats, and JPEGs libjpeg cannot scale, decode
-     * in full.
+     * shorter side stays at least {@code minSide} pixels (the network's resolution, say), and every
+     * other JPEG TensorFlow takes at full size with the same decoder, so that all JPEGs get
+     * TensorFlow's pixels. The caller keeps and closes {@code scaler}. Other formats, and 12-bit or
+     * lossless JPEGs, take the full decoder.
      */
     public ImageDecoder withJpegScaling(ScaledJpegDecoder scaler, int minSide) {
         if (minSide < 1) {
@@ -71,22 +82,101 @@ public final class ImageDecoder {
         return decode(Files.readAllBytes(file));
     }
 
-    /** Decodes encoded bytes. */
+    /**
+     * Decodes encoded bytes. JPEGs follow TensorFlow's {@code DecodeJpeg}: with a scaler, every
+     * JPEG it takes is decoded by it (scaled in the DCT when large); otherwise ImageIO decodes the
+     * components and {@link JpegColor} converts them as libjpeg does. Colour profiles are ignored
+     * on both paths.
+     */
     public RgbImage decode(byte[] encoded) throws ImageDecodingException {
         if (encoded.length == 0) {
             throw new ImageDecodingException(Reason.EMPTY, "empty input: zero bytes");
         }
-        if (scaler != null) {
-            JpegFrameHeader header = JpegFrameHeader.read(encoded);
-            if (header != null && header.dctScalable()) {
-                checkPixels(header.width(), header.height());
-                int ratio = ScaledJpegDecoder.ratioFor(header.width(), header.height(), minSide);
-                if (ratio > 1) {
-                    return ExifOrientation.apply(
-                            scaler.decode(encoded, ratio), ExifOrientation.of(encoded));
-                }
-            }
+        JpegFrameHeader header = JpegFrameHeader.read(encoded);
+        if (header == null) {
+            return decodeWithImageIo(encoded);
         }
+        checkPixels(header.width(), header.height());
+        RgbImage coded =
+                scaler != null && header.tensorFlowDecodes()
+                        ? scaler.decode(
+                                encoded,
+                                ScaledJpegDecoder.ratioFor(
+                                        header.width(), header.height(), minSide))
+                        : decodeJpegComponents(encoded, header);
+        return ExifOrientation.apply(coded, ExifOrientation.of(encoded));
+    }
+
+    /**
+     * The full decode of a JPEG: ImageIO's raw raster (no colour conversion, so no profile is
+     * applied), converted to RGB with libjpeg's arithmetic. Warnings about metadata (colour
+     * profiles, CMYK without a profile, thumbnails) are not errors; a file that ends before its
+     * last line is, as it is for TensorFlow. Damage libjpeg repairs inside the file (corrupt
+     * entropy data resynchronised at the next marker, bytes after the end marker) is decoded as
+     * repaired.
+     */
+    private RgbImage decodeJpegComponents(byte[] encoded, JpegFrameHeader header)
+            throws ImageDecodingException {
+        JpegColorSpace space = header.colorSpace();
+        if (space == JpegColorSpace.UNKNOWN) {
+            throw new ImageDecodingException(
+                    Reason.UNDECODABLE,
+                    String.format("JPEG with %d colour components", header.components()));
+        }
+        return withReader(
+                encoded,
+                (reader, warnings) -> {
+                    Raster raster = reader.readRaster(0, null);
+                    for (String warning : warnings) {
+                        if (TRUNCATED.matcher(warning).find()) {
+                            throw new ImageDecodingException(
+                                    Reason.UNDECODABLE,
+                                    String.format(
+                                            "truncated JPEG image of %d bytes: %s",
+                                            encoded.length, String.join("; ", warnings)));
+                        }
+                    }
+                    if (raster.getNumBands() != header.components()) {
+                        throw new ImageDecodingException(
+                                Reason.UNDECODABLE,
+                                String.format(
+                                        "JPEG header says %d components, decoder gave %d",
+                                        header.components(), raster.getNumBands()));
+                    }
+                    return JpegColor.toRgb(raster, space, header.adobeInverted());
+                });
+    }
+
+    /** Formats other than JPEG (and JPEG-like bytes without a readable frame header). */
+    private RgbImage decodeWithImageIo(byte[] encoded) throws ImageDecodingException {
+        return withReader(
+                encoded,
+                (reader, warnings) -> {
+                    BufferedImage image = reader.read(0);
+                    if (!warnings.isEmpty()) {
+                        // ImageIO fills what it could not read with grey and only warns: a
+                        // truncated or corrupt frame would be classified as if it were whole.
+                        throw new ImageDecodingException(
+                                Reason.UNDECODABLE,
+                                String.format(
+                                        "truncated or corrupt %s image: %s",
+                                        reader.getFormatName(), String.join("; ", warnings)));
+                    }
+                    return toRgb(image);
+                });
+    }
+
+    @FunctionalInterface
+    private interface ReaderAction {
+        RgbImage read(ImageReader reader, List<String> warnings)
+                throws IOException, ImageDecodingException;
+    }
+
+    /**
+     * Finds ImageIO's reader for the bytes, checks the pixel count in its header, and runs {@code
+     * action} with the warnings it collects.
+     */
+    private RgbImage withReader(byte[] encoded, ReaderAction action) throws ImageDecodingException {
         try (ImageInputStream input =
                 ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
@@ -101,20 +191,7 @@ public final class ImageDecoder {
                 checkPixels(reader.getWidth(0), reader.getHeight(0));
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-                BufferedImage image = reader.read(0);
-                if (!warnings.isEmpty()) {
-                    // ImageIO fills what it could not read with grey and only warns: a truncated
-                    // or corrupt frame would be classified as if it were whole.
-                    throw new ImageDecodingException(
-                            Reason.UNDECODABLE,
-                            String.format(
-                                    "truncated or corrupt %s image: %s",
-                                    reader.getFormatName(), String.join("; ", warnings)));
-                }
-                RgbImage rgb = toRgb(image);
-                return "JPEG".equalsIgnoreCase(reader.getFormatName())
-                        ? ExifOrientation.apply(rgb, ExifOrientation.of(encoded))
-                        : rgb;
+                return action.read(reader, warnings);
             } finally {
                 reader.dispose();
             }
