@@ -99,7 +99,7 @@ public final class ScaledJpegDecoder implements AutoCloseable {
             throw new ImageDecodingException(
                     Reason.UNDECODABLE,
                     String.format(
-                            "cannot decode %d-byte JPEG: %s",
+                            "truncated or corrupt %d-byte JPEG: %s",
                             jpeg.length, e.getMessage().lines().findFirst().orElse("")),
                     e);
         }

@@ -33,6 +33,29 @@ public final class SharedFixtures {
         return file;
     }
 
+    /**
+     * A model file in a sibling folder of the model directory ({@code
+     * ../shared/models/mobilenet_v1_0.25_224}, say); skips the test when it is absent.
+     */
+    public static Path siblingModelFile(String folder, String name) {
+        Path file = modelDir().resolveSibling(folder).resolve(name);
+        assumeTrue(Files.isRegularFile(file), file + " not found: skipped");
+        return file;
+    }
+
+    /**
+     * A dataset of ../shared/datasets ({@code ocellus.datasets.dir}, set by the build); skips the
+     * test when it is absent.
+     */
+    public static Path dataset(String name) {
+        String property = System.getProperty("ocellus.datasets.dir");
+        Path dir =
+                (property != null ? Path.of(property) : Path.of("..", "..", "shared", "datasets"))
+                        .resolve(name);
+        assumeTrue(Files.isDirectory(dir), "dataset not found at " + dir + ": skipped");
+        return dir;
+    }
+
     /** The test images directory; skips the test when there is none. */
     public static Path imagesDir() {
         String property = System.getProperty("ocellus.images.dir");

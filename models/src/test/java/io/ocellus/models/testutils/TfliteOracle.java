@@ -1,6 +1,7 @@
 package io.ocellus.models.testutils;
 
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorData;
+import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteFloat32;
 
 import io.ocellus.models.inference.ImagePreprocessor;
 import io.ocellus.models.inference.Preprocessing;
@@ -8,6 +9,7 @@ import io.ocellus.models.inference.RgbImage;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.tensorflowlite.BuiltinOpResolver;
 import org.bytedeco.tensorflowlite.FlatBufferModel;
 import org.bytedeco.tensorflowlite.Interpreter;
@@ -47,6 +49,26 @@ public final class TfliteOracle implements AutoCloseable {
             bytes[i] = (byte) (int) pixels[i]; // truncation, as label_image casts
         }
         return bytes;
+    }
+
+    /**
+     * The class probabilities for an image, fed as TensorFlow Lite's label_image feeds it: the
+     * whole image resized with legacy bilinear, truncated to uint8 for a quantized model, or scaled
+     * to [-1, 1] for a float32 one.
+     */
+    public float[] classify(RgbImage image, int resolution) {
+        TfLiteTensor in = interpreter.input_tensor(0);
+        if (in.type() != kTfLiteFloat32) {
+            return dequantize(run(quantizedInput(image, resolution)));
+        }
+        float[] pixels = new float[resolution * resolution * 3];
+        ImagePreprocessor.fill(image, Preprocessing.STRETCH, resolution, -1f, 1f, pixels, 0);
+        new FloatPointer(TfLiteTensorData(in)).capacity(pixels.length).put(pixels);
+        check(interpreter.Invoke(), "invoke");
+        TfLiteTensor out = interpreter.output_tensor(0);
+        float[] output = new float[(int) (out.bytes() / Float.BYTES)];
+        new FloatPointer(TfLiteTensorData(out)).capacity(output.length).get(output);
+        return output;
     }
 
     /** Runs the raw uint8 input; returns the raw uint8 output. */

@@ -10,7 +10,14 @@ import io.ocellus.schemas.ClaimCheck;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.Stage;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -19,6 +26,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -88,6 +99,78 @@ class FrameDecodeFunctionTest {
             assertThat(dead.get(0).getOriginal().remaining()).isEqualTo(jpeg.length / 3);
             assertThat(dead.get(4).getOriginalUri()).isEqualTo("s3://bucket/frame.jpg");
         }
+    }
+
+    @Test
+    void decodesCameraJpegsWithProfilesAndCmykAndRefusesTheirTruncatedCopies() throws Exception {
+        byte[] profiled = withIccProfile(parrot(), ColorSpace.CS_LINEAR_RGB);
+        byte[] cmyk = adobeCmyk();
+        // scaled in the DCT where large (the jobs' default), and every JPEG at full size
+        for (DecodeOptions options :
+                List.of(DecodeOptions.defaults(), DecodeOptions.defaults().withJpegMinSide(0))) {
+            try (var harness = harness(options)) {
+                harness.processElement(frame("profiled", profiled), 1);
+                harness.processElement(frame("cmyk", cmyk), 2);
+                harness.processElement(
+                        frame("cut", Arrays.copyOf(profiled, profiled.length / 2)), 3);
+                harness.processElement(frame("cut-cmyk", Arrays.copyOf(cmyk, cmyk.length - 2)), 4);
+                assertThat(harness.extractOutputValues())
+                        .extracting(decoded -> decoded.frameId)
+                        .as("min side %d", options.jpegMinSide())
+                        .containsExactly("profiled", "cmyk");
+                assertThat(harness.getSideOutput(DeadLetters.TAG))
+                        .extracting(
+                                record ->
+                                        record.getValue().getFrame().getFrameId()
+                                                + ":"
+                                                + record.getValue().getReasonCode())
+                        .containsExactly("cut:UNDECODABLE", "cut-cmyk:UNDECODABLE");
+            }
+        }
+    }
+
+    /** The JPEG with an ICC profile of the colour space in an APP2 segment, as cameras embed it. */
+    private static byte[] withIccProfile(byte[] jpeg, int colorSpace) {
+        byte[] profile = ICC_Profile.getInstance(colorSpace).getData();
+        ByteBuffer segment = ByteBuffer.allocate(2 + 2 + 14 + profile.length);
+        segment.put((byte) 0xFF).put((byte) 0xE2).putShort((short) (2 + 14 + profile.length));
+        segment.put("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII))
+                .put((byte) 1)
+                .put((byte) 1);
+        segment.put(profile);
+        return splice(jpeg, segment.array());
+    }
+
+    /** A 64x48 CMYK JPEG marked Adobe (APP14), without a colour profile, as print tools write. */
+    private static byte[] adobeCmyk() throws Exception {
+        WritableRaster raster =
+                Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 64, 48, 4, null);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                raster.setPixel(x, y, new int[] {x * 4, y * 5, 128, 255 - x});
+            }
+        }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(null, new IIOImage(raster, null, null), null);
+        } finally {
+            writer.dispose();
+        }
+        byte[] adobe = {
+            (byte) 0xFF, (byte) 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0
+        };
+        return splice(out.toByteArray(), adobe);
+    }
+
+    /** The bytes inserted right after the JPEG's SOI marker. */
+    private static byte[] splice(byte[] jpeg, byte[] inserted) {
+        byte[] out = new byte[jpeg.length + inserted.length];
+        System.arraycopy(jpeg, 0, out, 0, 2);
+        System.arraycopy(inserted, 0, out, 2, inserted.length);
+        System.arraycopy(jpeg, 2, out, 2 + inserted.length, jpeg.length - 2);
+        return out;
     }
 
     @Test

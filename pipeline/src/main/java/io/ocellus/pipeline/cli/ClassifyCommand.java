@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.Prediction;
 import io.ocellus.models.inference.ScoredLabel;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,8 +32,15 @@ final class ClassifyCommand extends ImageCommand {
 
     @Override
     void describe(Prediction prediction, ObjectNode line) {
+        putTop(line, prediction.top());
+    }
+
+    /**
+     * {@code "top": [{"index", "label", "score"}...]}, best first, as {@code classify} writes it.
+     */
+    static void putTop(ObjectNode line, List<ScoredLabel> top) {
         ArrayNode labels = line.putArray("top");
-        for (ScoredLabel label : prediction.top()) {
+        for (ScoredLabel label : top) {
             labels.addObject()
                     .put("index", label.index())
                     .put("label", label.label())

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ModelsCommand.class,
             ClassifyCommand.class,
+            EvalCommand.class,
             EmbedCommand.class,
             BenchCommand.class,
             StreamCommand.class,
