@@ -137,7 +137,7 @@ class GeoIndexTest {
     }
 
     @Test
-    void theDensityModeOutvotesALoneTopNeighbour() {
+    void theSimilarityWeightedDensityModeOutvotesALoneTopNeighbour() {
         // Six references around Paris, one in Tokyo that is the single most similar.
         List<GeoReference> entries = new ArrayList<>();
         float[] base = {1, 0, 0, 0};
@@ -156,7 +156,7 @@ class GeoIndexTest {
         entries.add(ref("far-away", -33.87, 151.21, new float[] {0, 0, 1, 0}));
         GeoIndex index = GeoIndex.of("v1", "m", entries, GeoIndex.Search.EXACT);
         GeoEstimate estimate =
-                new GeoEstimator(7, 50)
+                GeoEstimator.similarityWeighted(7, 50)
                         .estimate(index, new FrameRef("cam", "1", Instant.EPOCH), "m", base);
         assertThat(estimate.getNeighbours()).hasSize(7);
         assertThat(estimate.getNeighbours().get(0).getId()).isEqualTo("tokyo");
@@ -167,7 +167,7 @@ class GeoIndexTest {
         assertThat(estimate.getIndexId()).isEqualTo("v1");
         // With one neighbour, the top neighbour is the estimate, with full confidence.
         GeoEstimate top =
-                new GeoEstimator(1, 50)
+                GeoEstimator.of(1)
                         .estimate(index, new FrameRef("cam", "1", Instant.EPOCH), "m", base);
         assertThat(top.getLatitude()).isEqualTo(35.68);
         assertThat(top.getConfidence()).isEqualTo(1f);

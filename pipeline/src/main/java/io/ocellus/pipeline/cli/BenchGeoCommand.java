@@ -102,7 +102,7 @@ final class BenchGeoCommand implements Callable<Integer> {
         out.flush();
 
         GeoIndex exact = GeoIndex.of("bench", "bench", references, GeoIndex.Search.EXACT);
-        GeoEstimator estimator = new GeoEstimator(k, 100);
+        GeoEstimator estimator = GeoEstimator.of(k);
         FrameRef frame = new FrameRef("bench", "q", Instant.EPOCH);
         double exactRate = rate(exact, estimator, frame, probes);
         out.printf(

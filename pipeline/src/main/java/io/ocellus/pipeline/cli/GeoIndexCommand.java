@@ -9,17 +9,16 @@ import io.ocellus.pipeline.archive.EntryKeys;
 import io.ocellus.pipeline.archive.ReprocessJob;
 import io.ocellus.pipeline.archive.ResultsDir;
 import io.ocellus.pipeline.archive.RowFormat;
+import io.ocellus.pipeline.geo.LocationsCsv;
 import io.ocellus.pipeline.internal.Directories;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.schemas.Embedding;
 import io.ocellus.schemas.GeoReference;
 import io.ocellus.schemas.ImageFrame;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +43,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             GeoIndexCommand.Build.class,
             GeoIndexCommand.Graph.class,
-            GeoIndexCommand.Info.class
+            GeoIndexCommand.Info.class,
+            GeoEvalCommand.class
         })
 final class GeoIndexCommand implements Runnable {
     @Spec CommandSpec spec;
@@ -247,47 +247,8 @@ final class GeoIndexCommand implements Runnable {
 
         private static void readCsv(java.nio.file.Path csv, Map<String, double[]> into)
                 throws IOException {
-            int line = 0;
-            try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-                for (String row; (row = in.readLine()) != null; ) {
-                    line++;
-                    if (row.isBlank() || row.startsWith("#")) {
-                        continue;
-                    }
-                    int last = row.lastIndexOf(',');
-                    int middle = last <= 0 ? -1 : row.lastIndexOf(',', last - 1);
-                    if (middle <= 0) {
-                        throw new IllegalArgumentException(
-                                csv + ":" + line + ": expected file,latitude,longitude");
-                    }
-                    String file = row.substring(0, middle).trim();
-                    if (file.length() > 1 && file.startsWith("\"") && file.endsWith("\"")) {
-                        file = file.substring(1, file.length() - 1);
-                    }
-                    double latitude;
-                    double longitude;
-                    try {
-                        latitude = Double.parseDouble(row.substring(middle + 1, last).trim());
-                        longitude = Double.parseDouble(row.substring(last + 1).trim());
-                    } catch (NumberFormatException e) {
-                        if (line == 1) {
-                            continue; // a header
-                        }
-                        throw new IllegalArgumentException(
-                                csv + ":" + line + ": latitude and longitude must be numbers");
-                    }
-                    if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) {
-                        throw new IllegalArgumentException(
-                                csv
-                                        + ":"
-                                        + line
-                                        + ": no such place: "
-                                        + latitude
-                                        + ", "
-                                        + longitude);
-                    }
-                    into.put(file, new double[] {latitude, longitude});
-                }
+            for (LocationsCsv.Row row : LocationsCsv.read(csv).rows()) {
+                into.put(row.file(), new double[] {row.latitude(), row.longitude()});
             }
         }
     }

@@ -9,7 +9,6 @@ import io.ocellus.models.inference.SharedPredictorFactory;
 import io.ocellus.models.io.ModelSource;
 import io.ocellus.operators.batch.MicroBatchOptions;
 import io.ocellus.operators.decode.DecodeOptions;
-import io.ocellus.operators.geo.GeoEstimator;
 import io.ocellus.operators.geo.GeoIndex;
 import io.ocellus.operators.geo.GeoIndexes;
 import io.ocellus.operators.geo.GeoOptions;
@@ -17,6 +16,7 @@ import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import java.time.Duration;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -97,18 +97,7 @@ final class WorkflowFlags {
                     "A geo index (ocellus geo-index build) to locate every frame against: its k nearest geotagged references and a location estimate, in the geo output. Built with the same model, or refused. Turns the embeddings computation on.")
     String geoIndex;
 
-    @Option(
-            names = "--geo-k",
-            defaultValue = "10",
-            description = "Nearest references per frame. Default: ${DEFAULT-VALUE}.")
-    int geoK;
-
-    @Option(
-            names = "--geo-bandwidth-km",
-            defaultValue = "100",
-            description =
-                    "Bandwidth of the kernel-density estimate over the neighbours' locations, and the radius of the confidence. Default: ${DEFAULT-VALUE}.")
-    double geoBandwidthKm;
+    @Mixin GeoEstimatorOptions geoEstimator;
 
     @Option(
             names = "--geo-search",
@@ -141,7 +130,7 @@ final class WorkflowFlags {
         if (geoIndex != null) {
             String uri = ReprocessCommand.uri(geoIndex);
             GeoIndexes.check(GeoIndexes.header(uri).modelId(), uri, modelId);
-            geo = new GeoOptions(uri, modelId, new GeoEstimator(geoK, geoBandwidthKm), geoSearch);
+            geo = new GeoOptions(uri, modelId, geoEstimator.estimator(), geoSearch);
         }
         return new WorkflowOptions(
                 enginePerSlot ? engine : new SharedPredictorFactory(engine),

@@ -376,7 +376,12 @@ class GeoITCase {
                         new GeoOptions(
                                 index.toUri().toString(),
                                 "mobilenet_v1_0.5_160",
-                                new GeoEstimator(3, 50),
+                                new GeoEstimator(
+                                        3,
+                                        50,
+                                        GeoEstimator.Weighting.SOFTMAX,
+                                        GeoEstimator.DEFAULT_TEMPERATURE,
+                                        1),
                                 GeoIndex.Search.EXACT));
         StreamJobOptions options =
                 new StreamJobOptions(
