@@ -2,8 +2,10 @@ package io.ocellus.models.image;
 
 /**
  * Where a JPEG was taken, from its EXIF GPS data (the GPS IFD that IFD0's tag 0x8825 points to:
- * latitude and longitude as degrees, minutes and seconds, with N/S and E/W references). Anything
- * missing, malformed or out of range gives no location rather than a wrong one.
+ * latitude and longitude as degrees, minutes and seconds, with N/S and E/W references; the altitude
+ * and the direction the camera faced when the file has them). A missing, malformed or out of range
+ * latitude or longitude gives no location rather than a wrong one; a malformed altitude or
+ * direction is left out.
  */
 public final class ExifGps {
     private static final int TAG_GPS_IFD = 0x8825;
@@ -11,10 +13,26 @@ public final class ExifGps {
     private static final int GPS_LATITUDE = 2;
     private static final int GPS_LONGITUDE_REF = 3;
     private static final int GPS_LONGITUDE = 4;
+    private static final int GPS_ALTITUDE_REF = 5;
+    private static final int GPS_ALTITUDE = 6;
+    private static final int GPS_IMG_DIRECTION = 0x11;
+    private static final int TYPE_BYTE = 1;
     private static final int TYPE_RATIONAL = 5;
 
-    /** A WGS84 position in degrees. */
-    public record Location(double latitude, double longitude) {}
+    /**
+     * A WGS84 position in degrees.
+     *
+     * @param altitudeMetres metres above sea level (negative below), or null when not recorded
+     * @param directionDegrees the direction the camera faced, degrees clockwise from north (true or
+     *     magnetic, as the file says), or null when not recorded
+     */
+    public record Location(
+            double latitude, double longitude, Double altitudeMetres, Double directionDegrees) {
+        /** A position without altitude or direction. */
+        public Location(double latitude, double longitude) {
+            this(latitude, longitude, null, null);
+        }
+    }
 
     private ExifGps() {}
 
@@ -67,7 +85,22 @@ public final class ExifGps {
         if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) {
             return null;
         }
-        return new Location(latitude, longitude);
+        return new Location(latitude, longitude, altitude(t, gps), direction(t, gps));
+    }
+
+    private static Double altitude(Tiff t, long gps) {
+        Double metres = t.rational(gps, GPS_ALTITUDE);
+        if (metres == null) {
+            return null;
+        }
+        int ref = t.find(gps, GPS_ALTITUDE_REF);
+        boolean below = ref >= 0 && t.u16(ref + 2) == TYPE_BYTE && t.b()[ref + 8] == 1;
+        return below ? -metres : metres;
+    }
+
+    private static Double direction(Tiff t, long gps) {
+        Double degrees = t.rational(gps, GPS_IMG_DIRECTION);
+        return degrees == null || degrees < 0 || degrees > 360 ? null : degrees;
     }
 
     /** Bounds-checked reads inside one TIFF structure; offsets are from its header. */
@@ -123,6 +156,17 @@ public final class ExifGps {
         char ascii(long ifd, int tag) {
             int entry = find(ifd, tag);
             return entry < 0 ? 0 : (char) (b[entry + 8] & 0xFF);
+        }
+
+        /** One unsigned rational, or null when the tag is absent or not one rational. */
+        Double rational(long ifd, int tag) {
+            int entry = find(ifd, tag);
+            if (entry < 0 || u16(entry + 2) != TYPE_RATIONAL || u32(entry + 4) != 1) {
+                return null;
+            }
+            int value = offset(u32(entry + 8));
+            long denominator = u32(value + 4);
+            return denominator == 0 ? null : (double) u32(value) / denominator;
         }
 
         /** Three rationals (degrees, minutes, seconds) as decimal degrees, or null. */

@@ -3,12 +3,16 @@ package io.ocellus.models.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import io.ocellus.models.testutils.SharedFixtures;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +34,40 @@ class ExifGpsTest {
         ExifGps.Location south = ExifGps.of(sydney);
         assertThat(south.latitude()).isCloseTo(-33.868800, offset(1e-6));
         assertThat(south.longitude()).isCloseTo(151.209300, offset(1e-6));
+    }
+
+    /**
+     * The 32 iPhone files of {@code geo-exif-phone}: position within 1 m of their {@code
+     * locations.csv} (decoded from the same tags by other software) and altitude within 0.5 m.
+     */
+    @Test
+    void readsRealPhoneFilesAsTheirPublishedPlaces() throws IOException {
+        Path set = SharedFixtures.dataset("geo-exif-phone");
+        List<String> rows = Files.readAllLines(set.resolve("locations.csv"));
+        assertThat(rows).hasSize(33);
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",");
+            ExifGps.Location read =
+                    ExifGps.of(Files.readAllBytes(set.resolve("images").resolve(f[0])));
+            assertThat(read).as(f[0]).isNotNull();
+            double metres =
+                    1000
+                            * io.ocellus.models.testutils.Haversine.km(
+                                    read.latitude(),
+                                    read.longitude(),
+                                    Double.parseDouble(f[1]),
+                                    Double.parseDouble(f[2]));
+            assertThat(metres).as("%s: metres from the published place", f[0]).isLessThan(1);
+            assertThat(read.altitudeMetres())
+                    .as(f[0])
+                    .isCloseTo(Double.parseDouble(f[4]), offset(0.5));
+            // these files keep the compass heading in Mapillary's JSON, not in GPSImgDirection
+            if (read.directionDegrees() != null) {
+                assertThat(read.directionDegrees())
+                        .as(f[0])
+                        .isCloseTo(Double.parseDouble(f[5]), offset(0.01));
+            }
+        }
     }
 
     @Test
@@ -56,6 +94,50 @@ class ExifGpsTest {
                                         plain,
                                         tiff(ByteOrder.BIG_ENDIAN, 'N', 95, 0, 0, 'E', 10, 0, 0))))
                 .isNull();
+    }
+
+    @Test
+    void readsAltitudeBelowSeaLevelAndTheCameraDirection() throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(180).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+        b.putShort((short) 1);
+        b.putShort((short) 0x8825).putShort((short) 4).putInt(1).putInt(26);
+        b.putInt(0);
+        // GPS IFD at 26: seven entries, rationals from 116.
+        b.putShort((short) 7);
+        b.putShort((short) 1).putShort((short) 2).putInt(2).put((byte) 'N').put(new byte[3]);
+        b.putShort((short) 2).putShort((short) 5).putInt(3).putInt(116);
+        b.putShort((short) 3).putShort((short) 2).putInt(2).put((byte) 'E').put(new byte[3]);
+        b.putShort((short) 4).putShort((short) 5).putInt(3).putInt(140);
+        b.putShort((short) 5).putShort((short) 1).putInt(1).put((byte) 1).put(new byte[3]);
+        b.putShort((short) 6).putShort((short) 5).putInt(1).putInt(164);
+        b.putShort((short) 0x11).putShort((short) 5).putInt(1).putInt(172);
+        b.putInt(0);
+        b.putInt(31).putInt(1).putInt(30).putInt(1).putInt(0).putInt(1); // Dead Sea shore
+        b.putInt(35).putInt(1).putInt(30).putInt(1).putInt(0).putInt(1);
+        b.putInt(4305).putInt(10); // 430.5 m, below sea level by the reference byte
+        b.putInt(27150).putInt(100); // 271.5 degrees
+        ExifGps.Location location = ExifGps.of(withExif(jpeg(), b.array()));
+        assertThat(location.latitude()).isCloseTo(31.5, offset(1e-9));
+        assertThat(location.altitudeMetres()).isEqualTo(-430.5);
+        assertThat(location.directionDegrees()).isEqualTo(271.5);
+        // the position's own tests: no altitude or direction tags, none reported
+        ExifGps.Location plain =
+                ExifGps.of(
+                        withExif(
+                                jpeg(),
+                                tiff(
+                                        ByteOrder.BIG_ENDIAN,
+                                        'N',
+                                        40,
+                                        26,
+                                        46302,
+                                        'W',
+                                        79,
+                                        58,
+                                        56000)));
+        assertThat(plain.altitudeMetres()).isNull();
+        assertThat(plain.directionDegrees()).isNull();
     }
 
     private static int indexOf(byte[] bytes, byte value) {

@@ -70,9 +70,10 @@ final class GeoEvalCommand implements Callable<Integer> {
             required = true,
             paramLabel = "COLUMN=VALUE|leave-out=COLUMN",
             description =
-                    "Which images are queries: those whose CSV column has the value (heading_deg=270),"
-                            + " or every image against the images of other groups"
-                            + " (leave-out=location_id; leave-out=file for one image out).")
+                    "Which images are queries: those whose CSV column has the value (heading_deg=270;"
+                            + " images without the column are references), or every image against"
+                            + " the images of other groups (leave-out=location_id; leave-out=file"
+                            + " for one image out).")
     String split;
 
     @Option(
@@ -82,6 +83,12 @@ final class GeoEvalCommand implements Callable<Integer> {
                     "One JSON line per query: file, truth, estimate, error_km, confidence,"
                             + " top_neighbour, top_similarity, margin (over the second).")
     Path details;
+
+    @Option(
+            names = "--hnsw-recall",
+            description =
+                    "Also measure the HNSW graph's recall@k against exact search for the queries.")
+    boolean hnswRecall;
 
     @Option(
             names = "--batch",
@@ -130,6 +137,18 @@ final class GeoEvalCommand implements Callable<Integer> {
         }
         out.printf("%s, split %s, %s%n", modelId, split, chosen);
         out.print(accuracy.report());
+        if (hnswRecall) {
+            long start = System.nanoTime();
+            double recall = GeoEvaluation.hnswRecall(samples, parsed, chosen.k(), modelId);
+            out.printf(
+                    Locale.ROOT,
+                    "HNSW recall@%d against exact search: %.4f (%d samples; %.1f s with the graph"
+                            + " build)%n",
+                    chosen.k(),
+                    recall,
+                    samples.size(),
+                    (System.nanoTime() - start) / 1e9);
+        }
         out.flush();
         return 0;
     }

@@ -59,6 +59,11 @@ public final class GeoEvaluation {
                     : new Split(key, value, false);
         }
 
+        /** Whether a sample is a query; without the column, it is a reference. */
+        boolean isQuery(Sample sample) {
+            return leaveOut || value.equals(sample.columns().get(column));
+        }
+
         String group(Sample sample) {
             String group = column.equals("file") ? sample.id() : sample.columns().get(column);
             if (group == null) {
@@ -89,8 +94,7 @@ public final class GeoEvaluation {
         List<Sample> references = new ArrayList<>();
         List<Sample> queries = new ArrayList<>();
         for (Sample sample : samples) {
-            boolean query = split.leaveOut() || split.value().equals(split.group(sample));
-            (query ? queries : references).add(sample);
+            (split.isQuery(sample) ? queries : references).add(sample);
             if (split.leaveOut()) {
                 references.add(sample);
             }
@@ -136,6 +140,36 @@ public final class GeoEvaluation {
         return accuracy;
     }
 
+    /**
+     * HNSW recall@k against exact search: the share of each query's exact k nearest references that
+     * the HNSW graph (hnswlib, as the geo stage builds it) also returns, averaged over the queries
+     * of the split.
+     */
+    public static double hnswRecall(List<Sample> samples, Split split, int k, String modelId) {
+        List<Sample> references = new ArrayList<>();
+        List<Sample> queries = new ArrayList<>();
+        for (Sample sample : samples) {
+            (split.isQuery(sample) ? queries : references).add(sample);
+        }
+        if (split.leaveOut()) {
+            references = samples;
+        }
+        GeoIndex exact = index(references, modelId);
+        GeoIndex graph = index(references, modelId, GeoIndex.Search.HNSW);
+        double found = 0;
+        for (Sample query : queries) {
+            List<Integer> truth =
+                    exact.exactNearest(query.embedding(), k).stream()
+                            .map(GeoIndex.Hit::entry)
+                            .toList();
+            found +=
+                    graph.nearest(query.embedding(), k).stream()
+                            .filter(hit -> truth.contains(hit.entry()))
+                            .count();
+        }
+        return found / (Math.max(1, queries.size()) * (double) Math.min(k, references.size()));
+    }
+
     private static double km(double latitude, double longitude, Sample truth) {
         return GreatCircle.km(latitude, longitude, truth.latitude(), truth.longitude());
     }
@@ -149,6 +183,10 @@ public final class GeoEvaluation {
     }
 
     private static GeoIndex index(List<Sample> references, String modelId) {
+        return index(references, modelId, GeoIndex.Search.EXACT);
+    }
+
+    private static GeoIndex index(List<Sample> references, String modelId, GeoIndex.Search search) {
         List<GeoReference> entries = new ArrayList<>(references.size());
         for (Sample sample : references) {
             List<Float> embedding = new ArrayList<>(sample.embedding().length);
@@ -163,6 +201,6 @@ public final class GeoEvaluation {
                             .setEmbedding(embedding)
                             .build());
         }
-        return GeoIndex.of("eval", modelId, entries, GeoIndex.Search.EXACT);
+        return GeoIndex.of("eval", modelId, entries, search);
     }
 }
