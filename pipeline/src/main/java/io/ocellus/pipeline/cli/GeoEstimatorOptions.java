@@ -1,6 +1,7 @@
 package io.ocellus.pipeline.cli;
 
 import io.ocellus.operators.geo.GeoEstimator;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** The location estimator's settings, shared by the jobs and {@code geo-index eval}. */
@@ -21,6 +22,7 @@ final class GeoEstimatorOptions {
     @Option(
             names = "--geo-weighting",
             defaultValue = "softmax",
+            converter = WeightingConverter.class,
             description =
                     "How a neighbour's similarity becomes its weight: softmax (exp((s - s_top) / T)) or similarity (the raw cosine, the 0.1 estimator). Default: ${DEFAULT-VALUE}.")
     GeoEstimator.Weighting weighting;
@@ -38,6 +40,19 @@ final class GeoEstimatorOptions {
             description =
                     "Bandwidth of the answer kernel inside the region found; 0 answers with the region's mode alone. Default: ${DEFAULT-VALUE}.")
     double fineBandwidthKm;
+
+    static final class WeightingConverter
+            implements picocli.CommandLine.ITypeConverter<GeoEstimator.Weighting> {
+        @Override
+        public GeoEstimator.Weighting convert(String value) {
+            try {
+                return GeoEstimator.Weighting.valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "expected softmax or similarity, got \"" + value + "\"");
+            }
+        }
+    }
 
     /**
      * The estimator these flags describe.
