@@ -3,6 +3,7 @@ package io.ocellus.operators;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.FrameRef;
 import io.ocellus.schemas.ImageFrame;
+import io.ocellus.schemas.ReasonCode;
 import io.ocellus.schemas.Stage;
 import java.nio.ByteBuffer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,13 +30,14 @@ public final class DeadLetters {
     }
 
     /** A dead letter for a frame, carrying its image when it is small enough. */
-    public static DeadLetter of(ImageFrame frame, Stage stage, String reasonCode, String message) {
+    public static DeadLetter of(
+            ImageFrame frame, Stage stage, ReasonCode reasonCode, String message) {
         ByteBuffer image = frame.getImage();
         boolean carry = image != null && image.remaining() <= MAX_ORIGINAL_BYTES;
         return DeadLetter.newBuilder()
                 .setFrame(ref(frame))
                 .setStage(stage)
-                .setReasonCode(reasonCode)
+                .setReasonCode(reasonCode.name())
                 .setMessage(message)
                 .setOriginal(carry ? image.duplicate() : null)
                 .setOriginalUri(
@@ -44,11 +46,12 @@ public final class DeadLetters {
     }
 
     /** A dead letter for a frame known only by its reference. */
-    public static DeadLetter of(FrameRef frame, Stage stage, String reasonCode, String message) {
+    public static DeadLetter of(
+            FrameRef frame, Stage stage, ReasonCode reasonCode, String message) {
         return DeadLetter.newBuilder()
                 .setFrame(frame)
                 .setStage(stage)
-                .setReasonCode(reasonCode)
+                .setReasonCode(reasonCode.name())
                 .setMessage(message)
                 .build();
     }

@@ -1,6 +1,7 @@
 package io.ocellus.operators.decode;
 
 import io.ocellus.schemas.ClaimCheck;
+import io.ocellus.schemas.ReasonCode;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -27,14 +28,14 @@ final class ClaimCheckFetcher {
     static final class FetchException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        private final String reason;
+        private final ReasonCode reason;
 
-        FetchException(String reason, String message) {
+        FetchException(ReasonCode reason, String message) {
             super(message);
             this.reason = reason;
         }
 
-        String reason() {
+        ReasonCode reason() {
             return reason;
         }
     }
@@ -62,7 +63,8 @@ final class ClaimCheckFetcher {
             FileSystem fs = path.getFileSystem();
             FileStatus status = fs.getFileStatus(path);
             if (status.isDir()) {
-                throw new FetchException("CLAIM_CHECK_MISSING", location + " is a directory");
+                throw new FetchException(
+                        ReasonCode.CLAIM_CHECK_MISSING, location + " is a directory");
             }
             if (status.getLen() > maxBytes) {
                 throw tooLarge(location, status.getLen());
@@ -71,14 +73,15 @@ final class ClaimCheckFetcher {
                 bytes = readAtMost(in, location);
             }
         } catch (FileNotFoundException e) {
-            throw new FetchException("CLAIM_CHECK_MISSING", "no object at " + location);
+            throw new FetchException(ReasonCode.CLAIM_CHECK_MISSING, "no object at " + location);
         } catch (IOException | RuntimeException e) {
             throw new FetchException(
-                    "CLAIM_CHECK_UNREADABLE", "cannot read " + location + ": " + e.getMessage());
+                    ReasonCode.CLAIM_CHECK_UNREADABLE,
+                    "cannot read " + location + ": " + e.getMessage());
         }
         if (check.getSizeBytes() != null && check.getSizeBytes() != bytes.length) {
             throw new FetchException(
-                    "CLAIM_CHECK_MISMATCH",
+                    ReasonCode.CLAIM_CHECK_MISMATCH,
                     String.format(
                             Locale.ROOT,
                             "%s has %d bytes, the frame declares %d",
@@ -90,7 +93,7 @@ final class ClaimCheckFetcher {
             String actual = sha256(bytes);
             if (!actual.equalsIgnoreCase(check.getSha256())) {
                 throw new FetchException(
-                        "CLAIM_CHECK_MISMATCH",
+                        ReasonCode.CLAIM_CHECK_MISMATCH,
                         String.format(
                                 "%s has SHA-256 %s, the frame declares %s",
                                 location, actual, check.getSha256()));
@@ -106,7 +109,7 @@ final class ClaimCheckFetcher {
             uri = new URI(location).normalize();
         } catch (URISyntaxException e) {
             throw new FetchException(
-                    "CLAIM_CHECK_NOT_ALLOWED",
+                    ReasonCode.CLAIM_CHECK_NOT_ALLOWED,
                     "not a URI: " + location + " (" + e.getReason() + ")");
         }
         String path = uri.getPath();
@@ -120,7 +123,7 @@ final class ClaimCheckFetcher {
             }
         }
         throw new FetchException(
-                "CLAIM_CHECK_NOT_ALLOWED",
+                ReasonCode.CLAIM_CHECK_NOT_ALLOWED,
                 roots.isEmpty()
                         ? "claim checks are off (no claim-check root is configured): " + location
                         : location + " is not under a claim-check root " + roots);
@@ -147,7 +150,7 @@ final class ClaimCheckFetcher {
 
     private FetchException tooLarge(String location, long size) {
         return new FetchException(
-                "CLAIM_CHECK_TOO_LARGE",
+                ReasonCode.CLAIM_CHECK_TOO_LARGE,
                 String.format(
                         Locale.ROOT,
                         "%s has %d bytes, over the limit of %d",

@@ -60,15 +60,23 @@ final class DecodeDeadline implements AutoCloseable {
         }
     }
 
-    /** Stops the worker and waits (up to 30 s) for abandoned decodes to end. */
+    /**
+     * Stops the worker and waits (up to 30 s) for abandoned decodes to end; an interrupt ends the
+     * wait and is kept on the thread.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         worker.shutdown();
         abandoned.addLast(worker);
-        for (ExecutorService executor : abandoned) {
-            executor.awaitTermination(30, TimeUnit.SECONDS);
+        try {
+            for (ExecutorService executor : abandoned) {
+                executor.awaitTermination(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            abandoned.clear();
         }
-        abandoned.clear();
     }
 
     private static ExecutorService newWorker() {

@@ -7,6 +7,7 @@ import io.ocellus.models.inference.InputSpec;
 import io.ocellus.models.inference.RgbImage;
 import io.ocellus.operators.DeadLetters;
 import io.ocellus.schemas.ImageFrame;
+import io.ocellus.schemas.ReasonCode;
 import io.ocellus.schemas.Stage;
 import java.nio.ByteBuffer;
 import java.util.Locale;
@@ -66,7 +67,7 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
                         context,
                         frame,
                         Stage.DECODE,
-                        "TOO_LARGE",
+                        ReasonCode.TOO_LARGE,
                         String.format(
                                 Locale.ROOT,
                                 "image of %d bytes, over the limit of %d",
@@ -84,7 +85,7 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
                 return;
             }
         } else {
-            reject(context, frame, Stage.DECODE, "EMPTY", "the frame carries no image");
+            reject(context, frame, Stage.DECODE, ReasonCode.EMPTY, "the frame carries no image");
             return;
         }
         try {
@@ -103,25 +104,25 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
                                     (decoded - start) / 1000,
                                     (System.nanoTime() - decoded) / 1000));
         } catch (ImageDecodingException e) {
-            reject(context, frame, Stage.DECODE, e.reason().name(), e.getMessage());
+            reject(context, frame, Stage.DECODE, reasonOf(e.reason()), e.getMessage());
         } catch (TimeoutException e) {
             reject(
                     context,
                     frame,
                     Stage.DECODE,
-                    "DECODE_TIMEOUT",
+                    ReasonCode.DECODE_TIMEOUT,
                     String.format(
                             Locale.ROOT,
                             "decoding %d bytes took longer than %d ms",
                             bytes.length,
                             options.maxDecodeMillis()));
         } catch (Exception e) { // nothing else is thrown by decode(); kept apart to be sure
-            reject(context, frame, Stage.DECODE, "UNDECODABLE", String.valueOf(e));
+            reject(context, frame, Stage.DECODE, ReasonCode.UNDECODABLE, String.valueOf(e));
         }
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (deadline != null) {
             deadline.close(); // abandoned decodes may still use the scaler
             deadline = null;
@@ -132,8 +133,17 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
         }
     }
 
+    private static ReasonCode reasonOf(ImageDecodingException.Reason reason) {
+        return switch (reason) {
+            case EMPTY -> ReasonCode.EMPTY;
+            case UNSUPPORTED_FORMAT -> ReasonCode.UNSUPPORTED_FORMAT;
+            case TOO_LARGE -> ReasonCode.TOO_LARGE;
+            case UNDECODABLE -> ReasonCode.UNDECODABLE;
+        };
+    }
+
     private void reject(
-            Context context, ImageFrame frame, Stage stage, String reason, String message) {
+            Context context, ImageFrame frame, Stage stage, ReasonCode reason, String message) {
         (stage == Stage.FETCH ? fetchFailures : decodeFailures).inc();
         context.output(DeadLetters.TAG, DeadLetters.of(frame, stage, reason, message));
     }

@@ -21,9 +21,9 @@ import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * A reference index of geotagged embeddings, in memory: ids, coordinates and L2-normalised vectors
- * in one float array, searched by cosine similarity. Exact search scans every vector (a few ms for
- * 100 000 x 256); with {@link Search#HNSW} an approximate HNSW graph (hnswlib) is built once at
- * load and searched instead, for indexes too large to scan per frame.
+ * in one float array, searched by cosine similarity. Exact search scans every vector (at memory
+ * speed; README, geo search); with {@link Search#HNSW} an approximate HNSW graph (hnswlib) is built
+ * once at load and searched instead, for indexes too large to scan per frame.
  *
  * <p>On disk: an Avro container file of {@link GeoReference} records whose metadata name the format
  * version, the model the embeddings came from, the index's id and its dimensions.

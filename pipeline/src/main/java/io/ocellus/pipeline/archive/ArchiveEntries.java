@@ -1,6 +1,7 @@
 package io.ocellus.pipeline.archive;
 
 import io.ocellus.schemas.ImageFrame;
+import io.ocellus.schemas.ReasonCode;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -42,7 +43,7 @@ public final class ArchiveEntries implements Closeable {
     public static final String ARCHIVE_ENTRY = "(archive)";
 
     /** One entry: its frame (with its bytes), or why it could not be read. */
-    public record Entry(ImageFrame frame, String failureReason, String failureMessage) {
+    public record Entry(ImageFrame frame, ReasonCode failureReason, String failureMessage) {
         public boolean failed() {
             return failureReason != null;
         }
@@ -154,7 +155,7 @@ public final class ArchiveEntries implements Closeable {
                     uri,
                     ARCHIVE_ENTRY,
                     0L,
-                    "ARCHIVE_UNREADABLE",
+                    ReasonCode.ARCHIVE_UNREADABLE,
                     "cannot read " + uri + " any further: " + describe(e));
         }
     }
@@ -204,7 +205,7 @@ public final class ArchiveEntries implements Closeable {
                 sourceId,
                 name,
                 time,
-                "TOO_LARGE",
+                ReasonCode.TOO_LARGE,
                 size >= 0
                         ? String.format(
                                 Locale.ROOT,
@@ -247,7 +248,7 @@ public final class ArchiveEntries implements Closeable {
     }
 
     private static Entry failure(
-            String sourceId, String name, long time, String reason, String message) {
+            String sourceId, String name, long time, ReasonCode reason, String message) {
         return new Entry(bare(sourceId, name, time), reason, message);
     }
 
@@ -283,7 +284,11 @@ public final class ArchiveEntries implements Closeable {
                 return image(source, name, time, in, status.getLen());
             } catch (IOException e) {
                 return failure(
-                        source, name, time, "ENTRY_UNREADABLE", "cannot read: " + describe(e));
+                        source,
+                        name,
+                        time,
+                        ReasonCode.ENTRY_UNREADABLE,
+                        "cannot read: " + describe(e));
             }
         }
 
@@ -320,7 +325,7 @@ public final class ArchiveEntries implements Closeable {
                             uri,
                             name,
                             time,
-                            "UNSUPPORTED_COMPRESSION",
+                            ReasonCode.UNSUPPORTED_COMPRESSION,
                             "zip entry compressed with method "
                                     + entry.getMethod()
                                     + (entry.getGeneralPurposeBit().usesEncryption()
@@ -335,7 +340,11 @@ public final class ArchiveEntries implements Closeable {
                     return image(uri, name, time, in, entry.getSize());
                 } catch (IOException | RuntimeException e) {
                     return failure(
-                            uri, name, time, "ENTRY_UNREADABLE", "corrupt entry: " + describe(e));
+                            uri,
+                            name,
+                            time,
+                            ReasonCode.ENTRY_UNREADABLE,
+                            "corrupt entry: " + describe(e));
                 }
             }
             return null;
@@ -373,7 +382,11 @@ public final class ArchiveEntries implements Closeable {
                     // The entry is lost; whether the stream goes on is for the next header to tell,
                     // as it is when counting (which skips the same bytes).
                     return failure(
-                            uri, name, time, "ENTRY_UNREADABLE", "cannot read: " + describe(e));
+                            uri,
+                            name,
+                            time,
+                            ReasonCode.ENTRY_UNREADABLE,
+                            "cannot read: " + describe(e));
                 }
                 if (read.frame().getImage() != null
                         && read.frame().getImage().remaining() < entry.getSize()) {
@@ -381,7 +394,7 @@ public final class ArchiveEntries implements Closeable {
                             uri,
                             name,
                             time,
-                            "ENTRY_UNREADABLE",
+                            ReasonCode.ENTRY_UNREADABLE,
                             String.format(
                                     Locale.ROOT,
                                     "cut short: %d of %d bytes",

@@ -94,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         } catch (ModelException e) {
             spec.commandLine().getErr().println("ocellus: " + e.getMessage());
-            return ImageCommand.EXIT_MODEL;
+            return ExitCode.CANNOT_RUN.code();
         }
     }
 

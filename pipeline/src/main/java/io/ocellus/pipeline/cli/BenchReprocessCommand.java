@@ -64,7 +64,7 @@ final class BenchReprocessCommand implements Callable<Integer> {
         }
         if (pictures.isEmpty()) {
             spec.commandLine().getErr().println("no .jpg or .bmp files in " + images);
-            return ReprocessCommand.EXIT_FAILED;
+            return ExitCode.CANNOT_RUN.code();
         }
         Path work = Files.createTempDirectory("ocellus-bench-reprocess-");
         try {
@@ -117,7 +117,7 @@ final class BenchReprocessCommand implements Callable<Integer> {
             int code = cli.execute(args.toArray(String[]::new));
             ReprocessCommand reprocess = cli.getSubcommands().get("reprocess").getCommand();
             if (code != 0 || reprocess.summary == null) {
-                return code == 0 ? ReprocessCommand.EXIT_FAILED : code;
+                return code == 0 ? ExitCode.CANNOT_RUN.code() : code;
             }
             double[] after = alone(workflow, bytes);
             out.printf(

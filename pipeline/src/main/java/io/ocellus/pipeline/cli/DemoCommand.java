@@ -62,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
         List<Path> files = ImageFiles.expand(List.of(images));
         if (files.isEmpty()) {
             spec.commandLine().getErr().println("ocellus: no pictures in " + images);
-            return ImageCommand.EXIT_SOME_FAILED;
+            return ExitCode.SOME_FAILED.code();
         }
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             out.printf("Kafka broker on %s%n", kafka.bootstrapServers());
@@ -75,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
             print(out, kafka, files.size());
         } catch (ModelException e) {
             spec.commandLine().getErr().println("ocellus: " + e.getMessage());
-            return ImageCommand.EXIT_MODEL;
+            return ExitCode.CANNOT_RUN.code();
         }
         return 0;
     }
@@ -91,7 +91,8 @@ final class DemoCommand implements Callable<Integer> {
                         true,
                         stream.workflow(model, true, false, false));
         StreamExecutionEnvironment env =
-                stream.environment(1, Math.min(stream.checkpointMillis, 1000));
+                stream.environment(
+                        1, stream.checkpointMillis != null ? stream.checkpointMillis : 1000L);
         StreamJob.define(env, options);
         env.execute("ocellus-demo");
     }

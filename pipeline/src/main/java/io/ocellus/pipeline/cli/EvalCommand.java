@@ -139,7 +139,7 @@ final class EvalCommand implements Callable<Integer> {
             report(run, files.size(), unlabelled, second);
         } catch (ModelException e) {
             spec.commandLine().getErr().println("ocellus: " + e.getMessage());
-            return ImageCommand.EXIT_MODEL;
+            return ExitCode.CANNOT_RUN.code();
         }
         return 0;
     }

@@ -124,7 +124,7 @@ final class GeoEvalCommand implements Callable<Integer> {
             samples = embed(ImageFiles.expand(inputs), places, engine, decoder, out);
         } catch (ModelException e) {
             spec.commandLine().getErr().println("ocellus: " + e.getMessage());
-            return ImageCommand.EXIT_MODEL;
+            return ExitCode.CANNOT_RUN.code();
         }
         GeoAccuracy accuracy;
         try (BufferedWriter lines =

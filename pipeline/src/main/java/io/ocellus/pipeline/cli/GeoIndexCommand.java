@@ -95,7 +95,7 @@ final class GeoIndexCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             if (flags.geoIndex != null) {
                 err.println("ocellus geo-index build: --geo-index has no use here");
-                return ReprocessCommand.EXIT_FAILED;
+                return ExitCode.CANNOT_RUN.code();
             }
             Map<String, double[]> sidecar = new HashMap<>();
             for (java.nio.file.Path csv : locations) {
@@ -143,7 +143,7 @@ final class GeoIndexCommand implements Runnable {
                             : " (not indexed; first: " + String.join(", ", unlocatedNames) + ")");
             if (located.isEmpty()) {
                 err.println("geo-index: no image with a location: nothing to index");
-                return ReprocessCommand.EXIT_FAILED;
+                return ExitCode.CANNOT_RUN.code();
             }
 
             WorkflowOptions workflow = flags.workflow(model, false, true, false);
@@ -213,7 +213,7 @@ final class GeoIndexCommand implements Runnable {
                 if (hnsw && !references.isEmpty()) {
                     saveGraph(index.toString(), out);
                 }
-                return references.isEmpty() ? ReprocessCommand.EXIT_FAILED : 0;
+                return references.isEmpty() ? ExitCode.CANNOT_RUN.code() : 0;
             } finally {
                 Directories.deleteRecursively(work);
             }

@@ -29,8 +29,6 @@ import picocli.CommandLine.Spec;
  * run goes on; the exit code is 1 when any file failed, 2 when the model could not be loaded.
  */
 abstract class ImageCommand implements Callable<Integer> {
-    static final int EXIT_SOME_FAILED = 1;
-    static final int EXIT_MODEL = 2;
 
     @Spec CommandSpec spec;
 
@@ -99,10 +97,10 @@ abstract class ImageCommand implements Callable<Integer> {
             failed |= flush(engine, pending, images, out);
         } catch (ModelException e) {
             spec.commandLine().getErr().println("ocellus: " + e.getMessage());
-            return EXIT_MODEL;
+            return ExitCode.CANNOT_RUN.code();
         }
         out.flush();
-        return failed ? EXIT_SOME_FAILED : 0;
+        return failed ? ExitCode.SOME_FAILED.code() : 0;
     }
 
     private boolean flush(

@@ -49,8 +49,6 @@ import picocli.CommandLine.Spec;
         description =
                 "Reprocess image archives: folders (recursive), zip and tar(.gz) archives and Avro files of ImageFrame records, through the streaming job's workflow in Flink's BATCH mode, into part files (Avro or JSON lines, a folder per task) or the stream's Kafka topics. Every entry ends up in one result per task or one dead letter; a run into the same folder skips the entries done before. Exit code 0 when every entry is accounted for, 3 when not, 2 on bad arguments or a failed job.")
 final class ReprocessCommand implements Callable<Integer> {
-    static final int EXIT_FAILED = 2;
-    static final int EXIT_UNACCOUNTED = 3;
 
     @Spec CommandSpec spec;
 
@@ -164,7 +162,7 @@ final class ReprocessCommand implements Callable<Integer> {
         boolean geo = tasks.contains("geo") || flags.geoIndex != null;
         if (geo && flags.geoIndex == null) {
             err.println("ocellus reprocess: the geo task needs --geo-index");
-            return EXIT_FAILED;
+            return ExitCode.CANNOT_RUN.code();
         }
         for (String task : tasks) {
             if (!List.of("classify", "embed", "features", "geo").contains(task)) {
@@ -172,7 +170,7 @@ final class ReprocessCommand implements Callable<Integer> {
                         "ocellus reprocess: unknown task '"
                                 + task
                                 + "': use classify, embed, features, geo");
-                return EXIT_FAILED;
+                return ExitCode.CANNOT_RUN.code();
             }
         }
         List<String> inputUris = input.uris();
@@ -191,7 +189,7 @@ final class ReprocessCommand implements Callable<Integer> {
         if (output.equals("kafka")) {
             if (bootstrapServers == null) {
                 err.println("ocellus reprocess: --output kafka needs --bootstrap-servers");
-                return EXIT_FAILED;
+                return ExitCode.CANNOT_RUN.code();
             }
             kafkaOptions =
                     new StreamJobOptions(
@@ -222,7 +220,7 @@ final class ReprocessCommand implements Callable<Integer> {
                                     + " is inside the input "
                                     + input
                                     + ": the run would read its own results");
-                    return EXIT_FAILED;
+                    return ExitCode.CANNOT_RUN.code();
                 }
             }
             ResultsDir results = new ResultsDir(outputUri);
@@ -266,7 +264,7 @@ final class ReprocessCommand implements Callable<Integer> {
             }
         }
         report(out, summary);
-        return summary.accounted() ? 0 : EXIT_UNACCOUNTED;
+        return summary.accounted() ? 0 : ExitCode.UNACCOUNTED.code();
     }
 
     /**

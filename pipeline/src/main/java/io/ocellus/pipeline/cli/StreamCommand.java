@@ -108,7 +108,7 @@ final class StreamCommand implements Callable<Integer> {
             env.setParallelism(stream.flags.parallelism);
         }
         if (options.guarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
-            env.enableCheckpointing(stream.checkpointMillis);
+            StreamJob.checkpointing(env, stream.checkpointMillis);
         }
         StreamJob.define(env, options);
         env.execute(jobName);

@@ -3,6 +3,7 @@ package io.ocellus.pipeline.cli;
 import io.ocellus.models.ModelException;
 import io.ocellus.pipeline.kafka.InputFormat;
 import io.ocellus.pipeline.kafka.KafkaCodec;
+import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
 import io.ocellus.pipeline.local.LocalFlink;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
@@ -38,10 +39,9 @@ final class StreamOptions {
 
     @Option(
             names = "--checkpoint-interval-ms",
-            defaultValue = "5000",
             description =
-                    "Checkpoint interval; exactly-once results appear about one interval after their frames. Default: ${DEFAULT-VALUE}.")
-    long checkpointMillis;
+                    "Checkpoint interval; exactly-once results appear about one interval after their frames. Default: the configured execution.checkpointing.interval (-D, the cluster's config.yaml), else 5000.")
+    Long checkpointMillis;
 
     /**
      * The job on a broker of one's own (demo, bench, soak): raw frames in, classifications and dead
@@ -74,15 +74,16 @@ final class StreamOptions {
 
     /**
      * The execution environment (a loopback local cluster from a shell) with {@code --parallelism},
-     * else {@code fallback} when not null, checkpointing every {@code checkpointMillis}.
+     * else {@code fallback} when not null, checkpointing as {@link StreamJob#checkpointing} decides
+     * for an interval of {@code checkpointMillis} (null: as configured).
      */
-    StreamExecutionEnvironment environment(Integer fallback, long checkpointMillis) {
+    StreamExecutionEnvironment environment(Integer fallback, Long checkpointMillis) {
         StreamExecutionEnvironment env = LocalFlink.environment();
         Integer chosen = flags.parallelism != null ? flags.parallelism : fallback;
         if (chosen != null) {
             env.setParallelism(chosen);
         }
-        env.enableCheckpointing(checkpointMillis);
+        StreamJob.checkpointing(env, checkpointMillis);
         return env;
     }
 

@@ -87,7 +87,7 @@ final class WorkflowFlags {
     @Option(
             names = "--engine-per-slot",
             description =
-                    "One TensorFlow engine per parallel instance. By default the slots of a TaskManager share one engine per model: one copy of the weights and of the session's memory (bench-pipeline, 2 slots, 1.0_224: 1.96 GB resident shared, 2.92 GB one per slot; throughput the same within the machine's noise).")
+                    "One TensorFlow engine per parallel instance. By default the slots of a TaskManager share one engine per model: one copy of the weights and of the session's memory (README: engine sharing).")
     boolean enginePerSlot;
 
     @Option(

@@ -3,6 +3,7 @@ package io.ocellus.pipeline.kafka;
 import io.ocellus.operators.DeadLetters;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.ImageFrame;
+import io.ocellus.schemas.ReasonCode;
 import io.ocellus.schemas.Stage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -117,7 +118,7 @@ public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFr
                 record.value != null && record.value.length <= DeadLetters.MAX_ORIGINAL_BYTES;
         return DeadLetter.newBuilder()
                 .setStage(Stage.DESERIALIZE)
-                .setReasonCode("UNREADABLE_RECORD")
+                .setReasonCode(ReasonCode.UNREADABLE_RECORD.name())
                 .setMessage(
                         String.format(
                                 "%s record %s cannot be read: %s",

@@ -22,19 +22,51 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The streaming job: frames from Kafka through the {@link OcellusWorkflow} to one Kafka topic per
  * task and a dead-letter topic. The workflow is the same as everywhere; only the edges are Kafka.
- * Exactly-once needs checkpointing, which the caller enables.
+ * Exactly-once needs checkpointing, which the caller enables ({@link #checkpointing}).
  */
 public final class StreamJob {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamJob.class);
+
+    /** The checkpoint interval when neither the user nor the cluster configured one. */
+    public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 5000;
+
     /** The broker's default maximum for transactions is 15 minutes; stay below it. */
     static final String TRANSACTION_TIMEOUT_MS = "600000";
 
     static final String MAX_RECORD_BYTES = String.valueOf(32 * 1024 * 1024);
 
     private StreamJob() {}
+
+    /**
+     * Checkpointing for an exactly-once run that respects what is configured: {@code requestedMs}
+     * when the user asked for an interval; else the interval of the environment's configuration
+     * ({@code execution.checkpointing.interval} of the cluster's {@code config.yaml}, {@code -D}, a
+     * FlinkDeployment); else {@value #DEFAULT_CHECKPOINT_INTERVAL_MS} ms, said in the log.
+     *
+     * @param requestedMs an interval asked for explicitly, or null
+     */
+    public static void checkpointing(StreamExecutionEnvironment env, Long requestedMs) {
+        if (requestedMs != null) {
+            env.enableCheckpointing(requestedMs);
+            LOG.info("Checkpointing every {} ms, as asked", requestedMs);
+        } else if (env.getCheckpointConfig().isCheckpointingEnabled()) {
+            LOG.info(
+                    "Checkpointing every {} ms, as execution.checkpointing.interval configures",
+                    env.getCheckpointInterval());
+        } else {
+            env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL_MS);
+            LOG.info(
+                    "No checkpoint interval configured (execution.checkpointing.interval):"
+                            + " checkpointing every {} ms for exactly-once output",
+                    DEFAULT_CHECKPOINT_INTERVAL_MS);
+        }
+    }
 
     /** Adds the job to {@code env}. */
     public static void define(StreamExecutionEnvironment env, StreamJobOptions options) {
@@ -112,6 +144,8 @@ public final class StreamJob {
      * committed, else from the end: an update published before a first start does not replace the
      * index the job was started with.
      */
+    // The connector's committedOffsets takes only Kafka's deprecated OffsetResetStrategy.
+    @SuppressWarnings("deprecation")
     private static KafkaSource<String> geoIndexUpdates(StreamJobOptions options) {
         KafkaSourceBuilder<String> builder =
                 KafkaSource.<String>builder()
@@ -126,6 +160,8 @@ public final class StreamJob {
         return builder.build();
     }
 
+    // The connector's committedOffsets takes only Kafka's deprecated OffsetResetStrategy.
+    @SuppressWarnings("deprecation")
     private static KafkaSource<KafkaFrameRecord> source(StreamJobOptions options) {
         KafkaSourceBuilder<KafkaFrameRecord> builder =
                 KafkaSource.<KafkaFrameRecord>builder()

@@ -298,7 +298,7 @@ class ReprocessCommandITCase {
                         inputs.toString(),
                         "--output",
                         inputs.resolve("results").toString());
-        assertThat(run.code()).isEqualTo(ReprocessCommand.EXIT_FAILED);
+        assertThat(run.code()).isEqualTo(ExitCode.CANNOT_RUN.code());
         assertThat(run.err()).contains("is inside the input");
         assertThat(inputs.resolve("results")).doesNotExist();
     }
