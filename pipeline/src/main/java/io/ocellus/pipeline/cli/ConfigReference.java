@@ -24,9 +24,11 @@ public final class ConfigReference {
                     "geo-index build",
                     "geo-index graph",
                     "geo-index info",
+                    "geo-index eval",
                     "bench-geo",
                     "classify",
                     "embed",
+                    "eval",
                     "bench",
                     "models",
                     "broker");
