@@ -1,5 +1,6 @@
 package io.ocellus.pipeline.cli;
 
+import io.ocellus.pipeline.internal.Uris;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -25,7 +26,7 @@ final class ArchiveInputOptions {
 
     /** The inputs as URIs (local paths made absolute {@code file:} URIs). */
     List<String> uris() {
-        return inputs.stream().map(ReprocessCommand::uri).toList();
+        return inputs.stream().map(Uris::of).toList();
     }
 
     boolean progressBar() {

@@ -5,6 +5,9 @@ import io.ocellus.models.image.ScaledJpegDecoder;
 import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.inference.RgbImage;
+import io.ocellus.pipeline.archive.ReprocessJob;
+import io.ocellus.pipeline.archive.ReprocessRun;
+import io.ocellus.pipeline.archive.RowFormat;
 import io.ocellus.pipeline.internal.Directories;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import java.io.PrintWriter;
@@ -15,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -101,23 +103,27 @@ final class BenchReprocessCommand implements Callable<Integer> {
                     flags.batchSize);
             out.flush();
 
-            List<String> args = new ArrayList<>();
-            args.add("reprocess");
-            args.addAll(passedThrough());
-            args.addAll(
-                    List.of(
-                            "--input",
-                            folder.toString(),
-                            "--output",
-                            work.resolve("results").toString(),
-                            "--no-progress"));
-            CommandLine cli = new CommandLine(new OcellusCli());
-            cli.setOut(out);
-            cli.setErr(spec.commandLine().getErr());
-            int code = cli.execute(args.toArray(String[]::new));
-            ReprocessCommand reprocess = cli.getSubcommands().get("reprocess").getCommand();
-            if (code != 0 || reprocess.summary == null) {
-                return code == 0 ? ExitCode.CANNOT_RUN.code() : code;
+            ReprocessRun.Summary summary =
+                    ReprocessRun.builder()
+                            .setInputs(List.of(folder.toString()))
+                            .setWorkflow(workflow)
+                            .setKinds(ReprocessJob.kinds(true, false, false, false))
+                            .optResultsFolder(
+                                    work.resolve("results").toString(),
+                                    RowFormat.AVRO,
+                                    flags.modelId,
+                                    false)
+                            .optParallelism(flags.parallelism)
+                            .build()
+                            .run(ReprocessRun.Listener.NONE);
+            out.printf(
+                    Locale.ROOT,
+                    "reprocess: %d results, %d dead letters in %.1f s%n",
+                    summary.results(),
+                    summary.deadLetterCount(),
+                    summary.seconds());
+            if (!summary.accounted()) {
+                return ExitCode.UNACCOUNTED.code();
             }
             double[] after = alone(workflow, bytes);
             out.printf(
@@ -127,8 +133,8 @@ final class BenchReprocessCommand implements Callable<Integer> {
                     after[1]);
             double decode = (before[0] + after[0]) / 2;
             double engine = (before[1] + after[1]) / 2;
-            double rate = reprocess.summary.imagesPerSecond();
-            double steady = reprocess.summary.steadyImagesPerSecond();
+            double rate = summary.imagesPerSecond();
+            double steady = summary.steadyImagesPerSecond();
             double ceiling = 1000 / (decode + engine);
             out.printf(
                     Locale.ROOT,
@@ -172,22 +178,5 @@ final class BenchReprocessCommand implements Callable<Integer> {
                             / flags.batchSize;
             return new double[] {decodeMs, engineMs};
         }
-    }
-
-    /** This command's arguments that reprocess takes too: all but --count and --images. */
-    private List<String> passedThrough() {
-        List<String> original = spec.commandLine().getParseResult().originalArgs();
-        List<String> kept = new ArrayList<>();
-        for (int i = 0; i < original.size(); i++) {
-            String arg = original.get(i);
-            if (i == 0 && arg.equals(spec.name())) {
-                continue;
-            } else if (arg.equals("--count") || arg.equals("--images")) {
-                i++;
-            } else if (!arg.startsWith("--count=") && !arg.startsWith("--images=")) {
-                kept.add(arg);
-            }
-        }
-        return kept;
     }
 }

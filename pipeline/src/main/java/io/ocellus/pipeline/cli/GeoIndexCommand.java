@@ -7,10 +7,12 @@ import io.ocellus.pipeline.archive.ArchiveEntries;
 import io.ocellus.pipeline.archive.ArchivePlan;
 import io.ocellus.pipeline.archive.EntryKeys;
 import io.ocellus.pipeline.archive.ReprocessJob;
+import io.ocellus.pipeline.archive.ReprocessRun;
 import io.ocellus.pipeline.archive.ResultsDir;
 import io.ocellus.pipeline.archive.RowFormat;
 import io.ocellus.pipeline.geo.LocationsCsv;
 import io.ocellus.pipeline.internal.Directories;
+import io.ocellus.pipeline.internal.Uris;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.schemas.Embedding;
 import io.ocellus.schemas.GeoReference;
@@ -161,8 +163,9 @@ final class GeoIndexCommand implements Runnable {
                 unlocated.write(skip);
                 // The walk above read every entry already: the job's plan is its counts.
                 ArchivePlan plan = new ArchivePlan(counts[0], counts[1], counts[2]);
-                ReprocessCommand.Summary summary =
-                        ReprocessCommand.execute(
+                RunProgress progress = new RunProgress(err, input.progressBar(), flags.modelId);
+                ReprocessRun.Summary summary =
+                        ReprocessRun.execute(
                                 new ReprocessJob.Options(
                                         uris,
                                         results,
@@ -173,9 +176,9 @@ final class GeoIndexCommand implements Runnable {
                                         "geo-index",
                                         skip.toString()),
                                 plan,
-                                err,
-                                input.progressBar(),
-                                flags.parallelism);
+                                flags.parallelism,
+                                progress);
+                progress.finish();
                 List<GeoReference> references = new ArrayList<>();
                 new ResultsDir(results)
                         .forEach(
@@ -194,7 +197,7 @@ final class GeoIndexCommand implements Runnable {
                                                     .build());
                                 });
                 references.sort((a, b) -> a.getId().compareTo(b.getId()));
-                Path index = new Path(ReprocessCommand.uri(output));
+                Path index = new Path(Uris.of(output));
                 FileSystem fs = index.getFileSystem();
                 String id;
                 try (OutputStream file = fs.create(index, FileSystem.WriteMode.OVERWRITE)) {
@@ -286,7 +289,7 @@ final class GeoIndexCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            saveGraph(ReprocessCommand.uri(index), spec.commandLine().getOut());
+            saveGraph(Uris.of(index), spec.commandLine().getOut());
             return 0;
         }
     }
@@ -304,7 +307,7 @@ final class GeoIndexCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            String uri = ReprocessCommand.uri(index);
+            String uri = Uris.of(index);
             GeoIndex.Header header = GeoIndexes.header(uri);
             GeoIndex loaded = GeoIndexes.load(uri, GeoIndex.Search.EXACT);
             spec.commandLine()

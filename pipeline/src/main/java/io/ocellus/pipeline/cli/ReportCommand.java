@@ -1,6 +1,7 @@
 package io.ocellus.pipeline.cli;
 
 import io.ocellus.pipeline.archive.ResultsDir;
+import io.ocellus.pipeline.internal.Uris;
 import io.ocellus.pipeline.report.ContactSheet;
 import io.ocellus.pipeline.report.Screenshots;
 import java.io.PrintWriter;
@@ -60,8 +61,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ContactSheet sheet =
-                ContactSheet.of(
-                        new ResultsDir(ReprocessCommand.uri(results)), limit, maxImageBytes);
+                ContactSheet.of(new ResultsDir(Uris.of(results)), limit, maxImageBytes);
         Path html = output.toAbsolutePath();
         if (html.getParent() != null) {
             Files.createDirectories(html.getParent());

@@ -13,6 +13,7 @@ import io.ocellus.operators.geo.GeoIndex;
 import io.ocellus.operators.geo.GeoIndexes;
 import io.ocellus.operators.geo.GeoOptions;
 import io.ocellus.operators.inference.InferenceTasks;
+import io.ocellus.pipeline.internal.Uris;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import java.time.Duration;
 import java.util.List;
@@ -128,7 +129,7 @@ final class WorkflowFlags {
                 new EngineFactory(source, model.engineOptions(List.of(batchSize)));
         GeoOptions geo = null;
         if (geoIndex != null) {
-            String uri = ReprocessCommand.uri(geoIndex);
+            String uri = Uris.of(geoIndex);
             GeoIndexes.check(GeoIndexes.header(uri).modelId(), uri, modelId);
             geo = new GeoOptions(uri, modelId, geoEstimator.estimator(), geoSearch);
         }

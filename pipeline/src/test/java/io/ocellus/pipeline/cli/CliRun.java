@@ -29,7 +29,7 @@ record CliRun(int code, String out, String err, CommandLine line) {
     }
 
     /** What the last reprocess run counted, or null. */
-    ReprocessCommand.Summary summary() {
+    io.ocellus.pipeline.archive.ReprocessRun.Summary summary() {
         ReprocessCommand command = line.getSubcommands().get("reprocess").getCommand();
         return command.summary;
     }

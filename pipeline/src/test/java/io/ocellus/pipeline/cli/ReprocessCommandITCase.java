@@ -160,7 +160,7 @@ class ReprocessCommandITCase {
         assertThat(cut.get(ArchiveEntries.locator(cutArchive, "resized_cat.bmp")))
                 .isEqualTo("result");
 
-        ReprocessCommand.Summary summary = run.summary();
+        io.ocellus.pipeline.archive.ReprocessRun.Summary summary = run.summary();
         assertThat(summary.accounted()).isTrue();
         assertThat(summary.plan().entries()).isEqualTo(EXPECTED.size() + cut.size());
         assertThat(summary.results() + summary.deadLetterCount())
@@ -246,7 +246,7 @@ class ReprocessCommandITCase {
 
         CliRun second = reprocess(args);
         assertThat(second.code()).as(second.err()).isZero();
-        ReprocessCommand.Summary summary = second.summary();
+        io.ocellus.pipeline.archive.ReprocessRun.Summary summary = second.summary();
         assertThat(summary.plan().entries()).isEqualTo(entries);
         assertThat(summary.results()).isEqualTo(lostRows);
         assertThat(summary.deadLetterCount()).isZero();
