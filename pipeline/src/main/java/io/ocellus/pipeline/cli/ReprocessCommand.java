@@ -3,7 +3,6 @@ package io.ocellus.pipeline.cli;
 import io.ocellus.pipeline.archive.ReprocessJob;
 import io.ocellus.pipeline.archive.ReprocessRun;
 import io.ocellus.pipeline.archive.RowFormat;
-import io.ocellus.pipeline.kafka.InputFormat;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import java.io.PrintWriter;
@@ -163,23 +162,22 @@ final class ReprocessCommand implements Callable<Integer> {
             boolean embed,
             boolean features,
             boolean geo) {
-        return new StreamJobOptions(
-                bootstrapServers,
-                "(not read: the input is files)",
-                InputFormat.RAW,
-                classify ? classificationsTopic : null,
-                embed ? embeddingsTopic : null,
-                features ? featuresTopic : null,
-                deadLetterTopic,
-                kafka.outputFormat,
-                DeliveryGuarantee.AT_LEAST_ONCE,
-                "ocellus-reprocess-" + runId,
-                kafka.kafkaProperties(),
-                kafka.registryUrl,
-                true,
-                workflow,
-                geo ? geoTopic : null,
-                null);
+        return StreamJobOptions.builder()
+                .setBootstrapServers(bootstrapServers)
+                .setInputTopic("(not read: the input is files)")
+                .setDeadLetterTopic(deadLetterTopic)
+                .setJobName("ocellus-reprocess-" + runId)
+                .setWorkflow(workflow)
+                .optClassificationsTopic(classify ? classificationsTopic : null)
+                .optEmbeddingsTopic(embed ? embeddingsTopic : null)
+                .optFeaturesTopic(features ? featuresTopic : null)
+                .optGeoTopic(geo ? geoTopic : null)
+                .optOutputFormat(kafka.outputFormat)
+                .optGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .optKafkaProperties(kafka.kafkaProperties())
+                .optRegistryUrl(kafka.registryUrl)
+                .optBounded(true)
+                .build();
     }
 
     private static void report(PrintWriter out, ReprocessRun.Summary summary) {

@@ -82,27 +82,29 @@ final class StreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamJobOptions options =
-                new StreamJobOptions(
-                        bootstrapServers,
-                        inputTopic,
-                        stream.inputFormat,
-                        classificationsTopic,
-                        embeddingsTopic,
-                        featuresTopic,
-                        deadLetterTopic,
-                        stream.kafka.outputFormat,
-                        stream.guarantee(),
-                        jobName,
-                        stream.kafkaProperties(),
-                        stream.kafka.registryUrl,
-                        bounded,
-                        stream.workflow(
-                                model,
-                                classificationsTopic != null,
-                                embeddingsTopic != null,
-                                featuresTopic != null),
-                        geoTopic,
-                        geoIndexUpdatesTopic);
+                StreamJobOptions.builder()
+                        .setBootstrapServers(bootstrapServers)
+                        .setInputTopic(inputTopic)
+                        .setDeadLetterTopic(deadLetterTopic)
+                        .setJobName(jobName)
+                        .setWorkflow(
+                                stream.workflow(
+                                        model,
+                                        classificationsTopic != null,
+                                        embeddingsTopic != null,
+                                        featuresTopic != null))
+                        .optInputFormat(stream.inputFormat)
+                        .optClassificationsTopic(classificationsTopic)
+                        .optEmbeddingsTopic(embeddingsTopic)
+                        .optFeaturesTopic(featuresTopic)
+                        .optGeoTopic(geoTopic)
+                        .optGeoIndexUpdatesTopic(geoIndexUpdatesTopic)
+                        .optOutputFormat(stream.kafka.outputFormat)
+                        .optGuarantee(stream.guarantee())
+                        .optKafkaProperties(stream.kafkaProperties())
+                        .optRegistryUrl(stream.kafka.registryUrl)
+                        .optBounded(bounded)
+                        .build();
         StreamExecutionEnvironment env = LocalFlink.environment();
         if (stream.flags.parallelism != null) {
             env.setParallelism(stream.flags.parallelism);

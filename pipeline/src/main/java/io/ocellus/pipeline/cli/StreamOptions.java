@@ -55,21 +55,19 @@ final class StreamOptions {
             String jobName,
             boolean bounded,
             WorkflowOptions workflow) {
-        return new StreamJobOptions(
-                bootstrapServers,
-                inputTopic,
-                InputFormat.RAW,
-                classificationsTopic,
-                null,
-                null,
-                deadLetterTopic,
-                kafka.outputFormat,
-                guarantee(),
-                jobName,
-                kafkaProperties(),
-                kafka.registryUrl,
-                bounded,
-                workflow);
+        return StreamJobOptions.builder()
+                .setBootstrapServers(bootstrapServers)
+                .setInputTopic(inputTopic)
+                .setDeadLetterTopic(deadLetterTopic)
+                .setJobName(jobName)
+                .setWorkflow(workflow)
+                .optClassificationsTopic(classificationsTopic)
+                .optOutputFormat(kafka.outputFormat)
+                .optGuarantee(guarantee())
+                .optKafkaProperties(kafkaProperties())
+                .optRegistryUrl(kafka.registryUrl)
+                .optBounded(bounded)
+                .build();
     }
 
     /**

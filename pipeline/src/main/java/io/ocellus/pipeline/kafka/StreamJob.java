@@ -9,6 +9,7 @@ import io.ocellus.schemas.DetectionFeatures;
 import io.ocellus.schemas.Embedding;
 import io.ocellus.schemas.GeoEstimate;
 import io.ocellus.schemas.ImageFrame;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -154,9 +155,13 @@ public final class StreamJob {
                         .setGroupId(options.jobName() + "-geo-index-updates")
                         .setStartingOffsets(
                                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST))
-                        .setValueOnlyDeserializer(new SimpleStringSchema())
-                        .setProperty("isolation.level", "read_committed");
-        options.clientProperties().forEach(builder::setProperty);
+                        .setValueOnlyDeserializer(new SimpleStringSchema());
+        ClientSettings.merge(
+                        "the geo index updates source",
+                        Map.of(),
+                        options.clientProperties(),
+                        Map.of("isolation.level", "read_committed"))
+                .forEach(builder::setProperty);
         return builder.build();
     }
 
@@ -170,11 +175,15 @@ public final class StreamJob {
                         .setGroupId(options.jobName())
                         .setStartingOffsets(
                                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                        .setDeserializer(new KafkaFrameDeserializer())
-                        .setProperty("isolation.level", "read_committed")
-                        .setProperty("max.partition.fetch.bytes", MAX_RECORD_BYTES)
-                        .setProperty("fetch.max.bytes", MAX_RECORD_BYTES);
-        options.clientProperties().forEach(builder::setProperty);
+                        .setDeserializer(new KafkaFrameDeserializer());
+        ClientSettings.merge(
+                        "the frames source",
+                        Map.of(
+                                "max.partition.fetch.bytes", MAX_RECORD_BYTES,
+                                "fetch.max.bytes", MAX_RECORD_BYTES),
+                        options.clientProperties(),
+                        Map.of("isolation.level", "read_committed"))
+                .forEach(builder::setProperty);
         if (options.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -192,9 +201,12 @@ public final class StreamJob {
             return;
         }
         Properties producer = new Properties();
-        producer.putAll(options.clientProperties());
-        producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
-        producer.setProperty("max.request.size", MAX_RECORD_BYTES);
+        producer.putAll(
+                ClientSettings.merge(
+                        "the " + kind + " sink",
+                        Map.of("max.request.size", MAX_RECORD_BYTES),
+                        options.clientProperties(),
+                        Map.of("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)));
         KafkaSink<T> sink =
                 KafkaSink.<T>builder()
                         .setBootstrapServers(options.bootstrapServers())

@@ -78,39 +78,145 @@ public record StreamJobOptions(
         }
     }
 
-    /** Without geo topics. */
-    public StreamJobOptions(
-            String bootstrapServers,
-            String inputTopic,
-            InputFormat inputFormat,
-            String classificationsTopic,
-            String embeddingsTopic,
-            String featuresTopic,
-            String deadLetterTopic,
-            WireFormat outputFormat,
-            DeliveryGuarantee guarantee,
-            String jobName,
-            Map<String, String> kafkaProperties,
-            String registryUrl,
-            boolean bounded,
-            WorkflowOptions workflow) {
-        this(
-                bootstrapServers,
-                inputTopic,
-                inputFormat,
-                classificationsTopic,
-                embeddingsTopic,
-                featuresTopic,
-                deadLetterTopic,
-                outputFormat,
-                guarantee,
-                jobName,
-                kafkaProperties,
-                registryUrl,
-                bounded,
-                workflow,
-                null,
-                null);
+    /** A builder: {@code set} the required parts, {@code opt} the rest. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builder of {@link StreamJobOptions}. Required: bootstrap servers, input topic, dead-letter
+     * topic, job name, workflow, and at least one output topic. Defaults: raw input, binary Avro
+     * output, exactly-once, no extra client settings, unbounded.
+     */
+    public static final class Builder {
+        private String bootstrapServers;
+        private String inputTopic;
+        private InputFormat inputFormat = InputFormat.RAW;
+        private String classificationsTopic;
+        private String embeddingsTopic;
+        private String featuresTopic;
+        private String deadLetterTopic;
+        private WireFormat outputFormat = WireFormat.BINARY;
+        private DeliveryGuarantee guarantee = DeliveryGuarantee.EXACTLY_ONCE;
+        private String jobName;
+        private Map<String, String> kafkaProperties = Map.of();
+        private String registryUrl;
+        private boolean bounded;
+        private WorkflowOptions workflow;
+        private String geoTopic;
+        private String geoIndexUpdatesTopic;
+
+        private Builder() {}
+
+        public Builder setBootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+            return this;
+        }
+
+        public Builder setInputTopic(String inputTopic) {
+            this.inputTopic = inputTopic;
+            return this;
+        }
+
+        public Builder setDeadLetterTopic(String deadLetterTopic) {
+            this.deadLetterTopic = deadLetterTopic;
+            return this;
+        }
+
+        /** Names the job and prefixes its transactional ids: unique per job. */
+        public Builder setJobName(String jobName) {
+            this.jobName = jobName;
+            return this;
+        }
+
+        public Builder setWorkflow(WorkflowOptions workflow) {
+            this.workflow = workflow;
+            return this;
+        }
+
+        public Builder optInputFormat(InputFormat inputFormat) {
+            this.inputFormat = inputFormat;
+            return this;
+        }
+
+        public Builder optClassificationsTopic(String topic) {
+            this.classificationsTopic = topic;
+            return this;
+        }
+
+        public Builder optEmbeddingsTopic(String topic) {
+            this.embeddingsTopic = topic;
+            return this;
+        }
+
+        public Builder optFeaturesTopic(String topic) {
+            this.featuresTopic = topic;
+            return this;
+        }
+
+        /** Geo estimates; the workflow's geo stage must be on. */
+        public Builder optGeoTopic(String topic) {
+            this.geoTopic = topic;
+            return this;
+        }
+
+        /** A topic of URIs of new geo index versions, swapped in while the job runs. */
+        public Builder optGeoIndexUpdatesTopic(String topic) {
+            this.geoIndexUpdatesTopic = topic;
+            return this;
+        }
+
+        public Builder optOutputFormat(WireFormat outputFormat) {
+            this.outputFormat = outputFormat;
+            return this;
+        }
+
+        public Builder optGuarantee(DeliveryGuarantee guarantee) {
+            this.guarantee = guarantee;
+            return this;
+        }
+
+        /** Client settings passed through (SASL, SSL, ...; {@code apicurio.registry.*}). */
+        public Builder optKafkaProperties(Map<String, String> properties) {
+            this.kafkaProperties = properties;
+            return this;
+        }
+
+        public Builder optRegistryUrl(String registryUrl) {
+            this.registryUrl = registryUrl;
+            return this;
+        }
+
+        /** Read up to the offsets at start, then finish (tests, backfills). */
+        public Builder optBounded(boolean bounded) {
+            this.bounded = bounded;
+            return this;
+        }
+
+        /**
+         * Checks the settings.
+         *
+         * @throws IllegalArgumentException naming what is missing or inconsistent
+         */
+        public StreamJobOptions build() {
+            return new StreamJobOptions(
+                    bootstrapServers,
+                    inputTopic,
+                    inputFormat,
+                    classificationsTopic,
+                    embeddingsTopic,
+                    featuresTopic,
+                    deadLetterTopic,
+                    outputFormat,
+                    guarantee,
+                    jobName,
+                    kafkaProperties,
+                    registryUrl,
+                    bounded,
+                    workflow,
+                    geoTopic,
+                    geoIndexUpdatesTopic);
+        }
     }
 
     /** Client settings whose values are secrets: never printed. */

@@ -18,7 +18,6 @@ import io.ocellus.pipeline.archive.ArchiveEntries;
 import io.ocellus.pipeline.archive.ResultsDir;
 import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
 import io.ocellus.pipeline.kafka.FrameClients;
-import io.ocellus.pipeline.kafka.InputFormat;
 import io.ocellus.pipeline.kafka.KafkaCodec;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
@@ -51,7 +50,6 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -384,23 +382,16 @@ class GeoITCase {
                                         1),
                                 GeoIndex.Search.EXACT));
         StreamJobOptions options =
-                new StreamJobOptions(
-                        kafka.bootstrapServers(),
-                        "frames",
-                        InputFormat.RAW,
-                        null,
-                        null,
-                        null,
-                        "dead-letters",
-                        WireFormat.SINGLE_OBJECT,
-                        DeliveryGuarantee.EXACTLY_ONCE,
-                        "ocellus-geo-it",
-                        Map.of(),
-                        null,
-                        false,
-                        workflow,
-                        "geo",
-                        "geo-index-updates");
+                StreamJobOptions.builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setInputTopic("frames")
+                        .setDeadLetterTopic("dead-letters")
+                        .setJobName("ocellus-geo-it")
+                        .setWorkflow(workflow)
+                        .optOutputFormat(WireFormat.SINGLE_OBJECT)
+                        .optGeoTopic("geo")
+                        .optGeoIndexUpdatesTopic("geo-index-updates")
+                        .build();
         // A local cluster of its own (no test extension): reprocess, run by the other tests in this
         // JVM, builds its own batch cluster the same way.
         StreamExecutionEnvironment env = LocalFlink.environment();

@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -143,21 +142,18 @@ class RegistryITCase {
                         new MicroBatchOptions(4, Duration.ofMillis(100)),
                         DecodeOptions.defaults());
         StreamJobOptions options =
-                new StreamJobOptions(
-                        kafka.bootstrapServers(),
-                        "frames",
-                        InputFormat.AVRO_REGISTRY,
-                        "classifications",
-                        null,
-                        null,
-                        "dead-letters",
-                        WireFormat.REGISTRY,
-                        DeliveryGuarantee.EXACTLY_ONCE,
-                        "ocellus-registry-it",
-                        Map.of(),
-                        registry.url(),
-                        true,
-                        workflow);
+                StreamJobOptions.builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setInputTopic("frames")
+                        .setDeadLetterTopic("dead-letters")
+                        .setJobName("ocellus-registry-it")
+                        .setWorkflow(workflow)
+                        .optInputFormat(InputFormat.AVRO_REGISTRY)
+                        .optClassificationsTopic("classifications")
+                        .optOutputFormat(WireFormat.REGISTRY)
+                        .optRegistryUrl(registry.url())
+                        .optBounded(true)
+                        .build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.enableCheckpointing(200);

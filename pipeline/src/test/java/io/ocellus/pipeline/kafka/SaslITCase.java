@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterRESTAddress;
@@ -115,21 +114,17 @@ class SaslITCase {
                         new InferenceTasks(1, false, false, false),
                         new MicroBatchOptions(4, Duration.ofMillis(100)),
                         DecodeOptions.defaults());
-        return new StreamJobOptions(
-                kafka.bootstrapServers(),
-                "frames",
-                InputFormat.RAW,
-                "classifications",
-                null,
-                null,
-                "dead-letters",
-                WireFormat.SINGLE_OBJECT,
-                DeliveryGuarantee.EXACTLY_ONCE,
-                name,
-                security,
-                null,
-                true,
-                workflow);
+        return StreamJobOptions.builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setInputTopic("frames")
+                .setDeadLetterTopic("dead-letters")
+                .setJobName(name)
+                .setWorkflow(workflow)
+                .optClassificationsTopic("classifications")
+                .optOutputFormat(WireFormat.SINGLE_OBJECT)
+                .optKafkaProperties(security)
+                .optBounded(true)
+                .build();
     }
 
     private static StreamExecutionEnvironment environment() {

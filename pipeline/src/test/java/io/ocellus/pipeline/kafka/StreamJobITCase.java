@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -168,21 +167,16 @@ class StreamJobITCase {
                         new MicroBatchOptions(batchSize, Duration.ofMillis(100)),
                         DecodeOptions.defaults().withJpegMinSide(224).withInput(input(model)));
         StreamJobOptions options =
-                new StreamJobOptions(
-                        kafka.bootstrapServers(),
-                        "frames",
-                        InputFormat.RAW,
-                        "classifications",
-                        null,
-                        null,
-                        "dead-letters",
-                        WireFormat.SINGLE_OBJECT,
-                        DeliveryGuarantee.EXACTLY_ONCE,
-                        jobName,
-                        Map.of(),
-                        null,
-                        true,
-                        workflow);
+                StreamJobOptions.builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setInputTopic("frames")
+                        .setDeadLetterTopic("dead-letters")
+                        .setJobName(jobName)
+                        .setWorkflow(workflow)
+                        .optClassificationsTopic("classifications")
+                        .optOutputFormat(WireFormat.SINGLE_OBJECT)
+                        .optBounded(true)
+                        .build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.enableCheckpointing(200);
