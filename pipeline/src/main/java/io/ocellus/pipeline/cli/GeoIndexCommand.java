@@ -1,32 +1,17 @@
 package io.ocellus.pipeline.cli;
 
-import io.ocellus.models.image.ExifGps;
 import io.ocellus.operators.geo.GeoIndex;
 import io.ocellus.operators.geo.GeoIndexes;
-import io.ocellus.pipeline.archive.ArchiveEntries;
-import io.ocellus.pipeline.archive.ArchivePlan;
-import io.ocellus.pipeline.archive.EntryKeys;
-import io.ocellus.pipeline.archive.ReprocessJob;
-import io.ocellus.pipeline.archive.ReprocessRun;
-import io.ocellus.pipeline.archive.ResultsDir;
-import io.ocellus.pipeline.archive.RowFormat;
+import io.ocellus.pipeline.geo.GeoIndexBuild;
 import io.ocellus.pipeline.geo.LocationsCsv;
-import io.ocellus.pipeline.internal.Directories;
 import io.ocellus.pipeline.internal.Uris;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
-import io.ocellus.schemas.Embedding;
-import io.ocellus.schemas.GeoReference;
-import io.ocellus.schemas.ImageFrame;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -99,160 +84,52 @@ final class GeoIndexCommand implements Runnable {
                 err.println("ocellus geo-index build: --geo-index has no use here");
                 return ExitCode.CANNOT_RUN.code();
             }
-            Map<String, double[]> sidecar = new HashMap<>();
+            List<LocationsCsv> places = new ArrayList<>();
             for (java.nio.file.Path csv : locations) {
-                readCsv(csv, sidecar);
+                places.add(LocationsCsv.read(csv));
             }
-            List<String> uris = input.uris();
-
-            // Where each entry was taken; those without a place are passed over by the job.
-            Map<String, double[]> located = new HashMap<>();
-            EntryKeys unlocated = new EntryKeys();
-            List<String> unlocatedNames = new ArrayList<>();
-            long[] counts = {0, 0, 0}; // files, entries, entries without a place
-            ArchivePlan.forEachFile(
-                    uris,
-                    file -> {
-                        counts[0]++;
-                        try (ArchiveEntries entries =
-                                ArchiveEntries.open(file, flags.maxImageBytes)) {
-                            for (ArchiveEntries.Entry entry; (entry = entries.next()) != null; ) {
-                                counts[1]++;
-                                ImageFrame frame = entry.frame();
-                                String source = frame.getSourceId();
-                                String id = frame.getFrameId();
-                                double[] where = location(entry, sidecar);
-                                if (where != null) {
-                                    located.put(EntryKeys.key(source, id), where);
-                                } else {
-                                    counts[2]++;
-                                    unlocated.add(source, id);
-                                    if (unlocatedNames.size() < 10) {
-                                        unlocatedNames.add(ArchiveEntries.locator(source, id));
-                                    }
-                                }
-                            }
-                        }
-                    });
+            WorkflowOptions workflow = flags.workflow(model, false, true, false);
+            RunProgress progress = new RunProgress(err, input.progressBar(), flags.modelId);
+            GeoIndexBuild.Result built =
+                    GeoIndexBuild.builder()
+                            .setInputs(input.uris())
+                            .setWorkflow(workflow)
+                            .setModelId(flags.modelId)
+                            .setOutput(output)
+                            .optLocations(places)
+                            .optParallelism(flags.parallelism)
+                            .build()
+                            .run(progress);
+            progress.finish();
             err.printf(
                     Locale.ROOT,
                     "geo-index: %d entries, %d with a location, %d without%s%n",
-                    counts[1],
-                    located.size(),
-                    unlocated.size(),
-                    unlocatedNames.isEmpty()
+                    built.entries(),
+                    built.entries() - built.unplaced(),
+                    built.unplaced(),
+                    built.firstUnplaced().isEmpty()
                             ? ""
-                            : " (not indexed; first: " + String.join(", ", unlocatedNames) + ")");
-            if (located.isEmpty()) {
+                            : " (not indexed; first: "
+                                    + String.join(", ", built.firstUnplaced())
+                                    + ")");
+            if (built.indexId() == null) {
                 err.println("geo-index: no image with a location: nothing to index");
                 return ExitCode.CANNOT_RUN.code();
             }
-
-            WorkflowOptions workflow = flags.workflow(model, false, true, false);
-            java.nio.file.Path work = Files.createTempDirectory("ocellus-geo-index-");
-            try {
-                String results = work.resolve("results").toUri().toString();
-                new ResultsDir(results)
-                        .prepare(
-                                new ResultsDir.Manifest(
-                                        RowFormat.AVRO,
-                                        flags.modelId,
-                                        List.of(ResultsDir.EMBEDDINGS)),
-                                true);
-                Path skip = new Path(work.resolve("unlocated.keys").toUri().toString());
-                unlocated.write(skip);
-                // The walk above read every entry already: the job's plan is its counts.
-                ArchivePlan plan = new ArchivePlan(counts[0], counts[1], counts[2]);
-                RunProgress progress = new RunProgress(err, input.progressBar(), flags.modelId);
-                ReprocessRun.Summary summary =
-                        ReprocessRun.execute(
-                                new ReprocessJob.Options(
-                                        uris,
-                                        results,
-                                        RowFormat.AVRO,
-                                        null,
-                                        workflow,
-                                        List.of(ResultsDir.EMBEDDINGS),
-                                        "geo-index",
-                                        skip.toString()),
-                                plan,
-                                flags.parallelism,
-                                progress);
-                progress.finish();
-                List<GeoReference> references = new ArrayList<>();
-                new ResultsDir(results)
-                        .forEach(
-                                ResultsDir.EMBEDDINGS,
-                                Embedding.class,
-                                e -> {
-                                    String source = e.getFrame().getSourceId();
-                                    String id = e.getFrame().getFrameId();
-                                    double[] where = located.get(EntryKeys.key(source, id));
-                                    references.add(
-                                            GeoReference.newBuilder()
-                                                    .setId(ArchiveEntries.locator(source, id))
-                                                    .setLatitude(where[0])
-                                                    .setLongitude(where[1])
-                                                    .setEmbedding(e.getVector())
-                                                    .build());
-                                });
-                references.sort((a, b) -> a.getId().compareTo(b.getId()));
-                Path index = new Path(Uris.of(output));
-                FileSystem fs = index.getFileSystem();
-                String id;
-                try (OutputStream file = fs.create(index, FileSystem.WriteMode.OVERWRITE)) {
-                    id = GeoIndex.write(file, flags.modelId, references);
-                }
-                out.printf(
-                        Locale.ROOT,
-                        "geo-index: %d references (%d dead letters: %s) with %s, id %s -> %s%n",
-                        references.size(),
-                        summary.deadLetterCount(),
-                        summary.deadLetters(),
-                        flags.modelId,
-                        id,
-                        index);
-                out.flush();
-                if (hnsw && !references.isEmpty()) {
-                    saveGraph(index.toString(), out);
-                }
-                return references.isEmpty() ? ExitCode.CANNOT_RUN.code() : 0;
-            } finally {
-                Directories.deleteRecursively(work);
+            out.printf(
+                    Locale.ROOT,
+                    "geo-index: %d references (%d dead letters: %s) with %s, id %s -> %s%n",
+                    built.references(),
+                    built.embedding().deadLetterCount(),
+                    built.embedding().deadLetters(),
+                    flags.modelId,
+                    built.indexId(),
+                    built.output());
+            out.flush();
+            if (hnsw && built.references() > 0) {
+                saveGraph(built.output(), out);
             }
-        }
-
-        private static double[] location(
-                ArchiveEntries.Entry entry, Map<String, double[]> sidecar) {
-            ImageFrame frame = entry.frame();
-            if (frame.getLatitude() != null && frame.getLongitude() != null) {
-                return new double[] {frame.getLatitude(), frame.getLongitude()};
-            }
-            String source = frame.getSourceId();
-            String id = frame.getFrameId();
-            String locator = ArchiveEntries.locator(source, id);
-            String name = id.substring(id.lastIndexOf('/') + 1);
-            for (String key : List.of(locator, id, name)) {
-                double[] where = sidecar.get(key);
-                if (where != null) {
-                    return where;
-                }
-            }
-            ByteBuffer image = frame.getImage();
-            if (entry.failed() || image == null) {
-                return null;
-            }
-            byte[] bytes = new byte[image.remaining()];
-            image.duplicate().get(bytes);
-            ExifGps.Location exif = ExifGps.of(bytes);
-            return exif == null ? null : new double[] {exif.latitude(), exif.longitude()};
-        }
-
-        private static void readCsv(java.nio.file.Path csv, Map<String, double[]> into)
-                throws IOException {
-            for (LocationsCsv.Row row : LocationsCsv.read(csv).rows()) {
-                into.put(row.file(), new double[] {row.latitude(), row.longitude()});
-            }
+            return built.references() == 0 ? ExitCode.CANNOT_RUN.code() : 0;
         }
     }
 
