@@ -59,7 +59,16 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
     @Override
     public void processElement(ImageFrame frame, Context context, Collector<DecodedFrame> out) {
         long start = System.nanoTime();
-        byte[] bytes;
+        byte[] bytes = bytesOf(frame, context);
+        if (bytes != null) {
+            decode(frame, bytes, start, context, out);
+        }
+    }
+
+    /**
+     * The frame's encoded image, inline or fetched; null after a dead letter when there is none.
+     */
+    private byte[] bytesOf(ImageFrame frame, Context context) {
         ByteBuffer image = frame.getImage();
         if (image != null) {
             if (image.remaining() > options.maxImageBytes()) {
@@ -73,24 +82,32 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
                                 "image of %d bytes, over the limit of %d",
                                 image.remaining(),
                                 options.maxImageBytes()));
-                return;
+                return null;
             }
-            bytes = new byte[image.remaining()];
+            byte[] bytes = new byte[image.remaining()];
             image.duplicate().get(bytes);
-        } else if (frame.getClaimCheck() != null) {
+            return bytes;
+        }
+        if (frame.getClaimCheck() != null) {
             try {
-                bytes = fetcher.fetch(frame.getClaimCheck());
+                return fetcher.fetch(frame.getClaimCheck());
             } catch (ClaimCheckFetcher.FetchException e) {
                 reject(context, frame, Stage.FETCH, e.reason(), e.getMessage());
-                return;
+                return null;
             }
-        } else {
-            reject(context, frame, Stage.DECODE, ReasonCode.EMPTY, "the frame carries no image");
-            return;
         }
+        reject(context, frame, Stage.DECODE, ReasonCode.EMPTY, "the frame carries no image");
+        return null;
+    }
+
+    private void decode(
+            ImageFrame frame,
+            byte[] bytes,
+            long start,
+            Context context,
+            Collector<DecodedFrame> out) {
         try {
-            byte[] encoded = bytes;
-            RgbImage pixels = deadline.call(() -> decoder.decode(encoded));
+            RgbImage pixels = deadline.call(() -> decoder.decode(bytes));
             long decoded = System.nanoTime();
             InputSpec input = options.input();
             out.collect(

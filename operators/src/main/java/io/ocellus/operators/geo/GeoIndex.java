@@ -1,6 +1,5 @@
 package io.ocellus.operators.geo;
 
-import com.github.jelmerk.hnswlib.core.DistanceFunctions;
 import com.github.jelmerk.hnswlib.core.Item;
 import com.github.jelmerk.hnswlib.core.SearchResult;
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
@@ -85,10 +84,15 @@ public final class GeoIndex {
         HnswIndex<Integer, float[], Vector, Float> loaded = null;
         if (graph && saved != null) {
             try (InputStream in = saved.open()) {
-                loaded = in == null ? null : readGraph(in, id, ids.length);
+                loaded = in == null ? null : GeoGraphs.read(in, id, ids.length);
             }
         }
-        this.hnsw = graph ? (loaded != null ? loaded : buildGraph()) : null;
+        this.hnsw =
+                graph
+                        ? (loaded != null
+                                ? loaded
+                                : GeoGraphs.build(vectors, dimensions, ids.length))
+                        : null;
     }
 
     /** Opens a saved graph ({@link #writeGraph}), or returns null when there is none. */
@@ -323,90 +327,14 @@ public final class GeoIndex {
     /**
      * Saves the HNSW graph, so that loading the index does not build it again (minutes for 100,000
      * x 1024 on two cores; reading it back takes about a second): a header naming the index it
-     * belongs to, then hnswlib's serialized form.
+     * belongs to, then hnswlib's serialized form ({@link GeoGraphs}).
      */
     public void writeGraph(OutputStream out) throws IOException {
         if (hnsw == null) {
             throw new IllegalStateException(
                     "this index has no HNSW graph (Search.HNSW builds one)");
         }
-        java.io.DataOutputStream header = new java.io.DataOutputStream(out);
-        header.writeUTF(GRAPH_MAGIC);
-        header.writeUTF(id);
-        header.writeInt(ids.length);
-        header.flush();
-        java.io.ObjectOutputStream objects = new java.io.ObjectOutputStream(out);
-        objects.writeObject(hnsw);
-        objects.flush();
-    }
-
-    static final String GRAPH_MAGIC = "ocellus-geo-hnsw-1";
-
-    /**
-     * A saved graph, or null (logged) when it belongs to another index. Java deserialization is
-     * limited to the classes of an hnswlib graph, so a crafted file cannot instantiate others.
-     */
-    @SuppressWarnings("unchecked")
-    private static HnswIndex<Integer, float[], Vector, Float> readGraph(
-            InputStream in, String id, int size) throws IOException {
-        java.io.DataInputStream header = new java.io.DataInputStream(in);
-        if (!GRAPH_MAGIC.equals(header.readUTF())) {
-            throw new IOException("not a saved Ocellus HNSW graph");
-        }
-        String graphId = header.readUTF();
-        int graphSize = header.readInt();
-        if (!graphId.equals(id) || graphSize != size) {
-            org.slf4j.LoggerFactory.getLogger(GeoIndex.class)
-                    .warn(
-                            "saved HNSW graph of index {} ({} entries) ignored for index {} ({}):"
-                                    + " building the graph",
-                            graphId,
-                            graphSize,
-                            id,
-                            size);
-            return null;
-        }
-        java.io.ObjectInputStream objects =
-                new java.io.ObjectInputStream(in) {
-                    @Override
-                    protected Class<?> resolveClass(java.io.ObjectStreamClass desc)
-                            throws IOException, ClassNotFoundException {
-                        return Class.forName(
-                                desc.getName(), false, GeoIndex.class.getClassLoader());
-                    }
-                };
-        objects.setObjectInputFilter(
-                java.io.ObjectInputFilter.Config.createFilter(
-                        "maxdepth=64;com.github.jelmerk.hnswlib.**;org.eclipse.collections.**;"
-                                + "io.ocellus.operators.geo.GeoIndex$Vector;java.lang.*;java.util.*;"
-                                + "java.util.concurrent.**;java.lang.invoke.SerializedLambda;!*"));
-        try {
-            return (HnswIndex<Integer, float[], Vector, Float>) objects.readObject();
-        } catch (ClassNotFoundException | ClassCastException e) {
-            throw new IOException("unreadable saved HNSW graph: " + e, e);
-        }
-    }
-
-    private HnswIndex<Integer, float[], Vector, Float> buildGraph() {
-        HnswIndex<Integer, float[], Vector, Float> graph =
-                HnswIndex.newBuilder(dimensions, DistanceFunctions.FLOAT_INNER_PRODUCT, ids.length)
-                        .withM(16)
-                        .withEfConstruction(200)
-                        .withEf(200)
-                        .build();
-        List<Vector> items = new ArrayList<>(ids.length);
-        for (int i = 0; i < ids.length; i++) {
-            float[] v = new float[dimensions];
-            System.arraycopy(vectors, i * dimensions, v, 0, dimensions);
-            items.add(new Vector(i, v));
-        }
-        try {
-            graph.addAll(items);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while building the HNSW graph", e);
-        }
-        return graph;
+        GeoGraphs.write(hnsw, id, ids.length, out);
     }
 
     static void normalize(float[] v, int offset, int length) {

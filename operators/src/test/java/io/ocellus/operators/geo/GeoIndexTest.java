@@ -116,7 +116,7 @@ class GeoIndexTest {
     void aSavedGraphMayHoldNoOtherClasses() throws IOException {
         ByteArrayOutputStream crafted = new ByteArrayOutputStream();
         java.io.DataOutputStream header = new java.io.DataOutputStream(crafted);
-        header.writeUTF(GeoIndex.GRAPH_MAGIC);
+        header.writeUTF(GeoGraphs.MAGIC);
         header.writeUTF("v1");
         header.writeInt(3);
         header.flush();

@@ -2,7 +2,6 @@ package io.ocellus.pipeline.archive;
 
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.ReasonCode;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,6 +80,7 @@ public final class ArchiveEntries implements Closeable {
     private final String uri;
     private final long maxBytes;
     private final boolean withBytes;
+    private final EntryFactory make;
     private Cursor cursor;
     private boolean done;
 
@@ -89,6 +89,7 @@ public final class ArchiveEntries implements Closeable {
         this.uri = path.toUri().toString();
         this.maxBytes = maxBytes;
         this.withBytes = withBytes;
+        this.make = new EntryFactory(maxBytes, withBytes);
     }
 
     /**
@@ -151,12 +152,12 @@ public final class ArchiveEntries implements Closeable {
         } catch (IOException | RuntimeException e) {
             // The archive as a whole is broken from here: one failure for the rest, then stop.
             done = true;
-            return failure(
+            return EntryFactory.failure(
                     uri,
                     ARCHIVE_ENTRY,
                     0L,
                     ReasonCode.ARCHIVE_UNREADABLE,
-                    "cannot read " + uri + " any further: " + describe(e));
+                    "cannot read " + uri + " any further: " + EntryFactory.describe(e));
         }
     }
 
@@ -185,78 +186,6 @@ public final class ArchiveEntries implements Closeable {
         };
     }
 
-    private Entry image(String sourceId, String name, long time, InputStream in, long size)
-            throws IOException {
-        if (size > maxBytes) {
-            return tooLarge(sourceId, name, time, size);
-        }
-        if (!withBytes) {
-            return new Entry(bare(sourceId, name, time), null, null);
-        }
-        byte[] bytes = readAtMost(in, maxBytes);
-        if (bytes == null) {
-            return tooLarge(sourceId, name, time, -1);
-        }
-        return new Entry(frame(sourceId, name, time, bytes), null, null);
-    }
-
-    private Entry tooLarge(String sourceId, String name, long time, long size) {
-        return failure(
-                sourceId,
-                name,
-                time,
-                ReasonCode.TOO_LARGE,
-                size >= 0
-                        ? String.format(
-                                Locale.ROOT,
-                                "entry of %d bytes, over the limit of %d",
-                                size,
-                                maxBytes)
-                        : "entry over the limit of " + maxBytes + " bytes");
-    }
-
-    /** The stream's bytes, or null when there are more than {@code limit}. */
-    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[64 * 1024];
-        long total = 0;
-        for (int n; (n = in.read(buffer)) > 0; ) {
-            total += n;
-            if (total > limit) {
-                return null;
-            }
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
-    }
-
-    private static ImageFrame frame(String sourceId, String name, long time, byte[] bytes) {
-        return ImageFrame.newBuilder()
-                .setSourceId(sourceId)
-                .setFrameId(name)
-                .setEventTime(java.time.Instant.ofEpochMilli(Math.max(0, time)))
-                .setImage(ByteBuffer.wrap(bytes))
-                .build();
-    }
-
-    private static ImageFrame bare(String sourceId, String name, long time) {
-        return ImageFrame.newBuilder()
-                .setSourceId(sourceId)
-                .setFrameId(name)
-                .setEventTime(java.time.Instant.ofEpochMilli(Math.max(0, time)))
-                .build();
-    }
-
-    private static Entry failure(
-            String sourceId, String name, long time, ReasonCode reason, String message) {
-        return new Entry(bare(sourceId, name, time), reason, message);
-    }
-
-    private static String describe(Throwable e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
-
     /** A plain file: one entry. */
     private final class FileCursor implements Cursor {
         private final FileSystem fs;
@@ -278,17 +207,18 @@ public final class ArchiveEntries implements Closeable {
             String name = path.getName();
             long time = status.getModificationTime();
             if (status.getLen() > maxBytes || !withBytes) {
-                return image(source, name, time, InputStream.nullInputStream(), status.getLen());
+                return make.image(
+                        source, name, time, InputStream.nullInputStream(), status.getLen());
             }
             try (InputStream in = fs.open(path)) {
-                return image(source, name, time, in, status.getLen());
+                return make.image(source, name, time, in, status.getLen());
             } catch (IOException e) {
-                return failure(
+                return EntryFactory.failure(
                         source,
                         name,
                         time,
                         ReasonCode.ENTRY_UNREADABLE,
-                        "cannot read: " + describe(e));
+                        "cannot read: " + EntryFactory.describe(e));
             }
         }
 
@@ -321,7 +251,7 @@ public final class ArchiveEntries implements Closeable {
                 String name = entry.getName();
                 long time = entry.getTime();
                 if (!zip.canReadEntryData(entry)) {
-                    return failure(
+                    return EntryFactory.failure(
                             uri,
                             name,
                             time,
@@ -334,17 +264,17 @@ public final class ArchiveEntries implements Closeable {
                                     + ", which cannot be read");
                 }
                 if (!withBytes) {
-                    return new Entry(bare(uri, name, time), null, null);
+                    return new Entry(EntryFactory.bare(uri, name, time), null, null);
                 }
                 try (InputStream in = zip.getInputStream(entry)) {
-                    return image(uri, name, time, in, entry.getSize());
+                    return make.image(uri, name, time, in, entry.getSize());
                 } catch (IOException | RuntimeException e) {
-                    return failure(
+                    return EntryFactory.failure(
                             uri,
                             name,
                             time,
                             ReasonCode.ENTRY_UNREADABLE,
-                            "corrupt entry: " + describe(e));
+                            "corrupt entry: " + EntryFactory.describe(e));
                 }
             }
             return null;
@@ -372,25 +302,25 @@ public final class ArchiveEntries implements Closeable {
                 }
                 long time = entry.getModTime().getTime();
                 if (!withBytes) {
-                    return new Entry(bare(uri, entry.getName(), time), null, null);
+                    return new Entry(EntryFactory.bare(uri, entry.getName(), time), null, null);
                 }
                 String name = entry.getName();
                 Entry read;
                 try {
-                    read = image(uri, name, time, tar, entry.getSize());
+                    read = make.image(uri, name, time, tar, entry.getSize());
                 } catch (IOException e) {
                     // The entry is lost; whether the stream goes on is for the next header to tell,
                     // as it is when counting (which skips the same bytes).
-                    return failure(
+                    return EntryFactory.failure(
                             uri,
                             name,
                             time,
                             ReasonCode.ENTRY_UNREADABLE,
-                            "cannot read: " + describe(e));
+                            "cannot read: " + EntryFactory.describe(e));
                 }
                 if (read.frame().getImage() != null
                         && read.frame().getImage().remaining() < entry.getSize()) {
-                    return failure(
+                    return EntryFactory.failure(
                             uri,
                             name,
                             time,
@@ -438,7 +368,7 @@ public final class ArchiveEntries implements Closeable {
             }
             ByteBuffer image = frame.getImage();
             if (image != null && image.remaining() > maxBytes) {
-                return tooLarge(
+                return make.tooLarge(
                         frame.getSourceId(),
                         frame.getFrameId(),
                         frame.getEventTime().toEpochMilli(),

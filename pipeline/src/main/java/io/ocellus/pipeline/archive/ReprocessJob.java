@@ -96,24 +96,13 @@ public final class ReprocessJob {
 
     /** Adds the job to {@code env}. */
     public static void define(StreamExecutionEnvironment env, Options options) {
-        Path[] paths = options.inputs().stream().map(Path::new).toArray(Path[]::new);
-        FileSource<ArchiveRecord> source =
-                FileSource.forBulkFileFormat(
-                                new ArchiveFormat(
-                                        options.workflow().decoding().maxImageBytes(),
-                                        options.skipFile()),
-                                paths)
-                        .setFileEnumerator(
-                                () -> new NonSplittingRecursiveEnumerator(ReprocessJob::isInput))
-                        .build();
         SingleOutputStreamOperator<ImageFrame> frames =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "archive-entries")
+                env.fromSource(source(options), WatermarkStrategy.noWatermarks(), "archive-entries")
                         .uid("ocellus-archive-source")
                         .process(new SplitFailures())
                         .name("entries")
                         .uid("ocellus-archive-entries");
         WorkflowOutputs out = OcellusWorkflow.define(frames, options.workflow());
-        DataStream<DeadLetter> unreadable = frames.getSideOutput(DeadLetters.TAG);
         DataStream<FrameResults> results =
                 out.results()
                         .process(new Count<FrameResults>(false))
@@ -122,26 +111,50 @@ public final class ReprocessJob {
                         .uid("ocellus-count-results");
         DataStream<DeadLetter> deadLetters =
                 out.deadLetters()
-                        .union(unreadable)
+                        .union(frames.getSideOutput(DeadLetters.TAG))
                         .process(new Count<DeadLetter>(true))
                         .returns(TypeInformation.of(DeadLetter.class))
                         .name("count-dead-letters")
                         .uid("ocellus-count-dead-letters");
         if (options.kafka() != null) {
-            // Counted on the side; the topics take the per-task streams.
-            results.sinkTo(new DiscardingSink<>()).name("counted");
-            StreamJob.sinkTo(
-                    options.kafka(),
-                    new WorkflowOutputs(
-                            out.results(),
-                            out.classifications(),
-                            out.embeddings(),
-                            out.features(),
-                            out.geo(),
-                            deadLetters),
-                    null);
-            return;
+            toKafka(options, out, results, deadLetters);
+        } else {
+            toFiles(options, results, deadLetters);
         }
+    }
+
+    /** The entries of every input file, one record each, files never split. */
+    private static FileSource<ArchiveRecord> source(Options options) {
+        Path[] paths = options.inputs().stream().map(Path::new).toArray(Path[]::new);
+        return FileSource.forBulkFileFormat(
+                        new ArchiveFormat(
+                                options.workflow().decoding().maxImageBytes(), options.skipFile()),
+                        paths)
+                .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(ReprocessJob::isInput))
+                .build();
+    }
+
+    private static void toKafka(
+            Options options,
+            WorkflowOutputs out,
+            DataStream<FrameResults> counted,
+            DataStream<DeadLetter> deadLetters) {
+        // Counted on the side; the topics take the per-task streams.
+        counted.sinkTo(new DiscardingSink<>()).name("counted");
+        StreamJob.sinkTo(
+                options.kafka(),
+                new WorkflowOutputs(
+                        out.results(),
+                        out.classifications(),
+                        out.embeddings(),
+                        out.features(),
+                        out.geo(),
+                        deadLetters),
+                null);
+    }
+
+    private static void toFiles(
+            Options options, DataStream<FrameResults> results, DataStream<DeadLetter> deadLetters) {
         List<String> tasks = options.kinds();
         results.sinkTo(
                         new ChunkedFileSink<>(

@@ -145,6 +145,16 @@ public final class ContactSheet {
     /** The page: self-contained HTML, thumbnails inline as JPEG data URIs. */
     public String html() {
         StringBuilder html = new StringBuilder();
+        head(html);
+        for (Cell cell : cells) {
+            cell(html, cell);
+        }
+        html.append("</main>\n</body></html>\n");
+        return html.toString();
+    }
+
+    /** The document up to the grid: title, style sheet (the sizes the layout is drawn with). */
+    private void head(StringBuilder html) {
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
                 .append("<title>")
                 .append(escape(title))
@@ -185,31 +195,30 @@ public final class ContactSheet {
                 .append("</style></head><body>\n<header><h1>Ocellus contact sheet</h1><div>")
                 .append(escape(title))
                 .append("</div></header>\n<main class=\"grid\">\n");
-        for (Cell cell : cells) {
-            html.append("<figure class=\"cell")
-                    .append(cell.failed() ? " failed" : "")
-                    .append("\" style=\"margin:0\"><div class=\"thumb\">");
-            if (cell.thumbnail() != null) {
-                html.append("<img alt=\"\" width=\"")
-                        .append(cell.thumbnail().getWidth())
-                        .append("\" height=\"")
-                        .append(cell.thumbnail().getHeight())
-                        .append("\" src=\"data:image/jpeg;base64,")
-                        .append(Base64.getEncoder().encodeToString(jpeg(cell.thumbnail())))
-                        .append("\">");
-            }
-            html.append("</div><figcaption><div class=\"name\" title=\"")
-                    .append(escape(cell.locator()))
-                    .append("\">")
-                    .append(escape(name(cell.locator())))
-                    .append("</div>");
-            for (String line : cell.lines()) {
-                html.append("<div>").append(escape(line)).append("</div>");
-            }
-            html.append("</figcaption></figure>\n");
+    }
+
+    private static void cell(StringBuilder html, Cell cell) {
+        html.append("<figure class=\"cell")
+                .append(cell.failed() ? " failed" : "")
+                .append("\" style=\"margin:0\"><div class=\"thumb\">");
+        if (cell.thumbnail() != null) {
+            html.append("<img alt=\"\" width=\"")
+                    .append(cell.thumbnail().getWidth())
+                    .append("\" height=\"")
+                    .append(cell.thumbnail().getHeight())
+                    .append("\" src=\"data:image/jpeg;base64,")
+                    .append(Base64.getEncoder().encodeToString(jpeg(cell.thumbnail())))
+                    .append("\">");
         }
-        html.append("</main>\n</body></html>\n");
-        return html.toString();
+        html.append("</div><figcaption><div class=\"name\" title=\"")
+                .append(escape(cell.locator()))
+                .append("\">")
+                .append(escape(name(cell.locator())))
+                .append("</div>");
+        for (String line : cell.lines()) {
+            html.append("<div>").append(escape(line)).append("</div>");
+        }
+        html.append("</figcaption></figure>\n");
     }
 
     /** Thumbnails of the frames, read from their archives, one pass per archive. */

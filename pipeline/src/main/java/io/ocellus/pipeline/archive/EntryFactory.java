@@ -1,0 +1,96 @@
+package io.ocellus.pipeline.archive;
+
+import io.ocellus.schemas.ImageFrame;
+import io.ocellus.schemas.ReasonCode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+
+/**
+ * Makes the {@link ArchiveEntries.Entry entries} of an archive: a frame with the entry's bytes (or
+ * only its name when bytes are not wanted), or a failure with its reason when the entry is over the
+ * byte limit or cannot be read.
+ */
+final class EntryFactory {
+    private final long maxBytes;
+    private final boolean withBytes;
+
+    EntryFactory(long maxBytes, boolean withBytes) {
+        this.maxBytes = maxBytes;
+        this.withBytes = withBytes;
+    }
+
+    ArchiveEntries.Entry image(String sourceId, String name, long time, InputStream in, long size)
+            throws IOException {
+        if (size > maxBytes) {
+            return tooLarge(sourceId, name, time, size);
+        }
+        if (!withBytes) {
+            return new ArchiveEntries.Entry(bare(sourceId, name, time), null, null);
+        }
+        byte[] bytes = readAtMost(in, maxBytes);
+        if (bytes == null) {
+            return tooLarge(sourceId, name, time, -1);
+        }
+        return new ArchiveEntries.Entry(frame(sourceId, name, time, bytes), null, null);
+    }
+
+    ArchiveEntries.Entry tooLarge(String sourceId, String name, long time, long size) {
+        return failure(
+                sourceId,
+                name,
+                time,
+                ReasonCode.TOO_LARGE,
+                size >= 0
+                        ? String.format(
+                                Locale.ROOT,
+                                "entry of %d bytes, over the limit of %d",
+                                size,
+                                maxBytes)
+                        : "entry over the limit of " + maxBytes + " bytes");
+    }
+
+    /** The stream's bytes, or null when there are more than {@code limit}. */
+    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            total += n;
+            if (total > limit) {
+                return null;
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static ImageFrame frame(String sourceId, String name, long time, byte[] bytes) {
+        return ImageFrame.newBuilder()
+                .setSourceId(sourceId)
+                .setFrameId(name)
+                .setEventTime(java.time.Instant.ofEpochMilli(Math.max(0, time)))
+                .setImage(ByteBuffer.wrap(bytes))
+                .build();
+    }
+
+    static ImageFrame bare(String sourceId, String name, long time) {
+        return ImageFrame.newBuilder()
+                .setSourceId(sourceId)
+                .setFrameId(name)
+                .setEventTime(java.time.Instant.ofEpochMilli(Math.max(0, time)))
+                .build();
+    }
+
+    static ArchiveEntries.Entry failure(
+            String sourceId, String name, long time, ReasonCode reason, String message) {
+        return new ArchiveEntries.Entry(bare(sourceId, name, time), reason, message);
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}
