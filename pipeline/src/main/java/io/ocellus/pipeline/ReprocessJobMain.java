@@ -1,6 +1,6 @@
 package io.ocellus.pipeline;
 
-import io.ocellus.pipeline.cli.OcellusCli;
+import io.ocellus.pipeline.cli.JobCommands;
 
 /**
  * An entry class of the job jar for {@code flink run -c io.ocellus.pipeline.ReprocessJobMain}: the
@@ -11,9 +11,6 @@ public final class ReprocessJobMain {
     private ReprocessJobMain() {}
 
     public static void main(String[] args) throws Exception {
-        String[] command = new String[args.length + 1];
-        command[0] = "reprocess";
-        System.arraycopy(args, 0, command, 1, args.length);
-        OcellusCli.run(command);
+        JobCommands.reprocess(args);
     }
 }

@@ -1,6 +1,6 @@
 package io.ocellus.pipeline;
 
-import io.ocellus.pipeline.cli.OcellusCli;
+import io.ocellus.pipeline.cli.JobCommands;
 
 /**
  * The entry class of the job jar for {@code flink run} and REST submission ({@code POST
@@ -12,9 +12,6 @@ public final class StreamJobMain {
     private StreamJobMain() {}
 
     public static void main(String[] args) throws Exception {
-        String[] command = new String[args.length + 1];
-        command[0] = "stream";
-        System.arraycopy(args, 0, command, 1, args.length);
-        OcellusCli.run(command);
+        JobCommands.stream(args);
     }
 }

@@ -35,26 +35,6 @@ public final class OcellusCli implements Runnable {
         System.exit(execute(args));
     }
 
-    /**
-     * Runs a command line inside a host that must not exit (a Flink client or JobManager): an
-     * exception from the command is thrown, not printed, and a usage error becomes an {@link
-     * IllegalArgumentException}.
-     */
-    public static void run(String... args) throws Exception {
-        CommandLine line =
-                new CommandLine(new OcellusCli())
-                        .setCaseInsensitiveEnumValuesAllowed(true)
-                        .setExecutionExceptionHandler(
-                                (e, command, parsed) -> {
-                                    throw e;
-                                });
-        int code = line.execute(args);
-        if (code != 0) {
-            throw new IllegalArgumentException(
-                    "ocellus " + String.join(" ", args) + " exited with code " + code);
-        }
-    }
-
     /** Runs a command line and returns its exit code (for tests). */
     public static int execute(String... args) {
         return new CommandLine(new OcellusCli())
