@@ -71,25 +71,8 @@ final class BenchGeoCommand implements Callable<Integer> {
                 centre[d] = (float) random.nextGaussian();
             }
         }
-        List<GeoReference> references = new ArrayList<>(entries);
-        for (int i = 0; i < entries; i++) {
-            references.add(
-                    GeoReference.newBuilder()
-                            .setId("ref-" + i)
-                            .setLatitude(random.nextDouble() * 180 - 90)
-                            .setLongitude(random.nextDouble() * 360 - 180)
-                            .setEmbedding(near(centres[random.nextInt(clusters)], random))
-                            .build());
-        }
-        List<float[]> probes = new ArrayList<>(queries);
-        for (int q = 0; q < queries; q++) {
-            List<Float> v = near(centres[random.nextInt(clusters)], random);
-            float[] probe = new float[dimensions];
-            for (int d = 0; d < dimensions; d++) {
-                probe[d] = v.get(d);
-            }
-            probes.add(probe);
-        }
+        List<GeoReference> references = references(centres, random);
+        List<float[]> probes = probes(centres, random);
         out.printf(
                 Locale.ROOT,
                 "index: %d entries x %d dimensions (%d clusters), %d queries, k %d, %d cores%n",
@@ -102,9 +85,7 @@ final class BenchGeoCommand implements Callable<Integer> {
         out.flush();
 
         GeoIndex exact = GeoIndex.of("bench", "bench", references, GeoIndex.Search.EXACT);
-        GeoEstimator estimator = GeoEstimator.of(k);
-        FrameRef frame = new FrameRef("bench", "q", Instant.EPOCH);
-        double exactRate = rate(exact, estimator, frame, probes);
+        double exactRate = rate(exact, probes);
         out.printf(
                 Locale.ROOT,
                 "exact: %.1f lookups/s (%.2f ms each; %.1f GB/s of vectors read, %.1f GFLOP/s)%n",
@@ -113,9 +94,42 @@ final class BenchGeoCommand implements Callable<Integer> {
                 4.0 * entries * dimensions * exactRate / 1e9,
                 2.0 * entries * dimensions * exactRate / 1e9);
         out.flush();
-        if (noHnsw) {
-            return 0;
+        if (!noHnsw) {
+            graph(references, exact, probes, out);
         }
+        return 0;
+    }
+
+    private List<GeoReference> references(float[][] centres, Random random) {
+        List<GeoReference> references = new ArrayList<>(entries);
+        for (int i = 0; i < entries; i++) {
+            references.add(
+                    GeoReference.newBuilder()
+                            .setId("ref-" + i)
+                            .setLatitude(random.nextDouble() * 180 - 90)
+                            .setLongitude(random.nextDouble() * 360 - 180)
+                            .setEmbedding(near(centres[random.nextInt(centres.length)], random))
+                            .build());
+        }
+        return references;
+    }
+
+    private List<float[]> probes(float[][] centres, Random random) {
+        List<float[]> probes = new ArrayList<>(queries);
+        for (int q = 0; q < queries; q++) {
+            List<Float> v = near(centres[random.nextInt(centres.length)], random);
+            float[] probe = new float[dimensions];
+            for (int d = 0; d < dimensions; d++) {
+                probe[d] = v.get(d);
+            }
+            probes.add(probe);
+        }
+        return probes;
+    }
+
+    /** Builds, saves and reads back the HNSW graph, then measures its rate and recall. */
+    private void graph(
+            List<GeoReference> references, GeoIndex exact, List<float[]> probes, PrintWriter out) {
         long start = System.nanoTime();
         GeoIndex graph = GeoIndex.of("bench", "bench", references, GeoIndex.Search.HNSW);
         double buildSeconds = (System.nanoTime() - start) / 1e9;
@@ -133,8 +147,22 @@ final class BenchGeoCommand implements Callable<Integer> {
             throw new java.io.UncheckedIOException(e);
         }
         double loadSeconds = (System.nanoTime() - start) / 1e9;
-        references.clear();
-        double graphRate = rate(graph, estimator, frame, probes);
+        double graphRate = rate(graph, probes);
+        out.printf(
+                Locale.ROOT,
+                "hnsw:  %.1f lookups/s (%.2f ms each), recall@%d %.4f against exact; graph built in"
+                        + " %.1f s, saved %d MB, read back in %.1f s%n",
+                graphRate,
+                1000 / graphRate,
+                k,
+                recall(exact, graph, probes),
+                buildSeconds,
+                saved.size() >> 20,
+                loadSeconds);
+        out.flush();
+    }
+
+    private double recall(GeoIndex exact, GeoIndex graph, List<float[]> probes) {
         long found = 0;
         for (float[] probe : probes) {
             Set<Integer> truth = new HashSet<>();
@@ -145,19 +173,11 @@ final class BenchGeoCommand implements Callable<Integer> {
                 }
             }
         }
-        out.printf(
-                Locale.ROOT,
-                "hnsw:  %.1f lookups/s (%.2f ms each), recall@%d %.4f against exact; graph built in"
-                        + " %.1f s, saved %d MB, read back in %.1f s%n",
-                graphRate,
-                1000 / graphRate,
-                k,
-                (double) found / ((long) probes.size() * k),
-                buildSeconds,
-                saved.size() >> 20,
-                loadSeconds);
-        out.flush();
-        return 0;
+        return (double) found / ((long) probes.size() * k);
+    }
+
+    private double rate(GeoIndex index, List<float[]> probes) {
+        return rate(index, GeoEstimator.of(k), new FrameRef("bench", "q", Instant.EPOCH), probes);
     }
 
     /** Lookups per second (search and estimate) over the probes, after a warm-up pass. */

@@ -111,74 +111,90 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 int warm = Math.max(2 * stream.flags.batchSize * parallelism(), frames);
                 send(kafka, jpeg, "warm", warm, 0);
                 awaitResults("warm", warm);
-                List<Double> rates = new ArrayList<>();
-                List<Double> shares = new ArrayList<>();
-                ImageDecoder frameDecoder = decoder;
-                List<RgbImage> batch = Collections.nCopies(stream.flags.batchSize, decoded);
-                for (int round = 1; round <= rounds; round++) {
-                    double decodeMs = millisPerCall(() -> frameDecoder.decode(jpeg), 1500);
-                    double engineMs =
-                            millisPerCall(
-                                            () ->
-                                                    engine.infer(
-                                                            batch,
-                                                            Outputs.classes(stream.flags.top)),
-                                            2000)
-                                    / stream.flags.batchSize;
-                    double ceiling = 1000 / (decodeMs + engineMs);
-                    String phase = "burst-" + round;
-                    send(kafka, jpeg, phase, frames, 0);
-                    List<Long> burst = awaitResults(phase, frames);
-                    double fps =
-                            (frames - 1) * 1000.0 / (burst.get(burst.size() - 1) - burst.get(0));
-                    rates.add(fps);
-                    shares.add(fps / ceiling);
-                    out.printf(
-                            Locale.ROOT,
-                            "round %d: decode only %.2f ms/frame, engine only %.2f ms/frame,"
-                                    + " ceiling 1/(decode+engine) %.1f frames/s; end to end %.1f"
-                                    + " frames/s (%.0f%% of the ceiling)%n",
-                            round,
-                            decodeMs,
-                            engineMs,
-                            ceiling,
-                            fps,
-                            100 * fps / ceiling);
-                    out.flush();
-                }
-                double fps = median(rates);
-                out.printf(
-                        Locale.ROOT,
-                        "end to end: %.1f frames/s, %.0f%% of the ceiling (medians of %d rounds),"
-                                + " %s delivery%n",
-                        fps,
-                        100 * median(shares),
-                        rounds,
-                        stream.guarantee());
-                double paced = 0.7 * fps;
-                Map<String, Long> sent = send(kafka, jpeg, "paced", frames, paced);
-                awaitResults("paced", frames);
-                List<Long> latencies = new ArrayList<>();
-                sent.forEach((id, at) -> latencies.add(arrivals.get(id) - at));
-                Collections.sort(latencies);
-                out.printf(
-                        Locale.ROOT,
-                        "latency at %.1f frames/s: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
-                        paced,
-                        percentile(latencies, 50),
-                        percentile(latencies, 95),
-                        percentile(latencies, 99),
-                        latencies.get(latencies.size() - 1));
-                out.printf(
-                        Locale.ROOT,
-                        "resident memory of this JVM (broker, job, engines): %d MB%n",
-                        ProcessMemory.residentMegabytes());
+                double fps = rounds(kafka, jpeg, decoder, engine, decoded, out);
+                latency(kafka, jpeg, 0.7 * fps, out);
             } finally {
                 job.cancel().get();
             }
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Interleaved rounds of decode-only, engine-only and end-to-end measurements; prints each and
+     * the medians, and returns the median end-to-end rate.
+     */
+    private double rounds(
+            EmbeddedKafkaBroker kafka,
+            byte[] jpeg,
+            ImageDecoder decoder,
+            Predictor engine,
+            RgbImage decoded,
+            PrintWriter out)
+            throws Exception {
+        List<Double> rates = new ArrayList<>();
+        List<Double> shares = new ArrayList<>();
+        List<RgbImage> batch = Collections.nCopies(stream.flags.batchSize, decoded);
+        for (int round = 1; round <= rounds; round++) {
+            double decodeMs = millisPerCall(() -> decoder.decode(jpeg), 1500);
+            double engineMs =
+                    millisPerCall(
+                                    () -> engine.infer(batch, Outputs.classes(stream.flags.top)),
+                                    2000)
+                            / stream.flags.batchSize;
+            double ceiling = 1000 / (decodeMs + engineMs);
+            String phase = "burst-" + round;
+            send(kafka, jpeg, phase, frames, 0);
+            List<Long> burst = awaitResults(phase, frames);
+            double fps = (frames - 1) * 1000.0 / (burst.get(burst.size() - 1) - burst.get(0));
+            rates.add(fps);
+            shares.add(fps / ceiling);
+            out.printf(
+                    Locale.ROOT,
+                    "round %d: decode only %.2f ms/frame, engine only %.2f ms/frame,"
+                            + " ceiling 1/(decode+engine) %.1f frames/s; end to end %.1f"
+                            + " frames/s (%.0f%% of the ceiling)%n",
+                    round,
+                    decodeMs,
+                    engineMs,
+                    ceiling,
+                    fps,
+                    100 * fps / ceiling);
+            out.flush();
+        }
+        double fps = median(rates);
+        out.printf(
+                Locale.ROOT,
+                "end to end: %.1f frames/s, %.0f%% of the ceiling (medians of %d rounds),"
+                        + " %s delivery%n",
+                fps,
+                100 * median(shares),
+                rounds,
+                stream.guarantee());
+        return fps;
+    }
+
+    /** Latency percentiles of frames sent at a steady {@code paced} frames/s. */
+    private void latency(EmbeddedKafkaBroker kafka, byte[] jpeg, double paced, PrintWriter out)
+            throws Exception {
+        Map<String, Long> sent = send(kafka, jpeg, "paced", frames, paced);
+        awaitResults("paced", frames);
+        List<Long> latencies = new ArrayList<>();
+        sent.forEach((id, at) -> latencies.add(arrivals.get(id) - at));
+        Collections.sort(latencies);
+        out.printf(
+                Locale.ROOT,
+                "latency at %.1f frames/s: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
+                paced,
+                percentile(latencies, 50),
+                percentile(latencies, 95),
+                percentile(latencies, 99),
+                latencies.get(latencies.size() - 1));
+        out.printf(
+                Locale.ROOT,
+                "resident memory of this JVM (broker, job, engines): %d MB%n",
+                ProcessMemory.residentMegabytes());
     }
 
     /** As given, else the local cluster's default: one instance per core. */

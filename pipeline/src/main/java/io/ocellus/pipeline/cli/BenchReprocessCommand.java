@@ -71,27 +71,7 @@ final class BenchReprocessCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("ocellus-bench-reprocess-");
         try {
             Path folder = Files.createDirectories(work.resolve("images"));
-            List<byte[]> bytes = new ArrayList<>();
-            for (Path picture : pictures) {
-                bytes.add(Files.readAllBytes(picture));
-            }
-            long total = 0;
-            for (int i = 0; i < count; i++) {
-                Path source = pictures.get(i % pictures.size());
-                String name = source.getFileName().toString();
-                Path copy = folder.resolve(String.format(Locale.ROOT, "%05d-%s", i, name));
-                Files.write(copy, bytes.get(i % bytes.size()));
-                total += bytes.get(i % bytes.size()).length;
-            }
-            out.printf(
-                    Locale.ROOT,
-                    "folder: %d images (%d kinds from %s, %.1f MB); %d cores%n",
-                    count,
-                    pictures.size(),
-                    images,
-                    total / 1e6,
-                    Runtime.getRuntime().availableProcessors());
-            out.flush();
+            List<byte[]> bytes = fill(folder, pictures, out);
 
             WorkflowOptions workflow = flags.workflow(model, true, false, false);
             double[] before = alone(workflow, bytes);
@@ -125,34 +105,64 @@ final class BenchReprocessCommand implements Callable<Integer> {
             if (!summary.accounted()) {
                 return ExitCode.UNACCOUNTED.code();
             }
-            double[] after = alone(workflow, bytes);
-            out.printf(
-                    Locale.ROOT,
-                    "after:  decode-only %.2f ms/image, engine-only %.2f ms/image%n",
-                    after[0],
-                    after[1]);
-            double decode = (before[0] + after[0]) / 2;
-            double engine = (before[1] + after[1]) / 2;
-            double rate = summary.imagesPerSecond();
-            double steady = summary.steadyImagesPerSecond();
-            double ceiling = 1000 / (decode + engine);
-            out.printf(
-                    Locale.ROOT,
-                    "result: %d images; end to end %.1f images/s with start-up (%.0f%% of"
-                            + " decode+engine in series, %.1f images/s), %.1f images/s once flowing"
-                            + " (%.0f%%); engine-only %.1f images/s%n",
-                    count,
-                    rate,
-                    100 * rate / ceiling,
-                    ceiling,
-                    steady,
-                    100 * steady / ceiling,
-                    1000 / engine);
-            out.flush();
+            report(summary, before, alone(workflow, bytes), out);
             return 0;
         } finally {
             Directories.deleteRecursively(work);
         }
+    }
+
+    /** Copies the pictures round-robin into {@code --count} files; returns their bytes. */
+    private List<byte[]> fill(Path folder, List<Path> pictures, PrintWriter out)
+            throws java.io.IOException {
+        List<byte[]> bytes = new ArrayList<>();
+        for (Path picture : pictures) {
+            bytes.add(Files.readAllBytes(picture));
+        }
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            String name = pictures.get(i % pictures.size()).getFileName().toString();
+            Path copy = folder.resolve(String.format(Locale.ROOT, "%05d-%s", i, name));
+            Files.write(copy, bytes.get(i % bytes.size()));
+            total += bytes.get(i % bytes.size()).length;
+        }
+        out.printf(
+                Locale.ROOT,
+                "folder: %d images (%d kinds from %s, %.1f MB); %d cores%n",
+                count,
+                pictures.size(),
+                images,
+                total / 1e6,
+                Runtime.getRuntime().availableProcessors());
+        out.flush();
+        return bytes;
+    }
+
+    private void report(
+            ReprocessRun.Summary summary, double[] before, double[] after, PrintWriter out) {
+        out.printf(
+                Locale.ROOT,
+                "after:  decode-only %.2f ms/image, engine-only %.2f ms/image%n",
+                after[0],
+                after[1]);
+        double decode = (before[0] + after[0]) / 2;
+        double engine = (before[1] + after[1]) / 2;
+        double rate = summary.imagesPerSecond();
+        double steady = summary.steadyImagesPerSecond();
+        double ceiling = 1000 / (decode + engine);
+        out.printf(
+                Locale.ROOT,
+                "result: %d images; end to end %.1f images/s with start-up (%.0f%% of"
+                        + " decode+engine in series, %.1f images/s), %.1f images/s once flowing"
+                        + " (%.0f%%); engine-only %.1f images/s%n",
+                count,
+                rate,
+                100 * rate / ceiling,
+                ceiling,
+                steady,
+                100 * steady / ceiling,
+                1000 / engine);
+        out.flush();
     }
 
     /** Decode-only and engine-only milliseconds per image over the pictures. */

@@ -77,6 +77,7 @@ final class SoakCommand implements Callable<Integer> {
     private final AtomicLong done = new AtomicLong();
     private volatile boolean stopped;
     private volatile long producerSeconds;
+    private long peakBacklog;
 
     @Override
     public Integer call() throws Exception {
@@ -103,45 +104,7 @@ final class SoakCommand implements Callable<Integer> {
                     frames > 0 ? " or " + frames + " frames" : "",
                     stream.guarantee(),
                     stream.flags.parallelism == null ? "default" : stream.flags.parallelism);
-            // rss - heap committed: TensorFlow's native memory, metaspace, threads, buffers
-            out.println(
-                    "   s      sent      done   backlog  frames/s   rss MB  heap used/committed"
-                            + "  rss-heap MB");
-            long lastDone = 0;
-            long lastAt = start;
-            long peakBacklog = 0;
-            long drainedAt = -1;
-            while (true) {
-                Thread.sleep(every * 1000);
-                long now = System.nanoTime();
-                long d = done.get();
-                long backlog = sent.get() - d;
-                peakBacklog = Math.max(peakBacklog, backlog);
-                long rss = ProcessMemory.residentMegabytes();
-                long committed = ProcessMemory.heapCommittedMegabytes();
-                out.printf(
-                        Locale.ROOT,
-                        "%4d %9d %9d %9d %9.1f %8d %9d/%-9d %11d%n",
-                        (now - start) / 1_000_000_000L,
-                        sent.get(),
-                        d,
-                        backlog,
-                        (d - lastDone) * 1e9 / (now - lastAt),
-                        rss,
-                        ProcessMemory.heapUsedMegabytes(),
-                        committed,
-                        rss - committed);
-                out.flush();
-                lastDone = d;
-                lastAt = now;
-                if (!producer.isAlive() && backlog <= 0) {
-                    drainedAt = now;
-                    break;
-                }
-                if (!producer.isAlive() && (now - start) / 1e9 > 3 * seconds + 600) {
-                    break; // never drained: reported below
-                }
-            }
+            long drainedAt = monitor(producer, start, out);
             out.printf(
                     Locale.ROOT,
                     "sent %d frames in %d s; %s; peak backlog %d frames%n",
@@ -157,6 +120,49 @@ final class SoakCommand implements Callable<Integer> {
             stopped = true;
             job.cancel().get();
             return drainedAt > 0 ? 0 : 1;
+        }
+    }
+
+    /**
+     * Prints a line every {@code --every} seconds until the producer is done and the backlog is
+     * drained (or long past hope); returns when it drained, -1 if it never did.
+     */
+    private long monitor(Thread producer, long start, PrintWriter out) throws InterruptedException {
+        // rss - heap committed: TensorFlow's native memory, metaspace, threads, buffers
+        out.println(
+                "   s      sent      done   backlog  frames/s   rss MB  heap used/committed"
+                        + "  rss-heap MB");
+        long lastDone = 0;
+        long lastAt = start;
+        while (true) {
+            Thread.sleep(every * 1000);
+            long now = System.nanoTime();
+            long d = done.get();
+            long backlog = sent.get() - d;
+            peakBacklog = Math.max(peakBacklog, backlog);
+            long rss = ProcessMemory.residentMegabytes();
+            long committed = ProcessMemory.heapCommittedMegabytes();
+            out.printf(
+                    Locale.ROOT,
+                    "%4d %9d %9d %9d %9.1f %8d %9d/%-9d %11d%n",
+                    (now - start) / 1_000_000_000L,
+                    sent.get(),
+                    d,
+                    backlog,
+                    (d - lastDone) * 1e9 / (now - lastAt),
+                    rss,
+                    ProcessMemory.heapUsedMegabytes(),
+                    committed,
+                    rss - committed);
+            out.flush();
+            lastDone = d;
+            lastAt = now;
+            if (!producer.isAlive() && backlog <= 0) {
+                return now;
+            }
+            if (!producer.isAlive() && (now - start) / 1e9 > 3 * seconds + 600) {
+                return -1; // never drained: reported by the caller
+            }
         }
     }
 
