@@ -45,7 +45,7 @@ final class TensorDequantizer {
                     zeroPoints.length == 0
                             ? 0
                             : zeroPoints[Math.min(channel, zeroPoints.length - 1)];
-            values[i] = (float) (scales[channel] * (raw(tensor.type(), data, i) - zeroPoint));
+            values[i] = scales[channel] * (raw(tensor.type(), data, i) - zeroPoint);
         }
         return values;
     }
