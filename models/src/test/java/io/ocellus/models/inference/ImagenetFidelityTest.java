@@ -62,7 +62,7 @@ class ImagenetFidelityTest {
                 List<Prediction> answers = engine.infer(batch, Outputs.classes(1));
                 for (int i = 0; i < batch.size(); i++) {
                     float[] expected = oracle.classify(batch.get(i), resolution);
-                    int[] best = topTwo(expected);
+                    int[] best = SharedFixtures.topTwo(expected);
                     boolean same = answers.get(i).top().get(0).index() == best[0];
                     agreed += same ? 1 : 0;
                     if (expected[best[0]] - expected[best[1]] > CLEAR_LEAD) {
@@ -106,19 +106,5 @@ class ImagenetFidelityTest {
             sample.add(all.get((int) at));
         }
         return sample;
-    }
-
-    private static int[] topTwo(float[] v) {
-        int first = v[1] > v[0] ? 1 : 0;
-        int second = 1 - first;
-        for (int i = 2; i < v.length; i++) {
-            if (v[i] > v[first]) {
-                second = first;
-                first = i;
-            } else if (v[i] > v[second]) {
-                second = i;
-            }
-        }
-        return new int[] {first, second};
     }
 }

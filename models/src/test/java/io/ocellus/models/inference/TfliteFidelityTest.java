@@ -105,7 +105,7 @@ class TfliteFidelityTest {
         assertThat(SharedFixtures.cosine(expected, actual))
                 .as("%s: cosine of probabilities", what)
                 .isGreaterThanOrEqualTo(MIN_COSINE);
-        int[] best = topTwo(expected);
+        int[] best = SharedFixtures.topTwo(expected);
         if (expected[best[0]] - expected[best[1]] > CLEAR_LEAD) {
             assertThat(argmax(actual)).as("%s: top-1", what).isEqualTo(best[0]);
         }
@@ -134,24 +134,6 @@ class TfliteFidelityTest {
     }
 
     private static int argmax(float[] v) {
-        return topTwo(v)[0];
-    }
-
-    private static int[] topTwo(float[] v) {
-        int first = 0;
-        int second = 1;
-        if (v[second] > v[first]) {
-            first = 1;
-            second = 0;
-        }
-        for (int i = 2; i < v.length; i++) {
-            if (v[i] > v[first]) {
-                second = first;
-                first = i;
-            } else if (v[i] > v[second]) {
-                second = i;
-            }
-        }
-        return new int[] {first, second};
+        return SharedFixtures.topTwo(v)[0];
     }
 }

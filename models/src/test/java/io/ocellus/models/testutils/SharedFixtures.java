@@ -79,6 +79,21 @@ public final class SharedFixtures {
         }
     }
 
+    /** The indices of the largest and the second largest value. */
+    public static int[] topTwo(float[] v) {
+        int first = v[1] > v[0] ? 1 : 0;
+        int second = 1 - first;
+        for (int i = 2; i < v.length; i++) {
+            if (v[i] > v[first]) {
+                second = first;
+                first = i;
+            } else if (v[i] > v[second]) {
+                second = i;
+            }
+        }
+        return new int[] {first, second};
+    }
+
     /** The cosine similarity of two vectors. */
     public static double cosine(float[] a, float[] b) {
         double dot = 0;
