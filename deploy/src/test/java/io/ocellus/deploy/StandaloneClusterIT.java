@@ -3,8 +3,8 @@ package io.ocellus.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.ocellus.pipeline.kafka.FrameClients;
 import io.ocellus.pipeline.kafka.KafkaCodec;
+import io.ocellus.pipeline.tools.FrameClients;
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.serde.WireFormat;

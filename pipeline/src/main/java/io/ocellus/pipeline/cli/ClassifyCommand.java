@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
             "  {\"file\":...,\"model\":...,\"top\":[{\"index\":..,\"label\":..,\"score\":..}]}",
             "or {\"file\":...,\"error\":...} for a file that cannot be read. Exit code 1 if any failed."
         })
-final class ClassifyCommand extends ImageCommand {
+public final class ClassifyCommand extends ImageCommand {
     @Option(
             names = "--top",
             defaultValue = "5",

@@ -35,9 +35,10 @@ public final class ConfigReference {
 
     private ConfigReference() {}
 
-    /** The reference as Markdown. */
-    public static String markdown() {
-        CommandLine root = new CommandLine(new OcellusCli());
+    /**
+     * The reference of the commands under {@code root} (the {@code ocellus} command), as Markdown.
+     */
+    public static String markdown(CommandLine root) {
         StringBuilder out = new StringBuilder();
         out.append("# Ocellus configuration reference\n\n")
                 .append("Generated from the command-line options classes by")

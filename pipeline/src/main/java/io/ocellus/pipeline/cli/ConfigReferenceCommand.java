@@ -10,12 +10,12 @@ import picocli.CommandLine.Spec;
         name = "config-reference",
         mixinStandardHelpOptions = true,
         description = "Print the configuration reference (Markdown) of every command's options.")
-final class ConfigReferenceCommand implements Callable<Integer> {
+public final class ConfigReferenceCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().print(ConfigReference.markdown());
+        spec.commandLine().getOut().print(ConfigReference.markdown(spec.root().commandLine()));
         spec.commandLine().getOut().flush();
         return 0;
     }

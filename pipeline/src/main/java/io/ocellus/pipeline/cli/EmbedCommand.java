@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
             "Print the pooled MobileNet v1 embedding (1024 x alpha values) of each image as a JSON line:",
             "  {\"file\":...,\"model\":...,\"norm\":..,\"embedding\":[...]}. Exit code 1 if any image failed."
         })
-final class EmbedCommand extends ImageCommand {
+public final class EmbedCommand extends ImageCommand {
     @Option(names = "--raw", description = "Do not L2-normalise the embedding.")
     boolean raw;
 

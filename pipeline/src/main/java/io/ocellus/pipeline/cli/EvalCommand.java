@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
                     + " top-5 accuracy, the images refused (with reasons) and images/s.",
             "Labels: lines file<TAB>class index (further columns ignored), matched by file name."
         })
-final class EvalCommand implements Callable<Integer> {
+public final class EvalCommand implements Callable<Integer> {
     private static final int TOP = 5;
 
     @Spec CommandSpec spec;

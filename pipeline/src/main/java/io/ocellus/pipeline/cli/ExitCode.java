@@ -1,7 +1,7 @@
 package io.ocellus.pipeline.cli;
 
 /** The exit codes of every {@code ocellus} command. */
-enum ExitCode {
+public enum ExitCode {
     /** Everything asked for was done. */
     OK(0),
     /** The command ran, but some inputs failed (each reported on its own line). */
@@ -17,7 +17,7 @@ enum ExitCode {
         this.code = code;
     }
 
-    int code() {
+    public int code() {
         return code;
     }
 }

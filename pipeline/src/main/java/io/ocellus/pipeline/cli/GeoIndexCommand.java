@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
             GeoIndexCommand.Info.class,
             GeoEvalCommand.class
         })
-final class GeoIndexCommand implements Runnable {
+public final class GeoIndexCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override

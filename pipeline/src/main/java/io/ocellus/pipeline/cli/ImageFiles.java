@@ -14,14 +14,14 @@ import java.util.stream.Stream;
  * files whose extension names a picture format ({@value #EXTENSIONS}); files named on the command
  * line are always tried, whatever their name.
  */
-final class ImageFiles {
+public final class ImageFiles {
     static final String EXTENSIONS = "jpg, jpeg, png, bmp, gif, webp";
     private static final Pattern PICTURE =
             Pattern.compile("(?i).*\\.(" + EXTENSIONS.replace(", ", "|") + ")$");
 
     private ImageFiles() {}
 
-    static List<Path> expand(List<Path> arguments) {
+    public static List<Path> expand(List<Path> arguments) {
         List<Path> files = new ArrayList<>();
         for (Path argument : arguments) {
             if (Files.isDirectory(argument)) {

@@ -3,7 +3,7 @@ package io.ocellus.pipeline.cli;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs a model shares, the label file among them. */
-final class ModelOptions extends ModelSettings {
+public final class ModelOptions extends ModelSettings {
     @Option(
             names = "--labels",
             paramLabel = "FILE",

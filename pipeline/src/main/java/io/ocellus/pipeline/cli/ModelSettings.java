@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * --labels} means the ground truth in {@code eval}: {@link ModelOptions} adds it for the other
  * commands, {@code eval} spells it {@code --model-labels}.
  */
-class ModelSettings {
+public class ModelSettings {
     @Option(
             names = "--model",
             paramLabel = "FILE|DIR",
@@ -83,7 +83,7 @@ class ModelSettings {
     }
 
     /** Opens the engine and checks it is the variant asked for. */
-    InferenceEngine open(List<Integer> warmUp) throws ModelException {
+    public InferenceEngine open(List<Integer> warmUp) throws ModelException {
         InferenceEngine engine = InferenceEngine.open(source(), engineOptions(warmUp));
         ModelSignature signature = engine.signature();
         if ((alpha != null && Math.abs(alpha - signature.alpha()) > 1e-6)

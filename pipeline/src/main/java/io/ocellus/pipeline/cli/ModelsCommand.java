@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "List the 16 released MobileNet v1 variants: million multiply-adds and parameters.")
-final class ModelsCommand implements Runnable {
+public final class ModelsCommand implements Runnable {
     @Spec CommandSpec spec;
 
     @Override

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Make a contact sheet of a results folder of ocellus reprocess: an HTML page with a thumbnail of each entry (read back from its archive) and its top labels or dead-letter reason; optionally a PNG screenshot of it through headless Chromium.")
-final class ReportCommand implements Callable<Integer> {
+public final class ReportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Reprocess image archives: folders (recursive), zip and tar(.gz) archives and Avro files of ImageFrame records, through the streaming job's workflow in Flink's BATCH mode, into part files (Avro or JSON lines, a folder per task) or the stream's Kafka topics. Every entry ends up in one result per task or one dead letter; a run into the same folder skips the entries done before. Exit code 0 when every entry is accounted for, 3 when not, 2 on bad arguments or a failed job.")
-final class ReprocessCommand implements Callable<Integer> {
+public final class ReprocessCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Run the streaming job: frames from a Kafka topic through MobileNet to Avro result topics.")
-final class StreamCommand implements Callable<Integer> {
+public final class StreamCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin ModelOptions model;

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * input format, delivery guarantee and checkpoints, with the Kafka client settings and the
  * workflow's.
  */
-final class StreamOptions {
+public final class StreamOptions {
     @Option(
             names = "--input-format",
             defaultValue = "raw",
@@ -47,7 +47,7 @@ final class StreamOptions {
      * The job on a broker of one's own (demo, bench, soak): raw frames in, classifications and dead
      * letters out, with these options.
      */
-    StreamJobOptions classificationJob(
+    public StreamJobOptions classificationJob(
             String bootstrapServers,
             String inputTopic,
             String classificationsTopic,
@@ -75,7 +75,7 @@ final class StreamOptions {
      * else {@code fallback} when not null, checkpointing as {@link StreamJob#checkpointing} decides
      * for an interval of {@code checkpointMillis} (null: as configured).
      */
-    StreamExecutionEnvironment environment(Integer fallback, Long checkpointMillis) {
+    public StreamExecutionEnvironment environment(Integer fallback, Long checkpointMillis) {
         StreamExecutionEnvironment env = LocalFlink.environment();
         Integer chosen = flags.parallelism != null ? flags.parallelism : fallback;
         if (chosen != null) {
@@ -85,11 +85,21 @@ final class StreamOptions {
         return env;
     }
 
-    DeliveryGuarantee guarantee() {
+    /** The workflow's flags. */
+    public WorkflowFlags flags() {
+        return flags;
+    }
+
+    /** The checkpoint interval asked for, or null for the configured one. */
+    public Long checkpointMillis() {
+        return checkpointMillis;
+    }
+
+    public DeliveryGuarantee guarantee() {
         return atLeastOnce ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE;
     }
 
-    KafkaCodec.Settings outputCodec() {
+    public KafkaCodec.Settings outputCodec() {
         return kafka.outputCodec();
     }
 
@@ -97,7 +107,7 @@ final class StreamOptions {
         return kafka.kafkaProperties();
     }
 
-    WorkflowOptions workflow(
+    public WorkflowOptions workflow(
             ModelOptions model, boolean classifications, boolean embeddings, boolean features)
             throws ModelException, java.io.IOException {
         return flags.workflow(model, classifications, embeddings, features);

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /**
  * What the workflow does and how: tasks, batching, decoding limits, parallelism, engine sharing.
  */
-final class WorkflowFlags {
+public final class WorkflowFlags {
     @Option(
             names = "--top",
             defaultValue = "5",
@@ -108,13 +108,33 @@ final class WorkflowFlags {
                     "exact (scan every reference), hnsw (an HNSW graph built when the index loads, approximate) or auto (exact up to 200000 references). Default: ${DEFAULT-VALUE}.")
     GeoIndex.Search geoSearch;
 
+    /** Frames per forward pass. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Labels per classification. */
+    public int top() {
+        return top;
+    }
+
+    /** The operators' instances as given, or null for the cluster's. */
+    public Integer parallelism() {
+        return parallelism;
+    }
+
+    /** The id of the model the last {@link #workflow} call opened, null before. */
+    public String modelId() {
+        return modelId;
+    }
+
     /** The id of the model the last {@link #workflow} call opened, null before. */
     String modelId;
 
     /**
      * The workflow with these flags; opens the model once (no warm-up) to learn its input and id.
      */
-    WorkflowOptions workflow(
+    public WorkflowOptions workflow(
             ModelOptions model, boolean classifications, boolean embeddings, boolean features)
             throws ModelException, java.io.IOException {
         ModelSource source = model.source();

@@ -1,9 +1,11 @@
 /**
- * The {@code ocellus} command line ({@link io.ocellus.pipeline.cli.OcellusCli}): the model commands
- * ({@code models}, {@code classify}, {@code embed}, {@code eval}, {@code bench}), the jobs ({@code
- * stream}, {@code reprocess}, {@code geo-index}), their reports ({@code report}) and the local
- * tooling ({@code demo}, {@code broker}, {@code soak} and the {@code bench-*} commands). Each
- * command parses its flags and calls the job and model APIs; exit codes are {@link
- * io.ocellus.pipeline.cli.ExitCode}.
+ * The product's commands of the {@code ocellus} command line ({@link
+ * io.ocellus.pipeline.OcellusCli} assembles them with the tools of {@code
+ * io.ocellus.pipeline.tools}): the model commands ({@code models}, {@code classify}, {@code embed},
+ * {@code eval}), the jobs ({@code stream}, {@code reprocess}, {@code geo-index}) and their report
+ * ({@code report}), with the option mixins they share ({@link
+ * io.ocellus.pipeline.cli.ModelOptions}, {@link io.ocellus.pipeline.cli.WorkflowFlags}, {@link
+ * io.ocellus.pipeline.cli.StreamOptions}). Each command parses its flags and calls the job and
+ * model APIs; exit codes are {@link io.ocellus.pipeline.cli.ExitCode}.
  */
 package io.ocellus.pipeline.cli;

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering the build holds: {@code pipeline -> operators -> models, schemas}; TensorFlow only
- * in {@code models}; no Flink in {@code models} or {@code schemas}; and a {@code package-info.java}
- * in every package of every module.
+ * in {@code models}; no Flink in {@code models} or {@code schemas}; the tools (benchmarks, demo,
+ * soak, broker) used by nothing but the {@code ocellus} command; and a {@code package-info.java} in
+ * every package of every module.
  */
 class ArchitectureTest {
     private static JavaClasses classes;
@@ -75,6 +76,19 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("io.ocellus.schemas..")
+                .check(classes);
+    }
+
+    @Test
+    void theToolsStayApartFromTheJob() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.ocellus.pipeline.tools..")
+                .and()
+                .doNotHaveFullyQualifiedName("io.ocellus.pipeline.OcellusCli")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.ocellus.pipeline.tools..")
                 .check(classes);
     }
 

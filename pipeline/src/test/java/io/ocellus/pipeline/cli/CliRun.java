@@ -1,5 +1,6 @@
 package io.ocellus.pipeline.cli;
 
+import io.ocellus.pipeline.OcellusCli;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -2,6 +2,7 @@ package io.ocellus.pipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ocellus.pipeline.OcellusCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ConfigReferenceTest {
     @Test
     void theCheckedInReferenceMatchesTheOptionsClasses() throws Exception {
-        String generated = ConfigReference.markdown();
+        String generated = ConfigReference.markdown(new picocli.CommandLine(new OcellusCli()));
         assertThat(generated)
                 .contains("## `ocellus stream`")
                 .contains("`--bootstrap-servers")

@@ -11,6 +11,8 @@ import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.testutils.ApicurioRegistry;
 import io.ocellus.pipeline.testutils.LoopbackMiniCluster;
 import io.ocellus.pipeline.testutils.Samples;
+import io.ocellus.pipeline.tools.EmbeddedKafkaBroker;
+import io.ocellus.pipeline.tools.FrameClients;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;

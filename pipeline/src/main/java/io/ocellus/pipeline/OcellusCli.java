@@ -1,9 +1,28 @@
-package io.ocellus.pipeline.cli;
+package io.ocellus.pipeline;
 
+import io.ocellus.pipeline.cli.ClassifyCommand;
+import io.ocellus.pipeline.cli.ConfigReferenceCommand;
+import io.ocellus.pipeline.cli.EmbedCommand;
+import io.ocellus.pipeline.cli.EvalCommand;
+import io.ocellus.pipeline.cli.GeoIndexCommand;
+import io.ocellus.pipeline.cli.ModelsCommand;
+import io.ocellus.pipeline.cli.ReportCommand;
+import io.ocellus.pipeline.cli.ReprocessCommand;
+import io.ocellus.pipeline.cli.StreamCommand;
+import io.ocellus.pipeline.tools.BenchCommand;
+import io.ocellus.pipeline.tools.BenchGeoCommand;
+import io.ocellus.pipeline.tools.BenchPipelineCommand;
+import io.ocellus.pipeline.tools.BenchReprocessCommand;
+import io.ocellus.pipeline.tools.BrokerCommand;
+import io.ocellus.pipeline.tools.DemoCommand;
+import io.ocellus.pipeline.tools.SoakCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of {@code java -jar ocellus.jar}: dispatches to the subcommands. */
+/**
+ * Entry point of {@code java -jar ocellus.jar}, the {@code ocellus} command: the product's commands
+ * ({@code cli}) and the tools around it ({@code tools}: benchmarks, demo, soak, broker).
+ */
 @Command(
         name = "ocellus",
         mixinStandardHelpOptions = true,

@@ -1,10 +1,12 @@
-package io.ocellus.pipeline.cli;
+package io.ocellus.pipeline.tools;
 
 import io.ocellus.models.ModelException;
 import io.ocellus.models.inference.InferenceEngine;
 import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.io.ModelSignature;
 import io.ocellus.models.mobilenet.MobileNetV1Spec;
+import io.ocellus.pipeline.cli.ExitCode;
+import io.ocellus.pipeline.cli.ModelOptions;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Measure images/s, ms per batch and GMAC/s of the forward pass for each batch size.")
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin ModelOptions model;

@@ -1,4 +1,4 @@
-package io.ocellus.pipeline.cli;
+package io.ocellus.pipeline.tools;
 
 import io.ocellus.models.image.ImageDecoder;
 import io.ocellus.models.image.ScaledJpegDecoder;
@@ -8,6 +8,9 @@ import io.ocellus.models.inference.RgbImage;
 import io.ocellus.pipeline.archive.ReprocessJob;
 import io.ocellus.pipeline.archive.ReprocessRun;
 import io.ocellus.pipeline.archive.RowFormat;
+import io.ocellus.pipeline.cli.ExitCode;
+import io.ocellus.pipeline.cli.ModelOptions;
+import io.ocellus.pipeline.cli.WorkflowFlags;
 import io.ocellus.pipeline.internal.Directories;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import java.io.PrintWriter;
@@ -33,7 +36,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Benchmark ocellus reprocess: a folder of --count images (the sample pictures, copied round-robin) classified into Avro part files; prints images/s end to end with the decode-only and engine-only rates of the same images, measured before and after.")
-final class BenchReprocessCommand implements Callable<Integer> {
+public final class BenchReprocessCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin ModelOptions model;
@@ -80,7 +83,7 @@ final class BenchReprocessCommand implements Callable<Integer> {
                     "before: decode-only %.2f ms/image, engine-only %.2f ms/image (batch %d)%n",
                     before[0],
                     before[1],
-                    flags.batchSize);
+                    flags.batchSize());
             out.flush();
 
             ReprocessRun.Summary summary =
@@ -91,9 +94,9 @@ final class BenchReprocessCommand implements Callable<Integer> {
                             .optResultsFolder(
                                     work.resolve("results").toString(),
                                     RowFormat.AVRO,
-                                    flags.modelId,
+                                    flags.modelId(),
                                     false)
-                            .optParallelism(flags.parallelism)
+                            .optParallelism(flags.parallelism())
                             .build()
                             .run(ReprocessRun.Listener.NONE);
             out.printf(
@@ -179,13 +182,13 @@ final class BenchReprocessCommand implements Callable<Integer> {
                     BenchPipelineCommand.millisPerCall(
                             () -> chosen.decode(pictures.get(next[0]++ % pictures.size())), 3000);
             List<RgbImage> batch = new ArrayList<>();
-            for (int i = 0; i < flags.batchSize; i++) {
+            for (int i = 0; i < flags.batchSize(); i++) {
                 batch.add(chosen.decode(pictures.get(i % pictures.size())));
             }
             double engineMs =
                     BenchPipelineCommand.millisPerCall(
-                                    () -> engine.infer(batch, Outputs.classes(flags.top)), 3000)
-                            / flags.batchSize;
+                                    () -> engine.infer(batch, Outputs.classes(flags.top())), 3000)
+                            / flags.batchSize();
             return new double[] {decodeMs, engineMs};
         }
     }

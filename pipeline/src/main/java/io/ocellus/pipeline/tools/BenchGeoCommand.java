@@ -1,4 +1,4 @@
-package io.ocellus.pipeline.cli;
+package io.ocellus.pipeline.tools;
 
 import io.ocellus.operators.geo.GeoEstimator;
 import io.ocellus.operators.geo.GeoIndex;
@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Benchmark geo lookups: an index of --entries synthetic unit vectors (clustered, as embeddings are) at random places; k-nearest search and the location estimate per query, exact and through an HNSW graph, one thread; prints lookups/s, the graph's build time and its recall@k against exact search.")
-final class BenchGeoCommand implements Callable<Integer> {
+public final class BenchGeoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(

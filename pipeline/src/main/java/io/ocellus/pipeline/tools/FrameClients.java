@@ -1,5 +1,6 @@
-package io.ocellus.pipeline.kafka;
+package io.ocellus.pipeline.tools;
 
+import io.ocellus.pipeline.kafka.KafkaCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

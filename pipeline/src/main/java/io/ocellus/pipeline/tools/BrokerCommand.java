@@ -1,6 +1,5 @@
-package io.ocellus.pipeline.cli;
+package io.ocellus.pipeline.tools;
 
-import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,7 +19,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Run a single-node Kafka broker on 127.0.0.1 until terminated; prints bootstrap.servers=HOST:PORT.")
-final class BrokerCommand implements Callable<Integer> {
+public final class BrokerCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(

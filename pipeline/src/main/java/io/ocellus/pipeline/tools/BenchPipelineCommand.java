@@ -1,13 +1,13 @@
-package io.ocellus.pipeline.cli;
+package io.ocellus.pipeline.tools;
 
 import io.ocellus.models.image.ImageDecoder;
 import io.ocellus.models.image.ScaledJpegDecoder;
 import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.inference.RgbImage;
+import io.ocellus.pipeline.cli.ModelOptions;
+import io.ocellus.pipeline.cli.StreamOptions;
 import io.ocellus.pipeline.internal.ProcessMemory;
-import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
-import io.ocellus.pipeline.kafka.FrameClients;
 import io.ocellus.pipeline.kafka.KafkaCodec;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Measure end-to-end frames/s and latency through Kafka and the streaming job, against decode-only and engine-only figures.")
-final class BenchPipelineCommand implements Callable<Integer> {
+public final class BenchPipelineCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin ModelOptions model;
@@ -97,7 +97,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     decoded.width(),
                     decoded.height(),
                     Runtime.getRuntime().availableProcessors(),
-                    stream.flags.batchSize,
+                    stream.flags().batchSize(),
                     parallelism());
             out.flush();
             kafka.createTopics(
@@ -108,7 +108,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
             reader.start();
             try {
                 // Warm up the JIT, the model's batch shapes and Kafka's buffers first.
-                int warm = Math.max(2 * stream.flags.batchSize * parallelism(), frames);
+                int warm = Math.max(2 * stream.flags().batchSize() * parallelism(), frames);
                 send(kafka, jpeg, "warm", warm, 0);
                 awaitResults("warm", warm);
                 double fps = rounds(kafka, jpeg, decoder, engine, decoded, out);
@@ -135,14 +135,16 @@ final class BenchPipelineCommand implements Callable<Integer> {
             throws Exception {
         List<Double> rates = new ArrayList<>();
         List<Double> shares = new ArrayList<>();
-        List<RgbImage> batch = Collections.nCopies(stream.flags.batchSize, decoded);
+        List<RgbImage> batch = Collections.nCopies(stream.flags().batchSize(), decoded);
         for (int round = 1; round <= rounds; round++) {
             double decodeMs = millisPerCall(() -> decoder.decode(jpeg), 1500);
             double engineMs =
                     millisPerCall(
-                                    () -> engine.infer(batch, Outputs.classes(stream.flags.top)),
+                                    () ->
+                                            engine.infer(
+                                                    batch, Outputs.classes(stream.flags().top())),
                                     2000)
-                            / stream.flags.batchSize;
+                            / stream.flags().batchSize();
             double ceiling = 1000 / (decodeMs + engineMs);
             String phase = "burst-" + round;
             send(kafka, jpeg, phase, frames, 0);
@@ -199,8 +201,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
     /** As given, else the local cluster's default: one instance per core. */
     private int parallelism() {
-        return stream.flags.parallelism != null
-                ? stream.flags.parallelism
+        return stream.flags().parallelism() != null
+                ? stream.flags().parallelism()
                 : Runtime.getRuntime().availableProcessors();
     }
 
@@ -245,7 +247,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                         "ocellus-bench",
                         false,
                         workflow);
-        StreamExecutionEnvironment env = stream.environment(parallelism(), stream.checkpointMillis);
+        StreamExecutionEnvironment env =
+                stream.environment(parallelism(), stream.checkpointMillis());
         StreamJob.define(env, options);
         return env.executeAsync("ocellus-bench-pipeline");
     }

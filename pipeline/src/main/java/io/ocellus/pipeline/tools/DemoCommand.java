@@ -1,8 +1,10 @@
-package io.ocellus.pipeline.cli;
+package io.ocellus.pipeline.tools;
 
 import io.ocellus.models.ModelException;
-import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
-import io.ocellus.pipeline.kafka.FrameClients;
+import io.ocellus.pipeline.cli.ExitCode;
+import io.ocellus.pipeline.cli.ImageFiles;
+import io.ocellus.pipeline.cli.ModelOptions;
+import io.ocellus.pipeline.cli.StreamOptions;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
 import io.ocellus.schemas.Classification;
@@ -38,7 +40,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Run the streaming job on an in-process Kafka broker and local Flink cluster over sample images.")
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
     private static final List<String> TOPICS =
             List.of("ocellus-classifications", "ocellus-dead-letters");
 
@@ -92,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
                         stream.workflow(model, true, false, false));
         StreamExecutionEnvironment env =
                 stream.environment(
-                        1, stream.checkpointMillis != null ? stream.checkpointMillis : 1000L);
+                        1, stream.checkpointMillis() != null ? stream.checkpointMillis() : 1000L);
         StreamJob.define(env, options);
         env.execute("ocellus-demo");
     }

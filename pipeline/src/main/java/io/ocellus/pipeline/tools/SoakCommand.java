@@ -1,8 +1,8 @@
-package io.ocellus.pipeline.cli;
+package io.ocellus.pipeline.tools;
 
+import io.ocellus.pipeline.cli.ModelOptions;
+import io.ocellus.pipeline.cli.StreamOptions;
 import io.ocellus.pipeline.internal.ProcessMemory;
-import io.ocellus.pipeline.kafka.EmbeddedKafkaBroker;
-import io.ocellus.pipeline.kafka.FrameClients;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Run the job at a fixed input rate (overload or soak) and report backlog and memory over time.")
-final class SoakCommand implements Callable<Integer> {
+public final class SoakCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ModelOptions model;
     @Mixin StreamOptions stream;
@@ -103,7 +103,9 @@ final class SoakCommand implements Callable<Integer> {
                     seconds,
                     frames > 0 ? " or " + frames + " frames" : "",
                     stream.guarantee(),
-                    stream.flags.parallelism == null ? "default" : stream.flags.parallelism);
+                    stream.flags().parallelism() == null
+                            ? "default"
+                            : stream.flags().parallelism());
             long drainedAt = monitor(producer, start, out);
             out.printf(
                     Locale.ROOT,
@@ -212,7 +214,7 @@ final class SoakCommand implements Callable<Integer> {
                         "ocellus-soak",
                         false,
                         workflow);
-        StreamExecutionEnvironment env = stream.environment(null, stream.checkpointMillis);
+        StreamExecutionEnvironment env = stream.environment(null, stream.checkpointMillis());
         StreamJob.define(env, options);
         return env.executeAsync("ocellus-soak");
     }

@@ -1,4 +1,4 @@
-package io.ocellus.pipeline.kafka;
+package io.ocellus.pipeline.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

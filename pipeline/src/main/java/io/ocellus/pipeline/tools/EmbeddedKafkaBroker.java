@@ -1,4 +1,4 @@
-package io.ocellus.pipeline.kafka;
+package io.ocellus.pipeline.tools;
 
 import io.ocellus.pipeline.internal.Directories;
 import java.io.IOException;
