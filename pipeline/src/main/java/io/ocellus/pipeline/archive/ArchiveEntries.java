@@ -213,12 +213,7 @@ public final class ArchiveEntries implements Closeable {
             try (InputStream in = fs.open(path)) {
                 return make.image(source, name, time, in, status.getLen());
             } catch (IOException e) {
-                return EntryFactory.failure(
-                        source,
-                        name,
-                        time,
-                        ReasonCode.ENTRY_UNREADABLE,
-                        "cannot read: " + EntryFactory.describe(e));
+                return EntryFactory.unreadable(source, name, time, "cannot read", e);
             }
         }
 
@@ -269,12 +264,7 @@ public final class ArchiveEntries implements Closeable {
                 try (InputStream in = zip.getInputStream(entry)) {
                     return make.image(uri, name, time, in, entry.getSize());
                 } catch (IOException | RuntimeException e) {
-                    return EntryFactory.failure(
-                            uri,
-                            name,
-                            time,
-                            ReasonCode.ENTRY_UNREADABLE,
-                            "corrupt entry: " + EntryFactory.describe(e));
+                    return EntryFactory.unreadable(uri, name, time, "corrupt entry", e);
                 }
             }
             return null;
@@ -311,12 +301,7 @@ public final class ArchiveEntries implements Closeable {
                 } catch (IOException e) {
                     // The entry is lost; whether the stream goes on is for the next header to tell,
                     // as it is when counting (which skips the same bytes).
-                    return EntryFactory.failure(
-                            uri,
-                            name,
-                            time,
-                            ReasonCode.ENTRY_UNREADABLE,
-                            "cannot read: " + EntryFactory.describe(e));
+                    return EntryFactory.unreadable(uri, name, time, "cannot read", e);
                 }
                 if (read.frame().getImage() != null
                         && read.frame().getImage().remaining() < entry.getSize()) {

@@ -89,6 +89,13 @@ final class EntryFactory {
         return new ArchiveEntries.Entry(bare(sourceId, name, time), reason, message);
     }
 
+    /** An entry that could not be read: {@code what} and the exception, as the message. */
+    static ArchiveEntries.Entry unreadable(
+            String sourceId, String name, long time, String what, Throwable e) {
+        return failure(
+                sourceId, name, time, ReasonCode.ENTRY_UNREADABLE, what + ": " + describe(e));
+    }
+
     static String describe(Throwable e) {
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
