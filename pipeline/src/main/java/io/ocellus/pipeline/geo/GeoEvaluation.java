@@ -91,20 +91,9 @@ public final class GeoEvaluation {
             GeoEstimator estimator,
             String modelId,
             Listener listener) {
-        List<Sample> references = new ArrayList<>();
-        List<Sample> queries = new ArrayList<>();
-        for (Sample sample : samples) {
-            (split.isQuery(sample) ? queries : references).add(sample);
-            if (split.leaveOut()) {
-                references.add(sample);
-            }
-        }
-        if (queries.isEmpty() || references.size() == (split.leaveOut() ? 1 : 0)) {
-            throw new IllegalArgumentException(
-                    String.format(
-                            "the split %s leaves %d queries and %d references",
-                            split, queries.size(), references.size()));
-        }
+        Parts parts = divide(samples, split);
+        List<Sample> references = parts.references();
+        List<Sample> queries = parts.queries();
         GeoIndex index = index(references, modelId);
         int largestGroup = split.leaveOut() ? largestGroup(samples, split) : 0;
         GeoAccuracy accuracy = new GeoAccuracy();
@@ -146,14 +135,9 @@ public final class GeoEvaluation {
      * of the split.
      */
     public static double hnswRecall(List<Sample> samples, Split split, int k, String modelId) {
-        List<Sample> references = new ArrayList<>();
-        List<Sample> queries = new ArrayList<>();
-        for (Sample sample : samples) {
-            (split.isQuery(sample) ? queries : references).add(sample);
-        }
-        if (split.leaveOut()) {
-            references = samples;
-        }
+        Parts parts = divide(samples, split);
+        List<Sample> references = parts.references();
+        List<Sample> queries = parts.queries();
         GeoIndex exact = index(references, modelId);
         GeoIndex graph = index(references, modelId, GeoIndex.Search.HNSW);
         double found = 0;
@@ -168,6 +152,35 @@ public final class GeoEvaluation {
                             .count();
         }
         return found / (Math.max(1, queries.size()) * (double) Math.min(k, references.size()));
+    }
+
+    /** The queries of a split and the references they are located against. */
+    private record Parts(List<Sample> references, List<Sample> queries) {}
+
+    /**
+     * Divides the samples by the split: with leave-out, every sample is a query and a reference
+     * (its own group is filtered out per query).
+     *
+     * @throws IllegalArgumentException when the split leaves no query or no reference
+     */
+    private static Parts divide(List<Sample> samples, Split split) {
+        List<Sample> references = new ArrayList<>();
+        List<Sample> queries = new ArrayList<>();
+        for (Sample sample : samples) {
+            if (split.isQuery(sample)) {
+                queries.add(sample);
+            }
+            if (split.leaveOut() || !split.isQuery(sample)) {
+                references.add(sample);
+            }
+        }
+        if (queries.isEmpty() || references.size() == (split.leaveOut() ? 1 : 0)) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "the split %s leaves %d queries and %d references",
+                            split, queries.size(), references.size()));
+        }
+        return new Parts(references, queries);
     }
 
     private static double km(double latitude, double longitude, Sample truth) {

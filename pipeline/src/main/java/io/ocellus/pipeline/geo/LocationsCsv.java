@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,10 +21,12 @@ public final class LocationsCsv {
     public record Row(
             String file, double latitude, double longitude, Map<String, String> columns) {}
 
-    private final Map<String, Row> rows;
+    private final List<Row> rows;
+    private final Map<String, Row> byName;
 
-    private LocationsCsv(Map<String, Row> rows) {
-        this.rows = rows;
+    private LocationsCsv(List<Row> rows, Map<String, Row> byName) {
+        this.rows = List.copyOf(rows);
+        this.byName = Map.copyOf(byName);
     }
 
     /**
@@ -36,7 +37,8 @@ public final class LocationsCsv {
      */
     public static LocationsCsv read(Path csv) throws IOException {
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        Map<String, Row> rows = new LinkedHashMap<>();
+        List<Row> rows = new ArrayList<>();
+        Map<String, Row> byName = new HashMap<>();
         List<String> header = null;
         int[] columns = {0, 1, 2};
         for (int n = 0; n < lines.size(); n++) {
@@ -51,10 +53,11 @@ public final class LocationsCsv {
                 continue;
             }
             Row row = row(fields, header, columns, csv + ":" + (n + 1));
-            rows.put(row.file(), row);
-            rows.putIfAbsent(lastElement(row.file()), row);
+            rows.add(row);
+            byName.put(row.file(), row);
+            byName.putIfAbsent(lastElement(row.file()), row);
         }
-        return new LocationsCsv(rows);
+        return new LocationsCsv(rows, byName);
     }
 
     private static boolean isHeader(List<String> fields) {
@@ -136,8 +139,8 @@ public final class LocationsCsv {
      * null when the file does not place it.
      */
     public Row find(String name) {
-        Row row = rows.get(name);
-        return row != null ? row : rows.get(lastElement(name));
+        Row row = byName.get(name);
+        return row != null ? row : byName.get(lastElement(name));
     }
 
     private static String lastElement(String name) {
@@ -147,6 +150,6 @@ public final class LocationsCsv {
 
     /** Every row, in file order. */
     public List<Row> rows() {
-        return rows.values().stream().distinct().toList();
+        return rows;
     }
 }
