@@ -217,14 +217,39 @@ class StandaloneClusterIT {
         }
     }
 
-    /** Submits over REST ({@code POST /jars/<id>/run}) or with Flink's CLI ({@code flink run}). */
+    /**
+     * Submits over REST ({@code POST /jars/<id>/run}) with every setting as a flag, or with Flink's
+     * CLI ({@code flink run}) with the model's settings as Flink configuration ({@code -D}) and the
+     * rest as flags.
+     */
     private static String submit(boolean rest) throws Exception {
         String jar = System.getProperty("ocellus.job.jar", "target/ocellus-job.jar");
-        List<String> command =
-                new ArrayList<>(rest ? List.of("submit", jar, ENTRY) : List.of("run", jar));
+        List<String> command = new ArrayList<>();
+        if (rest) {
+            command.addAll(List.of("submit", jar, ENTRY));
+            command.addAll(modelArguments());
+        } else {
+            command.addAll(
+                    List.of(
+                            "run",
+                            "-Docellus.model.path=" + models().toAbsolutePath(),
+                            "-Docellus.model.alpha=0.25",
+                            "-Docellus.model.resolution=128",
+                            jar));
+        }
         command.addAll(jobArguments());
         String out = cluster(command.toArray(String[]::new));
         return out.lines().reduce((a, b) -> b).orElseThrow().trim();
+    }
+
+    private static List<String> modelArguments() {
+        return List.of(
+                "--model",
+                models().toAbsolutePath().toString(),
+                "--alpha",
+                "0.25",
+                "--resolution",
+                "128");
     }
 
     private static List<String> jobArguments() {
@@ -237,12 +262,6 @@ class StandaloneClusterIT {
                 "classifications",
                 "--dead-letter-topic",
                 "dead-letters",
-                "--model",
-                models().toAbsolutePath().toString(),
-                "--alpha",
-                "0.25",
-                "--resolution",
-                "128",
                 "--threads",
                 "1",
                 "--parallelism",

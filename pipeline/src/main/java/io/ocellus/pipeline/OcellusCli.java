@@ -4,6 +4,7 @@ import io.ocellus.pipeline.cli.ClassifyCommand;
 import io.ocellus.pipeline.cli.ConfigReferenceCommand;
 import io.ocellus.pipeline.cli.EmbedCommand;
 import io.ocellus.pipeline.cli.EvalCommand;
+import io.ocellus.pipeline.cli.Flags;
 import io.ocellus.pipeline.cli.GeoIndexCommand;
 import io.ocellus.pipeline.cli.ModelsCommand;
 import io.ocellus.pipeline.cli.ReportCommand;
@@ -56,9 +57,14 @@ public final class OcellusCli implements Runnable {
 
     /** Runs a command line and returns its exit code (for tests). */
     public static int execute(String... args) {
-        return new CommandLine(new OcellusCli())
+        return commandLine().execute(args);
+    }
+
+    /** The {@code ocellus} command line, every command's flags installed. */
+    public static CommandLine commandLine() {
+        return Flags.install(new CommandLine(new OcellusCli()))
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .execute(args);
+                .setExecutionExceptionHandler(Flags.invalidSettings());
     }
 
     @Override

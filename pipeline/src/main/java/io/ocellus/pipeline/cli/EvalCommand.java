@@ -12,6 +12,7 @@ import io.ocellus.models.inference.InferenceEngine;
 import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.Prediction;
 import io.ocellus.models.inference.RgbImage;
+import io.ocellus.pipeline.config.ModelOptions;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +52,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Mixin EvalModelSettings model;
+    @Mixin EvalModelFlags model;
 
     @Option(
             names = "--labels",
@@ -92,17 +94,18 @@ public final class EvalCommand implements Callable<Integer> {
 
     private final ObjectMapper json = new ObjectMapper();
 
-    /** The model options of {@code eval}: the model's label file is {@code --model-labels}. */
-    static final class EvalModelSettings extends ModelSettings {
-        @Option(
-                names = "--model-labels",
-                paramLabel = "FILE",
-                description =
-                        "The model's label file (default: imagenet_labels.txt beside the model).")
-        void modelLabels(String file) {
-            labels = file;
+    /** The model flags of {@code eval}: the model's label file is {@code --model-labels}. */
+    @Command
+    static final class EvalModelFlags extends FlagGroup {
+        @Override
+        protected List<List<Flag>> flags() {
+            return List.of(Flags.MODEL, Flags.MODEL_LABELS);
         }
     }
+
+    /** The settings {@code --compare} may change, by their flags' names without dashes. */
+    static final List<String> COMPARABLE =
+            List.of("preprocess", "float-activations", "model", "alpha", "resolution", "threads");
 
     @Override
     public Integer call() throws IOException {
@@ -116,9 +119,11 @@ public final class EvalCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "no image among the inputs is labelled in " + truthFile);
         }
-        ModelSettings second = compareSettings();
-        try (InferenceEngine engine = model.open(List.of(batch));
-                InferenceEngine other = second == null ? null : second.open(List.of(batch));
+        Configuration first = model.configuration();
+        Configuration second = compareSettings(first);
+        try (InferenceEngine engine = ModelOptions.open(first, List.of(batch));
+                InferenceEngine other =
+                        second == null ? null : ModelOptions.open(second, List.of(batch));
                 ScaledJpegDecoder scaler = new ScaledJpegDecoder();
                 BufferedWriter detailLines =
                         details == null
@@ -152,17 +157,35 @@ public final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private ModelSettings compareSettings() {
+    private Configuration compareSettings(Configuration first) {
         if (compare.isEmpty()) {
             return null;
         }
-        ModelSettings settings = model;
-        try {
-            for (Map.Entry<String, String> setting : compare.entrySet()) {
-                settings = settings.with(setting.getKey(), setting.getValue());
+        Configuration settings = first.clone();
+        for (Map.Entry<String, String> setting : compare.entrySet()) {
+            if (!COMPARABLE.contains(setting.getKey())) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--compare: cannot compare on \""
+                                + setting.getKey()
+                                + "\": expected one of "
+                                + String.join(", ", COMPARABLE));
             }
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--compare: " + e.getMessage(), e);
+            Flag flag = Flags.find("--" + setting.getKey());
+            if (flag.kind() == Flag.Kind.SWITCH) {
+                String value = setting.getValue();
+                if (!value.equals("true") && !value.equals("false")) {
+                    throw new ParameterException(
+                            spec.commandLine(),
+                            "--compare: "
+                                    + setting.getKey()
+                                    + " must be true or false, got "
+                                    + value);
+                }
+                settings.setString(flag.option().key(), value);
+            } else {
+                flag.apply(settings, List.of(setting.getValue()));
+            }
         }
         return settings;
     }
@@ -274,7 +297,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private void report(Run run, int labelled, List<Path> unlabelled, ModelSettings second) {
+    private void report(Run run, int labelled, List<Path> unlabelled, Configuration second) {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
                 Locale.ROOT,
@@ -290,13 +313,15 @@ public final class EvalCommand implements Callable<Integer> {
                                 unlabelled.get(0)));
         out.printf(
                 "%s (%s): %s%n",
-                run.engine.signature().modelId(), model.describe(), run.tally.summary());
+                run.engine.signature().modelId(),
+                ModelOptions.describe(model.configuration()),
+                run.tally.summary());
         if (run.other != null) {
             out.printf(
                     "compare %s: %s (%s): %s%n",
                     compare,
                     run.other.signature().modelId(),
-                    second.describe(),
+                    ModelOptions.describe(second),
                     run.otherTally.summary());
             out.printf(
                     Locale.ROOT,

@@ -13,6 +13,7 @@ import io.ocellus.models.inference.Prediction;
 import io.ocellus.models.inference.RgbImage;
 import io.ocellus.operators.geo.GeoAccuracy;
 import io.ocellus.operators.geo.GeoEstimator;
+import io.ocellus.pipeline.config.GeoLocationOptions;
 import io.ocellus.pipeline.geo.GeoEvaluation;
 import io.ocellus.pipeline.geo.GeoEvaluation.Sample;
 import io.ocellus.pipeline.geo.LocationsCsv;
@@ -55,9 +56,9 @@ import picocli.CommandLine.Spec;
 final class GeoEvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Mixin ModelOptions model;
+    @Mixin ModelFlags model;
 
-    @Mixin GeoEstimatorOptions estimator;
+    @Mixin GeoEstimatorFlags estimator;
 
     @Option(
             names = "--locations",
@@ -105,7 +106,7 @@ final class GeoEvalCommand implements Callable<Integer> {
         GeoEstimator chosen;
         try {
             parsed = GeoEvaluation.Split.parse(split);
-            chosen = estimator.estimator();
+            chosen = GeoLocationOptions.estimator(estimator.configuration());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

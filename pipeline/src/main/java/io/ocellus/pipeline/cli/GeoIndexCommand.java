@@ -2,10 +2,13 @@ package io.ocellus.pipeline.cli;
 
 import io.ocellus.operators.geo.GeoIndex;
 import io.ocellus.operators.geo.GeoIndexes;
+import io.ocellus.pipeline.config.GeoLocationOptions;
+import io.ocellus.pipeline.config.Jobs;
+import io.ocellus.pipeline.config.ReprocessOptions;
+import io.ocellus.pipeline.config.Settings;
 import io.ocellus.pipeline.geo.GeoIndexBuild;
 import io.ocellus.pipeline.geo.LocationsCsv;
 import io.ocellus.pipeline.internal.Uris;
-import io.ocellus.pipeline.workflow.WorkflowOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -13,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import picocli.CommandLine.Command;
@@ -50,7 +55,7 @@ public final class GeoIndexCommand implements Runnable {
     static final class Build implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Mixin ModelOptions model;
+        @Mixin ModelFlags model;
 
         @Mixin WorkflowFlags flags;
 
@@ -80,7 +85,8 @@ public final class GeoIndexCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            if (flags.geoIndex != null) {
+            Configuration config = flags.configuration();
+            if (GeoLocationOptions.enabled(config)) {
                 err.println("ocellus geo-index build: --geo-index has no use here");
                 return ExitCode.CANNOT_RUN.code();
             }
@@ -88,16 +94,21 @@ public final class GeoIndexCommand implements Runnable {
             for (java.nio.file.Path csv : locations) {
                 places.add(LocationsCsv.read(csv));
             }
-            WorkflowOptions workflow = flags.workflow(model, false, true, false);
-            RunProgress progress = new RunProgress(err, input.progressBar(), flags.modelId);
+            List<String> inputs =
+                    Settings.required(
+                            config, ReprocessOptions.INPUTS, "folders or archives to read");
+            Jobs.Workflow workflow = Jobs.workflow(config, false, true, false);
+            RunProgress progress = new RunProgress(err, input.progressBar(), workflow.modelId());
             GeoIndexBuild.Result built =
                     GeoIndexBuild.builder()
-                            .setInputs(input.uris())
-                            .setWorkflow(workflow)
-                            .setModelId(flags.modelId)
+                            .setInputs(inputs.stream().map(Uris::of).toList())
+                            .setWorkflow(workflow.options())
+                            .setModelId(workflow.modelId())
                             .setOutput(output)
                             .optLocations(places)
-                            .optParallelism(flags.parallelism)
+                            .optParallelism(
+                                    config.getOptional(CoreOptions.DEFAULT_PARALLELISM)
+                                            .orElse(null))
                             .build()
                             .run(progress);
             progress.finish();
@@ -122,7 +133,7 @@ public final class GeoIndexCommand implements Runnable {
                     built.references(),
                     built.embedding().deadLetterCount(),
                     built.embedding().deadLetters(),
-                    flags.modelId,
+                    workflow.modelId(),
                     built.indexId(),
                     built.output());
             out.flush();

@@ -32,7 +32,7 @@ abstract class ImageCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Mixin ModelOptions model;
+    @Mixin ModelFlags model;
 
     @Option(
             names = "--batch",

@@ -1,39 +1,53 @@
 package io.ocellus.pipeline.cli;
 
+import io.ocellus.pipeline.archive.ReprocessRun;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 
 /**
- * The job jar's commands, {@code stream} and {@code reprocess}, each parsed on its own: no other
- * command (benchmarks, demo, broker) is loaded where a Flink cluster runs the job. Inside a host
- * that must not exit (a Flink client or JobManager) an exception from the command is thrown, not
- * printed, and a usage error becomes an {@link IllegalArgumentException}; nothing calls {@code
- * System.exit}.
+ * The job jar's command lines, {@code stream} and {@code reprocess}, each parsed on its own into
+ * settings: no other command (benchmarks, demo, broker) is loaded where a Flink cluster runs the
+ * job. Nothing here calls {@code System.exit}: a usage error is an {@link
+ * IllegalArgumentException}, for the Flink client or JobManager to report.
  */
 public final class JobCommands {
     private JobCommands() {}
 
-    /** {@code ocellus stream} with these arguments. */
-    public static void stream(String... args) throws Exception {
-        run(new StreamCommand(), "stream", args);
+    /**
+     * The settings the flags of {@code ocellus stream} give ({@code -D} entries included), or null
+     * when they ask for help (printed to standard output).
+     *
+     * @throws IllegalArgumentException on a usage error, with picocli's message
+     */
+    public static Configuration streamSettings(String... args) {
+        return settings(new StreamCommand(), "stream", args);
     }
 
-    /** {@code ocellus reprocess} with these arguments. */
-    public static void reprocess(String... args) throws Exception {
-        run(new ReprocessCommand(), "reprocess", args);
+    /** The settings the flags of {@code ocellus reprocess} give, or null for help. */
+    public static Configuration reprocessSettings(String... args) {
+        return settings(new ReprocessCommand(), "reprocess", args);
     }
 
-    private static void run(Object command, String name, String[] args) throws Exception {
-        CommandLine line =
-                new CommandLine(command)
-                        .setCaseInsensitiveEnumValuesAllowed(true)
-                        .setExecutionExceptionHandler(
-                                (e, parsed, result) -> {
-                                    throw e;
-                                });
-        int code = line.execute(args);
-        if (code != 0) {
-            throw new IllegalArgumentException(
-                    "ocellus " + name + " " + String.join(" ", args) + " exited with code " + code);
+    /** Prints what a reprocess run counted, as {@code ocellus reprocess} does. */
+    public static void report(ReprocessRun.Summary summary) {
+        ReprocessCommand.report(
+                new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8)),
+                summary);
+    }
+
+    private static Configuration settings(Object command, String name, String[] args) {
+        CommandLine line = Flags.install(new CommandLine(command));
+        try {
+            line.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException("ocellus " + name + ": " + e.getMessage(), e);
         }
+        if (line.isUsageHelpRequested()) {
+            line.usage(System.out);
+            return null;
+        }
+        return Flags.configuration(line.getCommandSpec());
     }
 }

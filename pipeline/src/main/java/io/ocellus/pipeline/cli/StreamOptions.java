@@ -1,51 +1,39 @@
 package io.ocellus.pipeline.cli;
 
-import io.ocellus.models.ModelException;
-import io.ocellus.pipeline.kafka.InputFormat;
+import io.ocellus.pipeline.config.JobOptions;
+import io.ocellus.pipeline.config.Jobs;
+import io.ocellus.pipeline.config.KafkaOptions;
 import io.ocellus.pipeline.kafka.KafkaCodec;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
-import io.ocellus.pipeline.local.LocalFlink;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
-import java.util.Map;
-import org.apache.flink.connector.base.DeliveryGuarantee;
+import java.util.List;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Command;
 
 /**
- * Options shared by {@code stream}, {@code demo}, {@code bench-pipeline} and {@code soak}: the
- * input format, delivery guarantee and checkpoints, with the Kafka client settings and the
- * workflow's.
+ * The flags shared by {@code stream}, {@code demo}, {@code bench-pipeline} and {@code soak}: the
+ * input format, delivery guarantee and checkpoints, the Kafka client settings and the workflow's,
+ * and {@code -D} for any setting.
  */
-public final class StreamOptions {
-    @Option(
-            names = "--input-format",
-            defaultValue = "raw",
-            converter = InputFormatConverter.class,
-            description =
-                    "raw (the value is the image; key = source id; headers frame-id, content-type, event-time, latitude, longitude), avro-binary, avro-single-object, or avro-registry (a schema registry's layout: byte 0, 4-byte schema id, Avro body; needs --registry-url). Default: ${DEFAULT-VALUE}.")
-    InputFormat inputFormat;
+@Command
+public final class StreamOptions extends FlagGroup {
+    @Override
+    protected List<List<Flag>> flags() {
+        return List.of(Flags.DELIVERY, Flags.KAFKA_CLIENT, Flags.WORKFLOW, Flags.GEO_ESTIMATOR);
+    }
 
-    @Mixin KafkaClientOptions kafka;
-
-    @Mixin WorkflowFlags flags;
-
-    @Option(
-            names = "--at-least-once",
-            description =
-                    "Deliver at least once instead of exactly once (no transactions; results appear without waiting for checkpoints).")
-    boolean atLeastOnce;
-
-    @Option(
-            names = "--checkpoint-interval-ms",
-            description =
-                    "Checkpoint interval; exactly-once results appear about one interval after their frames. Default: the configured execution.checkpointing.interval (-D, the cluster's config.yaml), else 5000.")
-    Long checkpointMillis;
+    @Override
+    protected boolean takesAnySetting() {
+        return true;
+    }
 
     /**
      * The job on a broker of one's own (demo, bench, soak): raw frames in, classifications and dead
-     * letters out, with these options.
+     * letters out, with these settings.
      */
     public StreamJobOptions classificationJob(
             String bootstrapServers,
@@ -55,6 +43,7 @@ public final class StreamOptions {
             String jobName,
             boolean bounded,
             WorkflowOptions workflow) {
+        Configuration config = configuration();
         return StreamJobOptions.builder()
                 .setBootstrapServers(bootstrapServers)
                 .setInputTopic(inputTopic)
@@ -62,62 +51,45 @@ public final class StreamOptions {
                 .setJobName(jobName)
                 .setWorkflow(workflow)
                 .optClassificationsTopic(classificationsTopic)
-                .optOutputFormat(kafka.outputFormat)
-                .optGuarantee(guarantee())
-                .optKafkaProperties(kafkaProperties())
-                .optRegistryUrl(kafka.registryUrl)
+                .optOutputFormat(KafkaOptions.outputFormat(config))
+                .optGuarantee(JobOptions.guarantee(config))
+                .optKafkaProperties(KafkaOptions.clientProperties(config))
+                .optRegistryUrl(config.get(KafkaOptions.REGISTRY_URL))
                 .optBounded(bounded)
                 .build();
     }
 
     /**
-     * The execution environment (a loopback local cluster from a shell) with {@code --parallelism},
-     * else {@code fallback} when not null, checkpointing as {@link StreamJob#checkpointing} decides
-     * for an interval of {@code checkpointMillis} (null: as configured).
+     * The execution environment (a loopback local cluster from a shell) with these settings, the
+     * parallelism {@code fallback} and checkpoint interval {@code checkpointMillis} applying when
+     * not given (null: the configured or Flink's default), checkpointing as {@link
+     * StreamJob#checkpointing} decides.
      */
     public StreamExecutionEnvironment environment(Integer fallback, Long checkpointMillis) {
-        StreamExecutionEnvironment env = LocalFlink.environment();
-        Integer chosen = flags.parallelism != null ? flags.parallelism : fallback;
-        if (chosen != null) {
-            env.setParallelism(chosen);
+        Configuration config = configuration();
+        if (fallback != null && !config.contains(CoreOptions.DEFAULT_PARALLELISM)) {
+            config.set(CoreOptions.DEFAULT_PARALLELISM, fallback);
         }
-        StreamJob.checkpointing(env, checkpointMillis);
+        if (checkpointMillis != null
+                && !config.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
+            config.set(
+                    CheckpointingOptions.CHECKPOINTING_INTERVAL,
+                    java.time.Duration.ofMillis(checkpointMillis));
+        }
+        StreamExecutionEnvironment env = Jobs.environment(config);
+        StreamJob.checkpointing(env);
         return env;
     }
 
-    /** The workflow's flags. */
-    public WorkflowFlags flags() {
-        return flags;
-    }
-
-    /** The checkpoint interval asked for, or null for the configured one. */
-    public Long checkpointMillis() {
-        return checkpointMillis;
-    }
-
-    public DeliveryGuarantee guarantee() {
-        return atLeastOnce ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE;
+    public org.apache.flink.connector.base.DeliveryGuarantee guarantee() {
+        return JobOptions.guarantee(configuration());
     }
 
     public KafkaCodec.Settings outputCodec() {
-        return kafka.outputCodec();
-    }
-
-    Map<String, String> kafkaProperties() {
-        return kafka.kafkaProperties();
-    }
-
-    public WorkflowOptions workflow(
-            ModelOptions model, boolean classifications, boolean embeddings, boolean features)
-            throws ModelException, java.io.IOException {
-        return flags.workflow(model, classifications, embeddings, features);
-    }
-
-    static final class InputFormatConverter
-            implements picocli.CommandLine.ITypeConverter<InputFormat> {
-        @Override
-        public InputFormat convert(String value) {
-            return InputFormat.parse(value);
-        }
+        Configuration config = configuration();
+        return KafkaCodec.Settings.from(
+                KafkaOptions.outputFormat(config),
+                config.get(KafkaOptions.REGISTRY_URL),
+                KafkaOptions.clientProperties(config));
     }
 }

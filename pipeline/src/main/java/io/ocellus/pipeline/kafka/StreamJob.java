@@ -45,18 +45,13 @@ public final class StreamJob {
     private StreamJob() {}
 
     /**
-     * Checkpointing for an exactly-once run that respects what is configured: {@code requestedMs}
-     * when the user asked for an interval; else the interval of the environment's configuration
-     * ({@code execution.checkpointing.interval} of the cluster's {@code config.yaml}, {@code -D}, a
-     * FlinkDeployment); else {@value #DEFAULT_CHECKPOINT_INTERVAL_MS} ms, said in the log.
-     *
-     * @param requestedMs an interval asked for explicitly, or null
+     * Checkpointing for an exactly-once run that respects what is configured: the interval of the
+     * environment's configuration ({@code execution.checkpointing.interval} of the cluster's {@code
+     * config.yaml}, {@code -D}, a FlinkDeployment, {@code --checkpoint-interval-ms}); else {@value
+     * #DEFAULT_CHECKPOINT_INTERVAL_MS} ms, said in the log.
      */
-    public static void checkpointing(StreamExecutionEnvironment env, Long requestedMs) {
-        if (requestedMs != null) {
-            env.enableCheckpointing(requestedMs);
-            LOG.info("Checkpointing every {} ms, as asked", requestedMs);
-        } else if (env.getCheckpointConfig().isCheckpointingEnabled()) {
+    public static void checkpointing(StreamExecutionEnvironment env) {
+        if (env.getCheckpointConfig().isCheckpointingEnabled()) {
             LOG.info(
                     "Checkpointing every {} ms, as execution.checkpointing.interval configures",
                     env.getCheckpointInterval());

@@ -220,7 +220,7 @@ public record StreamJobOptions(
     }
 
     /** Client settings whose values are secrets: never printed. */
-    static boolean isSecret(String key) {
+    public static boolean isSecret(String key) {
         String k = key.toLowerCase(java.util.Locale.ROOT);
         return k.contains("password")
                 || k.contains("jaas")

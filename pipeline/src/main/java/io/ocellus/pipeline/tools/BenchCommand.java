@@ -6,7 +6,7 @@ import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.io.ModelSignature;
 import io.ocellus.models.mobilenet.MobileNetV1Spec;
 import io.ocellus.pipeline.cli.ExitCode;
-import io.ocellus.pipeline.cli.ModelOptions;
+import io.ocellus.pipeline.cli.ModelFlags;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Mixin ModelOptions model;
+    @Mixin ModelFlags model;
 
     @Option(
             names = "--batch",

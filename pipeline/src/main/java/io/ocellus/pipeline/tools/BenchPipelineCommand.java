@@ -5,7 +5,7 @@ import io.ocellus.models.image.ScaledJpegDecoder;
 import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.inference.RgbImage;
-import io.ocellus.pipeline.cli.ModelOptions;
+import io.ocellus.pipeline.cli.ModelFlags;
 import io.ocellus.pipeline.cli.StreamOptions;
 import io.ocellus.pipeline.internal.ProcessMemory;
 import io.ocellus.pipeline.kafka.KafkaCodec;
@@ -49,7 +49,7 @@ import picocli.CommandLine.Spec;
 public final class BenchPipelineCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Mixin ModelOptions model;
+    @Mixin ModelFlags model;
 
     @Mixin StreamOptions stream;
 
@@ -79,7 +79,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         byte[] jpeg = Files.readAllBytes(image);
-        WorkflowOptions workflow = stream.workflow(model, true, false, false);
+        WorkflowOptions workflow = stream.workflow(true, false, false).options();
         try (ScaledJpegDecoder scaler = new ScaledJpegDecoder();
                 Predictor engine = workflow.model().open();
                 EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
@@ -97,7 +97,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                     decoded.width(),
                     decoded.height(),
                     Runtime.getRuntime().availableProcessors(),
-                    stream.flags().batchSize(),
+                    stream.batchSize(),
                     parallelism());
             out.flush();
             kafka.createTopics(
@@ -108,7 +108,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             reader.start();
             try {
                 // Warm up the JIT, the model's batch shapes and Kafka's buffers first.
-                int warm = Math.max(2 * stream.flags().batchSize() * parallelism(), frames);
+                int warm = Math.max(2 * stream.batchSize() * parallelism(), frames);
                 send(kafka, jpeg, "warm", warm, 0);
                 awaitResults("warm", warm);
                 double fps = rounds(kafka, jpeg, decoder, engine, decoded, out);
@@ -135,16 +135,12 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             throws Exception {
         List<Double> rates = new ArrayList<>();
         List<Double> shares = new ArrayList<>();
-        List<RgbImage> batch = Collections.nCopies(stream.flags().batchSize(), decoded);
+        List<RgbImage> batch = Collections.nCopies(stream.batchSize(), decoded);
         for (int round = 1; round <= rounds; round++) {
             double decodeMs = millisPerCall(() -> decoder.decode(jpeg), 1500);
             double engineMs =
-                    millisPerCall(
-                                    () ->
-                                            engine.infer(
-                                                    batch, Outputs.classes(stream.flags().top())),
-                                    2000)
-                            / stream.flags().batchSize();
+                    millisPerCall(() -> engine.infer(batch, Outputs.classes(stream.top())), 2000)
+                            / stream.batchSize();
             double ceiling = 1000 / (decodeMs + engineMs);
             String phase = "burst-" + round;
             send(kafka, jpeg, phase, frames, 0);
@@ -201,8 +197,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 
     /** As given, else the local cluster's default: one instance per core. */
     private int parallelism() {
-        return stream.flags().parallelism() != null
-                ? stream.flags().parallelism()
+        return stream.parallelism() != null
+                ? stream.parallelism()
                 : Runtime.getRuntime().availableProcessors();
     }
 
@@ -247,8 +243,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                         "ocellus-bench",
                         false,
                         workflow);
-        StreamExecutionEnvironment env =
-                stream.environment(parallelism(), stream.checkpointMillis());
+        StreamExecutionEnvironment env = stream.environment(parallelism(), null);
         StreamJob.define(env, options);
         return env.executeAsync("ocellus-bench-pipeline");
     }

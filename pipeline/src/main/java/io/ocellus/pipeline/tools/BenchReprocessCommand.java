@@ -9,8 +9,9 @@ import io.ocellus.pipeline.archive.ReprocessJob;
 import io.ocellus.pipeline.archive.ReprocessRun;
 import io.ocellus.pipeline.archive.RowFormat;
 import io.ocellus.pipeline.cli.ExitCode;
-import io.ocellus.pipeline.cli.ModelOptions;
+import io.ocellus.pipeline.cli.ModelFlags;
 import io.ocellus.pipeline.cli.WorkflowFlags;
+import io.ocellus.pipeline.config.Jobs;
 import io.ocellus.pipeline.internal.Directories;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import java.io.PrintWriter;
@@ -39,7 +40,7 @@ import picocli.CommandLine.Spec;
 public final class BenchReprocessCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Mixin ModelOptions model;
+    @Mixin ModelFlags model;
 
     @Mixin WorkflowFlags flags;
 
@@ -76,7 +77,8 @@ public final class BenchReprocessCommand implements Callable<Integer> {
             Path folder = Files.createDirectories(work.resolve("images"));
             List<byte[]> bytes = fill(folder, pictures, out);
 
-            WorkflowOptions workflow = flags.workflow(model, true, false, false);
+            Jobs.Workflow probed = flags.workflow(true, false, false);
+            WorkflowOptions workflow = probed.options();
             double[] before = alone(workflow, bytes);
             out.printf(
                     Locale.ROOT,
@@ -94,7 +96,7 @@ public final class BenchReprocessCommand implements Callable<Integer> {
                             .optResultsFolder(
                                     work.resolve("results").toString(),
                                     RowFormat.AVRO,
-                                    flags.modelId(),
+                                    probed.modelId(),
                                     false)
                             .optParallelism(flags.parallelism())
                             .build()

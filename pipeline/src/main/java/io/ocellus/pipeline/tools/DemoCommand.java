@@ -3,7 +3,7 @@ package io.ocellus.pipeline.tools;
 import io.ocellus.models.ModelException;
 import io.ocellus.pipeline.cli.ExitCode;
 import io.ocellus.pipeline.cli.ImageFiles;
-import io.ocellus.pipeline.cli.ModelOptions;
+import io.ocellus.pipeline.cli.ModelFlags;
 import io.ocellus.pipeline.cli.StreamOptions;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
@@ -46,7 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Mixin ModelOptions model;
+    @Mixin ModelFlags model;
 
     @Mixin StreamOptions stream;
 
@@ -91,10 +91,8 @@ public final class DemoCommand implements Callable<Integer> {
                         TOPICS.get(1),
                         "ocellus-demo",
                         true,
-                        stream.workflow(model, true, false, false));
-        StreamExecutionEnvironment env =
-                stream.environment(
-                        1, stream.checkpointMillis() != null ? stream.checkpointMillis() : 1000L);
+                        stream.workflow(true, false, false).options());
+        StreamExecutionEnvironment env = stream.environment(1, 1000L);
         StreamJob.define(env, options);
         env.execute("ocellus-demo");
     }

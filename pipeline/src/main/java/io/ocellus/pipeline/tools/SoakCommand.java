@@ -1,6 +1,6 @@
 package io.ocellus.pipeline.tools;
 
-import io.ocellus.pipeline.cli.ModelOptions;
+import io.ocellus.pipeline.cli.ModelFlags;
 import io.ocellus.pipeline.cli.StreamOptions;
 import io.ocellus.pipeline.internal.ProcessMemory;
 import io.ocellus.pipeline.kafka.StreamJob;
@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
                 "Run the job at a fixed input rate (overload or soak) and report backlog and memory over time.")
 public final class SoakCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ModelOptions model;
+    @Mixin ModelFlags model;
     @Mixin StreamOptions stream;
 
     @Option(
@@ -83,7 +83,7 @@ public final class SoakCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         byte[] jpeg = Files.readAllBytes(image);
-        WorkflowOptions workflow = stream.workflow(model, true, false, false);
+        WorkflowOptions workflow = stream.workflow(true, false, false).options();
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             kafka.createTopics(
                     2, List.of("soak-frames", "soak-classifications", "soak-dead-letters"));
@@ -103,9 +103,7 @@ public final class SoakCommand implements Callable<Integer> {
                     seconds,
                     frames > 0 ? " or " + frames + " frames" : "",
                     stream.guarantee(),
-                    stream.flags().parallelism() == null
-                            ? "default"
-                            : stream.flags().parallelism());
+                    stream.parallelism() == null ? "default" : stream.parallelism());
             long drainedAt = monitor(producer, start, out);
             out.printf(
                     Locale.ROOT,
@@ -214,7 +212,7 @@ public final class SoakCommand implements Callable<Integer> {
                         "ocellus-soak",
                         false,
                         workflow);
-        StreamExecutionEnvironment env = stream.environment(null, stream.checkpointMillis());
+        StreamExecutionEnvironment env = stream.environment(null, null);
         StreamJob.define(env, options);
         return env.executeAsync("ocellus-soak");
     }

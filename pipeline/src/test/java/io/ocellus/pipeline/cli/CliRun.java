@@ -17,8 +17,7 @@ record CliRun(int code, String out, String err, CommandLine line) {
     static CliRun of(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CommandLine line =
-                new CommandLine(new OcellusCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine line = OcellusCli.commandLine();
         line.setOut(writer(out));
         line.setErr(writer(err));
         int code = line.execute(args);

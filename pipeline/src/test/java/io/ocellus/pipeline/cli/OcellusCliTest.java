@@ -199,7 +199,7 @@ class OcellusCliTest {
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        picocli.CommandLine cli = new picocli.CommandLine(new OcellusCli());
+        picocli.CommandLine cli = OcellusCli.commandLine();
         cli.setOut(
                 new java.io.PrintWriter(new PrintStream(out, true, StandardCharsets.UTF_8), true));
         cli.setErr(

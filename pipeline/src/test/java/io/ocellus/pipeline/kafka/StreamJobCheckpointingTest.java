@@ -22,7 +22,7 @@ class StreamJobCheckpointingTest {
     @Test
     void keepsTheConfiguredInterval() {
         StreamExecutionEnvironment env = environment(1234L);
-        StreamJob.checkpointing(env, null);
+        StreamJob.checkpointing(env);
         assertThat(env.getCheckpointInterval()).isEqualTo(1234);
     }
 
@@ -30,14 +30,7 @@ class StreamJobCheckpointingTest {
     void setsItsDefaultOnlyWhenNoneIsConfigured() {
         StreamExecutionEnvironment env = environment(null);
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
-        StreamJob.checkpointing(env, null);
+        StreamJob.checkpointing(env);
         assertThat(env.getCheckpointInterval()).isEqualTo(StreamJob.DEFAULT_CHECKPOINT_INTERVAL_MS);
-    }
-
-    @Test
-    void anIntervalAskedForWins() {
-        StreamExecutionEnvironment env = environment(1234L);
-        StreamJob.checkpointing(env, 700L);
-        assertThat(env.getCheckpointInterval()).isEqualTo(700);
     }
 }

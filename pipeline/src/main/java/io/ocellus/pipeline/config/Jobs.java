@@ -1,0 +1,298 @@
+package io.ocellus.pipeline.config;
+
+import io.ocellus.models.ModelException;
+import io.ocellus.models.inference.EngineFactory;
+import io.ocellus.models.inference.InputSpec;
+import io.ocellus.models.inference.Predictor;
+import io.ocellus.models.inference.PredictorFactory;
+import io.ocellus.models.inference.SharedPredictorFactory;
+import io.ocellus.models.io.ModelSource;
+import io.ocellus.operators.geo.GeoOptions;
+import io.ocellus.operators.inference.InferenceTasks;
+import io.ocellus.pipeline.archive.ReprocessJob;
+import io.ocellus.pipeline.archive.ReprocessRun;
+import io.ocellus.pipeline.archive.RowFormat;
+import io.ocellus.pipeline.kafka.StreamJob;
+import io.ocellus.pipeline.kafka.StreamJobOptions;
+import io.ocellus.pipeline.local.LocalFlink;
+import io.ocellus.pipeline.workflow.WorkflowOptions;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The jobs built from a configuration: what {@code ocellus stream} and {@code reprocess}, the job
+ * jar's main classes and (through the same options) a SQL model run. Keys under {@code ocellus.}
+ * are Ocellus's ({@link OcellusOptions}); the others are Flink's and go to the execution
+ * environment.
+ */
+public final class Jobs {
+    private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
+
+    /**
+     * A workflow with the model opened once to learn its input and id.
+     *
+     * @param options what the operators need
+     * @param modelId the model's id, as results carry it
+     * @param input the model's input
+     */
+    public record Workflow(WorkflowOptions options, String modelId, InputSpec input) {}
+
+    private Jobs() {}
+
+    /**
+     * The workflow for the tasks asked for (geo turns embeddings on when an index is set); opens
+     * the model once, without warm-up, to learn its input: the decoding tasks resize frames to it
+     * and decode large JPEGs scaled down to just above it.
+     */
+    public static Workflow workflow(
+            ReadableConfig config, boolean classify, boolean embed, boolean features)
+            throws ModelException, IOException {
+        OcellusOptions.checkKeys(config);
+        int batchSize = BatchingOptions.size(config);
+        ModelSource source = ModelOptions.source(config);
+        InputSpec input;
+        String modelId;
+        try (Predictor probe =
+                new EngineFactory(source, ModelOptions.engineOptions(config, List.of())).open()) {
+            input = InputSpec.of(probe);
+            modelId = probe.signature().modelId();
+        }
+        PredictorFactory engine =
+                new EngineFactory(source, ModelOptions.engineOptions(config, List.of(batchSize)));
+        GeoOptions geo = GeoLocationOptions.geo(config, modelId);
+        WorkflowOptions options =
+                new WorkflowOptions(
+                        Settings.get(config, ModelOptions.ENGINE_PER_SLOT)
+                                ? engine
+                                : new SharedPredictorFactory(engine),
+                        new InferenceTasks(
+                                classify ? TaskOptions.topK(config) : 0,
+                                embed || geo != null,
+                                Settings.get(config, TaskOptions.NORMALIZE_EMBEDDINGS),
+                                features),
+                        BatchingOptions.batching(config),
+                        DecodingOptions.decodeOptions(config, input),
+                        geo);
+        return new Workflow(options, modelId, input);
+    }
+
+    /**
+     * The execution environment: the cluster's inside {@code flink run}, else a loopback local one;
+     * Flink's own keys of {@code settings} (parallelism, checkpointing, ...) applied, never
+     * Ocellus's (they may hold secrets, and a job's configuration is shown in the web UI).
+     */
+    public static StreamExecutionEnvironment environment(ReadableConfig settings) {
+        Configuration flink = new Configuration();
+        settings.toMap()
+                .forEach(
+                        (key, value) -> {
+                            if (!key.startsWith(OcellusOptions.PREFIX)) {
+                                flink.setString(key, value);
+                            }
+                        });
+        return LocalFlink.environment(flink);
+    }
+
+    /**
+     * The settings a job runs with: the environment's configuration (a cluster's {@code
+     * config.yaml}, {@code flink run -D}) with {@code settings} over it.
+     */
+    public static Configuration effective(StreamExecutionEnvironment env, ReadableConfig settings) {
+        Configuration all = Configuration.fromMap(env.getConfiguration().toMap());
+        all.addAll(Configuration.fromMap(settings.toMap()));
+        return all;
+    }
+
+    /** The streaming job's options: the tasks are those whose topic is set. */
+    public static StreamJobOptions streamJob(ReadableConfig config)
+            throws ModelException, IOException {
+        String classifications = Settings.get(config, KafkaOptions.CLASSIFICATIONS_TOPIC);
+        String embeddings = Settings.get(config, KafkaOptions.EMBEDDINGS_TOPIC);
+        String features = Settings.get(config, KafkaOptions.FEATURES_TOPIC);
+        String geoTopic = Settings.get(config, KafkaOptions.GEO_TOPIC);
+        if (classifications == null && embeddings == null && features == null && geoTopic == null) {
+            throw new InvalidSettingException(
+                    KafkaOptions.CLASSIFICATIONS_TOPIC.key(),
+                    null,
+                    "an output topic: set one of the classifications, embeddings, features or geo"
+                            + " topics");
+        }
+        if (geoTopic != null && !GeoLocationOptions.enabled(config)) {
+            throw new InvalidSettingException(
+                    GeoLocationOptions.INDEX.key(), null, "a geo index for the geo topic");
+        }
+        String bootstrap = bootstrapServers(config);
+        String input = Settings.required(config, KafkaOptions.INPUT_TOPIC, "the frames' topic");
+        String deadLetters =
+                Settings.required(
+                        config, KafkaOptions.DEAD_LETTER_TOPIC, "the dead letters' topic");
+        Workflow workflow =
+                workflow(config, classifications != null, embeddings != null, features != null);
+        return kafkaJob(config, workflow.options(), bootstrap, input, deadLetters)
+                .optClassificationsTopic(classifications)
+                .optEmbeddingsTopic(embeddings)
+                .optFeaturesTopic(features)
+                .optGeoTopic(geoTopic)
+                .optGeoIndexUpdatesTopic(Settings.get(config, KafkaOptions.GEO_INDEX_UPDATES_TOPIC))
+                .optInputFormat(KafkaOptions.inputFormat(config))
+                .optGuarantee(JobOptions.guarantee(config))
+                .optBounded(Settings.get(config, JobOptions.BOUNDED))
+                .build();
+    }
+
+    /**
+     * Builds the streaming job of {@code settings} (over the environment's configuration) and runs
+     * it until it ends (bounded) or is cancelled.
+     */
+    public static void runStream(ReadableConfig settings) throws Exception {
+        StreamExecutionEnvironment env = environment(settings);
+        Configuration config = effective(env, settings);
+        StreamJobOptions options = streamJob(config);
+        log(config);
+        if (options.guarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+            StreamJob.checkpointing(env);
+        }
+        StreamJob.define(env, options);
+        env.execute(options.jobName());
+    }
+
+    /** The archive run of {@code config}, with the model's id. */
+    public record Reprocess(ReprocessRun run, String modelId) {}
+
+    /** Plans the archive job of {@code config} (not yet run). */
+    public static Reprocess reprocess(ReadableConfig config) throws ModelException, IOException {
+        List<String> tasks = Settings.get(config, ReprocessOptions.TASKS);
+        for (String task : tasks) {
+            if (!ReprocessOptions.TASK_NAMES.contains(task)) {
+                throw new InvalidSettingException(
+                        ReprocessOptions.TASKS.key(), task, "classify, embed, features or geo");
+            }
+        }
+        boolean geo = tasks.contains("geo") || GeoLocationOptions.enabled(config);
+        if (geo && !GeoLocationOptions.enabled(config)) {
+            throw new InvalidSettingException(
+                    GeoLocationOptions.INDEX.key(), null, "a geo index for the geo task");
+        }
+        List<String> inputs =
+                Settings.required(config, ReprocessOptions.INPUTS, "folders or archives to read");
+        String output =
+                Settings.required(config, ReprocessOptions.OUTPUT, "a results folder or kafka");
+        boolean classify = tasks.contains("classify");
+        boolean embed = tasks.contains("embed");
+        boolean features = tasks.contains("features");
+        String bootstrap = output.equals("kafka") ? bootstrapServers(config) : null;
+        Workflow workflow = workflow(config, classify, embed, features);
+        String runId = ReprocessRun.newRunId();
+        ReprocessRun.Builder builder =
+                ReprocessRun.builder()
+                        .setInputs(inputs)
+                        .setWorkflow(workflow.options())
+                        .setKinds(ReprocessJob.kinds(classify, embed, features, geo))
+                        .optParallelism(
+                                config.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(null))
+                        .optRunId(runId);
+        if (bootstrap != null) {
+            builder.optKafka(reprocessTopics(config, workflow, bootstrap, runId, tasks, geo));
+        } else {
+            builder.optResultsFolder(
+                    output,
+                    Settings.parsed(
+                            config, ReprocessOptions.FORMAT, RowFormat::parse, "avro or jsonl"),
+                    workflow.modelId(),
+                    Settings.get(config, ReprocessOptions.OVERWRITE));
+        }
+        return new Reprocess(builder.build(), workflow.modelId());
+    }
+
+    /** The archive job's Kafka output: a task's topic, else {@code ocellus.<task>}. */
+    private static StreamJobOptions reprocessTopics(
+            ReadableConfig config,
+            Workflow workflow,
+            String bootstrap,
+            String runId,
+            List<String> tasks,
+            boolean geo) {
+        String deadLetters =
+                topic(config, KafkaOptions.DEAD_LETTER_TOPIC, true, "ocellus.dead-letters");
+        return kafkaJob(config, workflow.options(), bootstrap, "(files)", deadLetters)
+                .setJobName("ocellus-reprocess-" + runId)
+                .optClassificationsTopic(
+                        topic(
+                                config,
+                                KafkaOptions.CLASSIFICATIONS_TOPIC,
+                                tasks.contains("classify"),
+                                "ocellus.classifications"))
+                .optEmbeddingsTopic(
+                        topic(
+                                config,
+                                KafkaOptions.EMBEDDINGS_TOPIC,
+                                tasks.contains("embed"),
+                                "ocellus.embeddings"))
+                .optFeaturesTopic(
+                        topic(
+                                config,
+                                KafkaOptions.FEATURES_TOPIC,
+                                tasks.contains("features"),
+                                "ocellus.features"))
+                .optGeoTopic(topic(config, KafkaOptions.GEO_TOPIC, geo, "ocellus.geo"))
+                .optGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .optBounded(true)
+                .build();
+    }
+
+    private static String topic(
+            ReadableConfig config,
+            org.apache.flink.configuration.ConfigOption<String> option,
+            boolean on,
+            String fallback) {
+        if (!on) {
+            return null;
+        }
+        String topic = Settings.get(config, option);
+        return topic != null ? topic : fallback;
+    }
+
+    private static String bootstrapServers(ReadableConfig config) {
+        return Settings.required(
+                config, KafkaOptions.BOOTSTRAP_SERVERS, "the Kafka cluster's host:port list");
+    }
+
+    private static StreamJobOptions.Builder kafkaJob(
+            ReadableConfig config,
+            WorkflowOptions workflow,
+            String bootstrap,
+            String input,
+            String deadLetters) {
+        return StreamJobOptions.builder()
+                .setBootstrapServers(bootstrap)
+                .setInputTopic(input)
+                .setDeadLetterTopic(deadLetters)
+                .setJobName(Settings.get(config, JobOptions.NAME))
+                .setWorkflow(workflow)
+                .optOutputFormat(KafkaOptions.outputFormat(config))
+                .optKafkaProperties(KafkaOptions.clientProperties(config))
+                .optRegistryUrl(Settings.get(config, KafkaOptions.REGISTRY_URL));
+    }
+
+    /** One line with the effective Ocellus settings, secret values masked. */
+    private static void log(ReadableConfig config) {
+        Map<String, String> shown = new TreeMap<>();
+        config.toMap()
+                .forEach(
+                        (key, value) -> {
+                            if (key.startsWith(OcellusOptions.PREFIX)) {
+                                shown.put(key, StreamJobOptions.isSecret(key) ? "******" : value);
+                            }
+                        });
+        LOG.info("Ocellus settings: {}", shown);
+    }
+}

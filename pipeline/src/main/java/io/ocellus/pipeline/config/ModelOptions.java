@@ -1,0 +1,146 @@
+package io.ocellus.pipeline.config;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import io.ocellus.models.ModelException;
+import io.ocellus.models.ModelNotFoundException;
+import io.ocellus.models.inference.EngineOptions;
+import io.ocellus.models.inference.InferenceEngine;
+import io.ocellus.models.inference.Preprocessing;
+import io.ocellus.models.io.ModelLocator;
+import io.ocellus.models.io.ModelSignature;
+import io.ocellus.models.io.ModelSource;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
+
+/** The model: which file, which variant, how images are prepared for it and how it runs. */
+public final class ModelOptions {
+    public static final ConfigOption<String> PATH =
+            key("ocellus.model.path")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A .tflite file (a *_embedding_extractor.tflite pairs with its"
+                                    + " *_head_layers.tflite), a frozen .pb, a SavedModel directory,"
+                                    + " or a directory of released files. Unset: $OCELLUS_MODEL_DIR,"
+                                    + " else ../shared/models/mobilenet_v1.");
+
+    public static final ConfigOption<Double> ALPHA =
+            key("ocellus.model.alpha")
+                    .doubleType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Width multiplier to pick from a directory: 1.0, 0.75, 0.5, 0.25;"
+                                    + " a model found with another is refused.");
+
+    public static final ConfigOption<Integer> RESOLUTION =
+            key("ocellus.model.resolution")
+                    .intType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Input resolution: picks a file of that resolution from a directory,"
+                                    + " else rebuilds a .tflite model at it (any size >= 32).");
+
+    public static final ConfigOption<String> LABELS =
+            key("ocellus.model.labels")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Label file, one per line. Unset: imagenet_labels.txt beside the model.");
+
+    public static final ConfigOption<String> PREPROCESSING =
+            key("ocellus.model.preprocessing")
+                    .stringType()
+                    .defaultValue("center-crop")
+                    .withDescription(
+                            "center-crop (the central 87.5 percent, slim's evaluation) or stretch"
+                                    + " (the whole image, as TFLite's label_image).");
+
+    public static final ConfigOption<Integer> INTRA_OP_THREADS =
+            key("ocellus.model.intra-op-threads")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription("TensorFlow intra-op threads (0 = all cores).");
+
+    public static final ConfigOption<Integer> INTER_OP_THREADS =
+            key("ocellus.model.inter-op-threads")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription("TensorFlow inter-op threads.");
+
+    public static final ConfigOption<Boolean> FLOAT_ACTIVATIONS =
+            key("ocellus.model.float-activations")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "For quantized .tflite weights, run float activations instead of the"
+                                    + " model's 8-bit grids.");
+
+    public static final ConfigOption<Boolean> ENGINE_PER_SLOT =
+            key("ocellus.model.engine-per-slot")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "One TensorFlow engine per parallel instance. By default the slots of a"
+                                    + " TaskManager share one engine per model: one copy of the"
+                                    + " weights and of the session's memory (README: engine"
+                                    + " sharing).");
+
+    private ModelOptions() {}
+
+    /** Where the model's files are. */
+    public static ModelSource source(ReadableConfig config) throws ModelException {
+        return ModelLocator.locate(
+                Settings.get(config, PATH),
+                Settings.get(config, ALPHA),
+                Settings.get(config, RESOLUTION),
+                Settings.get(config, LABELS));
+    }
+
+    /** The pre-processing asked for. */
+    public static Preprocessing preprocessing(ReadableConfig config) {
+        return Settings.parsed(
+                config, PREPROCESSING, Preprocessing::parse, "center-crop or stretch");
+    }
+
+    /** How the engine runs, warmed up on batches of the sizes in {@code warmUp}. */
+    public static EngineOptions engineOptions(ReadableConfig config, List<Integer> warmUp) {
+        return EngineOptions.builder()
+                .optIntraOpThreads(Settings.atLeast(config, INTRA_OP_THREADS, 0))
+                .optInterOpThreads(Settings.atLeast(config, INTER_OP_THREADS, 0))
+                .optPreprocessing(preprocessing(config))
+                .optQuantizedActivations(!Settings.get(config, FLOAT_ACTIVATIONS))
+                .optWarmUp(warmUp)
+                .build();
+    }
+
+    /** Opens the engine and checks it is the variant asked for. */
+    public static InferenceEngine open(ReadableConfig config, List<Integer> warmUp)
+            throws ModelException {
+        InferenceEngine engine =
+                InferenceEngine.open(source(config), engineOptions(config, warmUp));
+        ModelSignature signature = engine.signature();
+        Double alpha = Settings.get(config, ALPHA);
+        Integer resolution = Settings.get(config, RESOLUTION);
+        if ((alpha != null && Math.abs(alpha - signature.alpha()) > 1e-6)
+                || (resolution != null && resolution != signature.resolution())) {
+            engine.close();
+            throw new ModelNotFoundException(
+                    String.format(
+                            Locale.ROOT,
+                            "the model found is %s, not alpha %s resolution %s",
+                            signature.modelId(),
+                            alpha,
+                            resolution));
+        }
+        return engine;
+    }
+
+    /** A short description of the settings that change answers, for reports. */
+    public static String describe(ReadableConfig config) {
+        return preprocessing(config).cliName()
+                + (Settings.get(config, FLOAT_ACTIVATIONS) ? ", float activations" : "");
+    }
+}
