@@ -6,6 +6,8 @@ import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.ReasonCode;
 import io.ocellus.schemas.Stage;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;
 
@@ -24,9 +26,53 @@ public final class DeadLetters {
 
     private DeadLetters() {}
 
-    /** The reference of a frame. */
+    /** The attribute holding a frame's W3C traceparent (its input record's header). */
+    public static final String TRACEPARENT = "traceparent";
+
+    /** The attribute holding a frame's W3C tracestate. */
+    public static final String TRACESTATE = "tracestate";
+
+    /** The attribute holding the timestamp (epoch ms) of the Kafka record a frame arrived in. */
+    public static final String KAFKA_TIMESTAMP = "kafka-timestamp";
+
+    /** The reference of a frame, with its trace context and Kafka timestamp when it has them. */
     public static FrameRef ref(ImageFrame frame) {
-        return new FrameRef(frame.getSourceId(), frame.getFrameId(), frame.getEventTime());
+        Map<? extends CharSequence, ? extends CharSequence> attributes = frame.getAttributes();
+        String kafkaTimestamp = attribute(attributes, KAFKA_TIMESTAMP);
+        Instant kafkaTime = null;
+        if (kafkaTimestamp != null) {
+            try {
+                kafkaTime = Instant.ofEpochMilli(Long.parseLong(kafkaTimestamp.trim()));
+            } catch (NumberFormatException e) {
+                kafkaTime = null; // a producer's own attribute of that name: not ours
+            }
+        }
+        return FrameRef.newBuilder()
+                .setSourceId(frame.getSourceId())
+                .setFrameId(frame.getFrameId())
+                .setEventTime(frame.getEventTime())
+                .setKafkaTimestamp(kafkaTime)
+                .setTraceParent(attribute(attributes, TRACEPARENT))
+                .setTraceState(attribute(attributes, TRACESTATE))
+                .build();
+    }
+
+    /**
+     * An attribute's value, or null. Keys are compared as text: after Avro decoding between tasks
+     * they may be Avro's own {@code Utf8}, which never equals a {@code String}.
+     */
+    public static String attribute(
+            Map<? extends CharSequence, ? extends CharSequence> attributes, String name) {
+        if (attributes == null) {
+            return null;
+        }
+        for (Map.Entry<? extends CharSequence, ? extends CharSequence> entry :
+                attributes.entrySet()) {
+            if (entry.getKey().toString().equals(name)) {
+                return entry.getValue() == null ? null : entry.getValue().toString();
+            }
+        }
+        return null;
     }
 
     /** A dead letter for a frame, carrying its image when it is small enough. */

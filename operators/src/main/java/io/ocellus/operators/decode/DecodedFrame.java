@@ -15,6 +15,15 @@ public class DecodedFrame {
     public String sourceId;
     public String frameId;
     public long eventTime;
+
+    /** The Kafka record's timestamp (epoch ms), or null. */
+    public Long kafkaTimestamp;
+
+    /** The W3C trace context of the input record, or null. */
+    public String traceParent;
+
+    public String traceState;
+
     public int width;
     public int height;
 
@@ -39,9 +48,7 @@ public class DecodedFrame {
     public DecodedFrame() {}
 
     public DecodedFrame(FrameRef ref, RgbImage image, long decodeMicros) {
-        this.sourceId = ref.getSourceId();
-        this.frameId = ref.getFrameId();
-        this.eventTime = ref.getEventTime().toEpochMilli();
+        setRef(ref);
         this.width = image.width();
         this.height = image.height();
         this.rgb = image.pixels();
@@ -51,9 +58,7 @@ public class DecodedFrame {
     /** The frame pre-processed for a model: its input replaces the pixels. */
     public DecodedFrame(
             FrameRef ref, float[] input, int resolution, long decodeMicros, long preprocessMicros) {
-        this.sourceId = ref.getSourceId();
-        this.frameId = ref.getFrameId();
-        this.eventTime = ref.getEventTime().toEpochMilli();
+        setRef(ref);
         this.width = resolution;
         this.height = resolution;
         ByteBuffer bytes = ByteBuffer.allocate(input.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -76,8 +81,24 @@ public class DecodedFrame {
                 .get(batch, offset, inputSize());
     }
 
+    private void setRef(FrameRef ref) {
+        this.sourceId = ref.getSourceId();
+        this.frameId = ref.getFrameId();
+        this.eventTime = ref.getEventTime().toEpochMilli();
+        this.kafkaTimestamp =
+                ref.getKafkaTimestamp() == null ? null : ref.getKafkaTimestamp().toEpochMilli();
+        this.traceParent = ref.getTraceParent();
+        this.traceState = ref.getTraceState();
+    }
+
     public FrameRef ref() {
-        return new FrameRef(sourceId, frameId, Instant.ofEpochMilli(eventTime));
+        return new FrameRef(
+                sourceId,
+                frameId,
+                Instant.ofEpochMilli(eventTime),
+                kafkaTimestamp == null ? null : Instant.ofEpochMilli(kafkaTimestamp),
+                traceParent,
+                traceState);
     }
 
     public RgbImage image() {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * then a 1 km mode inside it. Neighbours are given directly with their similarities.
  */
 class GeoEstimatorTest {
-    private static final FrameRef FRAME = new FrameRef("cam", "1", Instant.EPOCH);
+    private static final FrameRef FRAME = new FrameRef("cam", "1", Instant.EPOCH, null, null, null);
     private static final double[][] PARIS = {
         {48.86, 2.35}, {48.80, 2.20}, {48.90, 2.50}, {48.70, 2.30}, {48.95, 2.40}, {48.85, 2.10}
     };

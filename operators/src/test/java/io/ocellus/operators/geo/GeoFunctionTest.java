@@ -105,7 +105,7 @@ class GeoFunctionTest {
     }
 
     private static FrameResults frame(String id) {
-        FrameRef ref = new FrameRef("cam", id, Instant.EPOCH);
+        FrameRef ref = new FrameRef("cam", id, Instant.EPOCH, null, null, null);
         return FrameResults.newBuilder()
                 .setEmbedding(new Embedding(ref, MODEL, List.of(1f, 0.15f), 1f, false))
                 .build();

@@ -157,7 +157,11 @@ class GeoIndexTest {
         GeoIndex index = GeoIndex.of("v1", "m", entries, GeoIndex.Search.EXACT);
         GeoEstimate estimate =
                 GeoEstimator.similarityWeighted(7, 50)
-                        .estimate(index, new FrameRef("cam", "1", Instant.EPOCH), "m", base);
+                        .estimate(
+                                index,
+                                new FrameRef("cam", "1", Instant.EPOCH, null, null, null),
+                                "m",
+                                base);
         assertThat(estimate.getNeighbours()).hasSize(7);
         assertThat(estimate.getNeighbours().get(0).getId()).isEqualTo("tokyo");
         assertThat(GreatCircle.km(estimate.getLatitude(), estimate.getLongitude(), 48.86, 2.35))
@@ -168,7 +172,11 @@ class GeoIndexTest {
         // With one neighbour, the top neighbour is the estimate, with full confidence.
         GeoEstimate top =
                 GeoEstimator.of(1)
-                        .estimate(index, new FrameRef("cam", "1", Instant.EPOCH), "m", base);
+                        .estimate(
+                                index,
+                                new FrameRef("cam", "1", Instant.EPOCH, null, null, null),
+                                "m",
+                                base);
         assertThat(top.getLatitude()).isEqualTo(35.68);
         assertThat(top.getConfidence()).isEqualTo(1f);
         assertThat(top.getSpreadKm()).isZero();

@@ -20,7 +20,7 @@ class InferenceFunctionTest {
         byte[] pixels = new byte[40 * 30 * 3];
         Arrays.fill(pixels, (byte) gray);
         return new DecodedFrame(
-                new FrameRef("cam", id, Instant.ofEpochMilli(1000)),
+                new FrameRef("cam", id, Instant.ofEpochMilli(1000), null, null, null),
                 new RgbImage(40, 30, pixels),
                 7);
     }

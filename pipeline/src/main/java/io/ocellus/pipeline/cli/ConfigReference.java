@@ -5,6 +5,7 @@ import io.ocellus.pipeline.config.DecodingOptions;
 import io.ocellus.pipeline.config.GeoLocationOptions;
 import io.ocellus.pipeline.config.JobOptions;
 import io.ocellus.pipeline.config.KafkaOptions;
+import io.ocellus.pipeline.config.LocalClusterOptions;
 import io.ocellus.pipeline.config.ModelOptions;
 import io.ocellus.pipeline.config.OcellusOptions;
 import io.ocellus.pipeline.config.ReprocessOptions;
@@ -51,6 +52,7 @@ public final class ConfigReference {
     /** The components' titles, by options class. */
     private static final Map<Class<?>, String> TITLES =
             Map.of(
+                    LocalClusterOptions.class, "The embedded local cluster",
                     ModelOptions.class, "Model",
                     DecodingOptions.class, "Decoding",
                     BatchingOptions.class, "Batching",

@@ -6,6 +6,7 @@ import io.ocellus.pipeline.config.GeoLocationOptions;
 import io.ocellus.pipeline.config.InvalidSettingException;
 import io.ocellus.pipeline.config.JobOptions;
 import io.ocellus.pipeline.config.KafkaOptions;
+import io.ocellus.pipeline.config.LocalClusterOptions;
 import io.ocellus.pipeline.config.ModelOptions;
 import io.ocellus.pipeline.config.ReprocessOptions;
 import io.ocellus.pipeline.config.TaskOptions;
@@ -110,7 +111,8 @@ public final class Flags {
                             CheckpointingOptions.CHECKPOINTING_INTERVAL,
                             "MS",
                             Flags::millis,
-                            "the configured execution.checkpointing.interval, else 5000"));
+                            "the configured execution.checkpointing.interval, else 5000"),
+                    Flag.value("--metrics-port", LocalClusterOptions.METRICS_PORT, "PORT"));
 
     /** The cluster and the topics. */
     static final List<Flag> TOPICS =

@@ -24,6 +24,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +92,7 @@ public final class Jobs {
      * Ocellus's (they may hold secrets, and a job's configuration is shown in the web UI).
      */
     public static StreamExecutionEnvironment environment(ReadableConfig settings) {
-        Configuration flink = new Configuration();
+        Configuration flink = LocalClusterOptions.flinkSettings(settings);
         settings.toMap()
                 .forEach(
                         (key, value) -> {
@@ -155,6 +156,21 @@ public final class Jobs {
      */
     public static void runStream(ReadableConfig settings) throws Exception {
         StreamExecutionEnvironment env = environment(settings);
+        env.execute(defineStream(env, settings));
+    }
+
+    /**
+     * Builds the streaming job of {@code settings} and submits it without waiting: the handle
+     * cancels it (a local cluster stops with its job).
+     */
+    public static JobClient startStream(ReadableConfig settings) throws Exception {
+        StreamExecutionEnvironment env = environment(settings);
+        return env.executeAsync(defineStream(env, settings));
+    }
+
+    /** Adds the streaming job to {@code env}, checkpointing as configured; returns its name. */
+    private static String defineStream(StreamExecutionEnvironment env, ReadableConfig settings)
+            throws ModelException, IOException {
         Configuration config = effective(env, settings);
         StreamJobOptions options = streamJob(config);
         log(config);
@@ -162,7 +178,7 @@ public final class Jobs {
             StreamJob.checkpointing(env);
         }
         StreamJob.define(env, options);
-        env.execute(options.jobName());
+        return options.jobName();
     }
 
     /** The archive run of {@code config}, with the model's id. */

@@ -31,7 +31,8 @@ public final class OcellusOptions {
                     GeoLocationOptions.class,
                     KafkaOptions.class,
                     JobOptions.class,
-                    ReprocessOptions.class);
+                    ReprocessOptions.class,
+                    LocalClusterOptions.class);
 
     /** One documented setting: its component (options class), option and value type. */
     public record Entry(Class<?> component, ConfigOption<?> option, String type) {

@@ -117,7 +117,10 @@ public final class GeoEvaluation {
             }
             GeoEstimate estimate =
                     estimator.estimate(
-                            index, hits, new FrameRef("eval", query.id(), Instant.EPOCH), modelId);
+                            index,
+                            hits,
+                            new FrameRef("eval", query.id(), Instant.EPOCH, null, null, null),
+                            modelId);
             double error = km(estimate.getLatitude(), estimate.getLongitude(), query);
             int top = hits.get(0).entry();
             double topError = km(index.latitude(top), index.longitude(top), query);

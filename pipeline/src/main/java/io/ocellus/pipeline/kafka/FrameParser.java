@@ -2,6 +2,7 @@ package io.ocellus.pipeline.kafka;
 
 import io.ocellus.operators.DeadLetters;
 import io.ocellus.schemas.DeadLetter;
+import io.ocellus.schemas.FrameRef;
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.ReasonCode;
 import io.ocellus.schemas.Stage;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -20,7 +22,10 @@ import org.apache.flink.util.Collector;
  * Parses Kafka records into {@link ImageFrame}s in the configured {@link InputFormat}. A record
  * that cannot be parsed goes to {@link DeadLetters#TAG} (stage {@code DESERIALIZE}) with its topic,
  * partition, offset and bytes. Frames without an id are named {@code topic-partition-offset}, which
- * is the same on every replay.
+ * is the same on every replay. In every layout the record's headers become attributes (an Avro
+ * frame's own win), with its timestamp as {@code kafka-timestamp}: the W3C trace context ({@code
+ * traceparent}, {@code tracestate}) travels on to the frame's results and dead letters. Counts
+ * {@code framesIn}.
  */
 public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFrame> {
     private static final long serialVersionUID = 1L;
@@ -30,6 +35,7 @@ public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFr
     private final InputFormat format;
     private final KafkaCodec.Settings avro;
     private transient KafkaCodec<ImageFrame> codec;
+    private transient Counter framesIn;
 
     /**
      * @param format the layout of the records
@@ -43,6 +49,7 @@ public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFr
 
     @Override
     public void open(OpenContext context) {
+        framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
         if (format != InputFormat.RAW) {
             codec = avro.open(ImageFrame.class);
         }
@@ -59,19 +66,20 @@ public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFr
     @Override
     public void processElement(
             KafkaFrameRecord record, Context context, Collector<ImageFrame> out) {
+        framesIn.inc();
         try {
             // A registry that cannot be reached throws UncheckedIOException: the task fails and
             // restarts from its checkpoint rather than dead-lettering good frames.
             out.collect(
                     format == InputFormat.RAW
                             ? raw(record)
-                            : codec.decode(record.topic, value(record)));
+                            : withRecordContext(codec.decode(record.topic, value(record)), record));
         } catch (IOException | IllegalArgumentException e) {
             context.output(DeadLetters.TAG, deadLetter(record, e));
         }
     }
 
-    private static ImageFrame raw(KafkaFrameRecord record) {
+    static ImageFrame raw(KafkaFrameRecord record) {
         Map<String, String> headers = record.headers;
         Map<String, String> attributes = new HashMap<>();
         headers.forEach(
@@ -80,6 +88,7 @@ public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFr
                         attributes.put(key, value);
                     }
                 });
+        attributes.put(DeadLetters.KAFKA_TIMESTAMP, String.valueOf(record.timestamp));
         String source =
                 record.key == null ? record.topic : new String(record.key, StandardCharsets.UTF_8);
         return ImageFrame.newBuilder()
@@ -96,6 +105,20 @@ public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFr
                 .setLongitude(number(headers.get("longitude")))
                 .setAttributes(attributes)
                 .build();
+    }
+
+    /**
+     * An Avro frame with its record's headers as attributes (its own attributes win) and the
+     * record's timestamp: the trace context and the rest reach the results as in the raw layout.
+     */
+    static ImageFrame withRecordContext(ImageFrame frame, KafkaFrameRecord record) {
+        Map<String, String> attributes = new HashMap<>(record.headers);
+        if (frame.getAttributes() != null) {
+            frame.getAttributes().forEach((k, v) -> attributes.put(k.toString(), v.toString()));
+        }
+        attributes.put(DeadLetters.KAFKA_TIMESTAMP, String.valueOf(record.timestamp));
+        frame.setAttributes(attributes);
+        return frame;
     }
 
     private static byte[] value(KafkaFrameRecord record) throws IOException {
@@ -117,6 +140,18 @@ public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFr
         boolean carry =
                 record.value != null && record.value.length <= DeadLetters.MAX_ORIGINAL_BYTES;
         return DeadLetter.newBuilder()
+                .setFrame(
+                        FrameRef.newBuilder()
+                                .setSourceId(
+                                        record.key == null
+                                                ? record.topic
+                                                : new String(record.key, StandardCharsets.UTF_8))
+                                .setFrameId(record.headers.getOrDefault("frame-id", id(record)))
+                                .setEventTime(Instant.ofEpochMilli(record.timestamp))
+                                .setKafkaTimestamp(Instant.ofEpochMilli(record.timestamp))
+                                .setTraceParent(record.headers.get(DeadLetters.TRACEPARENT))
+                                .setTraceState(record.headers.get(DeadLetters.TRACESTATE))
+                                .build())
                 .setStage(Stage.DESERIALIZE)
                 .setReasonCode(ReasonCode.UNREADABLE_RECORD.name())
                 .setMessage(

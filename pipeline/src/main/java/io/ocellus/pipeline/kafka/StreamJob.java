@@ -7,6 +7,7 @@ import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.DetectionFeatures;
 import io.ocellus.schemas.Embedding;
+import io.ocellus.schemas.FrameRef;
 import io.ocellus.schemas.GeoEstimate;
 import io.ocellus.schemas.ImageFrame;
 import java.util.Map;
@@ -101,28 +102,32 @@ public final class StreamJob {
                 out.classifications(),
                 options.classificationsTopic(),
                 Classification.class,
-                c -> c.getFrame().getSourceId(),
+                Classification::getFrame,
+                c -> c.getModelId().toString(),
                 "classifications");
         sink(
                 options,
                 out.embeddings(),
                 options.embeddingsTopic(),
                 Embedding.class,
-                e -> e.getFrame().getSourceId(),
+                Embedding::getFrame,
+                e -> e.getModelId().toString(),
                 "embeddings");
         sink(
                 options,
                 out.geo(),
                 options.geoTopic(),
                 GeoEstimate.class,
-                g -> g.getFrame().getSourceId(),
+                GeoEstimate::getFrame,
+                g -> g.getModelId().toString(),
                 "geo");
         sink(
                 options,
                 out.features(),
                 options.featuresTopic(),
                 DetectionFeatures.class,
-                f -> f.getFrame().getSourceId(),
+                DetectionFeatures::getFrame,
+                f -> f.getModelId().toString(),
                 "features");
         sink(
                 options,
@@ -131,7 +136,8 @@ public final class StreamJob {
                         : out.deadLetters().union(moreDeadLetters),
                 options.deadLetterTopic(),
                 DeadLetter.class,
-                d -> d.getFrame() == null ? null : d.getFrame().getSourceId(),
+                DeadLetter::getFrame,
+                d -> null,
                 "dead-letters");
     }
 
@@ -190,7 +196,8 @@ public final class StreamJob {
             DataStream<T> stream,
             String topic,
             Class<T> type,
-            SerializableFunction<T, String> key,
+            SerializableFunction<T, FrameRef> frame,
+            SerializableFunction<T, String> model,
             String kind) {
         if (topic == null) {
             return;
@@ -208,10 +215,20 @@ public final class StreamJob {
                         .setKafkaProducerConfig(producer)
                         .setRecordSerializer(
                                 new AvroRecordSerializer<>(
-                                        topic, type, options.codec(options.outputFormat()), key))
+                                        topic,
+                                        type,
+                                        options.codec(options.outputFormat()),
+                                        frame,
+                                        model))
                         .setDeliveryGuarantee(options.guarantee())
                         .setTransactionalIdPrefix(options.jobName() + "-" + kind)
                         .build();
-        stream.sinkTo(sink).name("kafka-" + kind).uid("ocellus-sink-" + kind);
+        stream.map(new EmitMetrics<>(kind, frame, model))
+                .returns(type)
+                .name("emit-" + kind)
+                .uid("ocellus-emit-" + kind)
+                .sinkTo(sink)
+                .name("kafka-" + kind)
+                .uid("ocellus-sink-" + kind);
     }
 }

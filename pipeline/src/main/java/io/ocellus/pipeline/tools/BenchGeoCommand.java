@@ -177,7 +177,11 @@ public final class BenchGeoCommand implements Callable<Integer> {
     }
 
     private double rate(GeoIndex index, List<float[]> probes) {
-        return rate(index, GeoEstimator.of(k), new FrameRef("bench", "q", Instant.EPOCH), probes);
+        return rate(
+                index,
+                GeoEstimator.of(k),
+                new FrameRef("bench", "q", Instant.EPOCH, null, null, null),
+                probes);
     }
 
     /** Lookups per second (search and estimate) over the probes, after a warm-up pass. */

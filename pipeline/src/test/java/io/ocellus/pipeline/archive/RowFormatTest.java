@@ -24,7 +24,10 @@ class RowFormatTest {
                         new FrameRef(
                                 "cam-" + i,
                                 "frame \"" + i + "\"",
-                                Instant.ofEpochMilli(1_700_000_000_123L + i)))
+                                Instant.ofEpochMilli(1_700_000_000_123L + i),
+                                null,
+                                null,
+                                null))
                 .setModelId("mobilenet_v1_0.25_128")
                 .setTop(
                         List.of(

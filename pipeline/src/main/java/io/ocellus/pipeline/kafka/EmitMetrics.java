@@ -1,0 +1,139 @@
+package io.ocellus.pipeline.kafka;
+
+import io.ocellus.schemas.DeadLetter;
+import io.ocellus.schemas.FrameRef;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.util.function.SerializableFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures what leaves the job, just before a sink, in the group {@code output=<kind>}: {@code
+ * records} (a counter), {@code latencyMs} (a histogram from the frame's event time to now) and
+ * {@code kafkaLatencyMs} (from the timestamp of the frame's input record, for frames that came from
+ * Kafka). Dead letters are also counted by stage and reason ({@code stage=...,
+ * reason=...,deadLetters}) and logged, at most {@value #LOG_LINES_PER_MINUTE} lines a minute: the
+ * rest are counted in {@code deadLetterLogsSuppressed} and summed up in one line a minute. Each
+ * model seen in results gets an info gauge {@code model=<id>,modelInfo} of value 1.
+ *
+ * @param <T> the records (results or dead letters)
+ */
+public final class EmitMetrics<T> extends RichMapFunction<T, T> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(EmitMetrics.class);
+
+    /** Dead-letter log lines per minute and task, at most. */
+    static final int LOG_LINES_PER_MINUTE = 10;
+
+    private static final int HISTOGRAM_WINDOW = 1024;
+
+    private final String kind;
+    private final SerializableFunction<T, FrameRef> frame;
+    private final SerializableFunction<T, String> model;
+
+    private transient MetricGroup group;
+    private transient Counter records;
+    private transient Histogram latency;
+    private transient Histogram kafkaLatency;
+    private transient Map<String, Counter> byReason;
+    private transient Set<String> models;
+    private transient Counter suppressed;
+    private transient long windowStart;
+    private transient int linesInWindow;
+    private transient long suppressedInWindow;
+
+    /**
+     * @param kind what the records are: names the group ({@code classifications}, {@code
+     *     dead-letters}, ...)
+     * @param frame the frame a record belongs to, or null for none
+     * @param model the id of the model that made a record, or null
+     */
+    public EmitMetrics(
+            String kind,
+            SerializableFunction<T, FrameRef> frame,
+            SerializableFunction<T, String> model) {
+        this.kind = kind;
+        this.frame = frame;
+        this.model = model;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        group = getRuntimeContext().getMetricGroup().addGroup("output", kind);
+        records = group.counter("records");
+        latency =
+                group.histogram("latencyMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        kafkaLatency =
+                group.histogram(
+                        "kafkaLatencyMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        byReason = new HashMap<>();
+        models = new HashSet<>();
+        suppressed = group.counter("deadLetterLogsSuppressed");
+    }
+
+    @Override
+    public T map(T record) {
+        long now = System.currentTimeMillis();
+        records.inc();
+        FrameRef ref = frame.apply(record);
+        if (ref != null) {
+            latency.update(Math.max(0, now - ref.getEventTime().toEpochMilli()));
+            if (ref.getKafkaTimestamp() != null) {
+                kafkaLatency.update(Math.max(0, now - ref.getKafkaTimestamp().toEpochMilli()));
+            }
+        }
+        if (record instanceof DeadLetter letter) {
+            deadLetter(letter, now);
+        }
+        String modelId = model.apply(record);
+        if (modelId != null && models.add(modelId)) {
+            group.addGroup("model", modelId).gauge("modelInfo", () -> 1);
+        }
+        return record;
+    }
+
+    private void deadLetter(DeadLetter letter, long now) {
+        String stage = letter.getStage().name();
+        String reason = letter.getReasonCode().toString();
+        byReason.computeIfAbsent(
+                        stage + "/" + reason,
+                        k ->
+                                group.addGroup("stage", stage)
+                                        .addGroup("reason", reason)
+                                        .counter("deadLetters"))
+                .inc();
+        if (now - windowStart >= 60_000) {
+            if (suppressedInWindow > 0) {
+                LOG.warn(
+                        "{} more dead letters in the last minute not logged"
+                                + " (deadLetterLogsSuppressed)",
+                        suppressedInWindow);
+            }
+            windowStart = now;
+            linesInWindow = 0;
+            suppressedInWindow = 0;
+        }
+        if (linesInWindow < LOG_LINES_PER_MINUTE) {
+            linesInWindow++;
+            FrameRef ref = letter.getFrame();
+            LOG.warn(
+                    "Dead letter {} {} at {}: {}",
+                    ref == null ? "(no frame)" : ref.getSourceId() + "/" + ref.getFrameId(),
+                    reason,
+                    stage,
+                    letter.getMessage());
+        } else {
+            suppressedInWindow++;
+            suppressed.inc();
+        }
+    }
+}
