@@ -165,7 +165,10 @@ public final class ConfigReference {
             boolean bound = flag != null && flag.option().key().equals(option.descriptionKey());
             String names = String.join(", ", option.names());
             String label = option.typeInfo().isBoolean() ? "" : " " + option.paramLabel();
-            String defaultValue = bound ? flag.defaultText() : option.defaultValue();
+            String defaultValue =
+                    bound && flag.kind() != Flag.Kind.SWITCH
+                            ? flag.defaultText()
+                            : option.defaultValue();
             String description =
                     String.join(" ", option.description())
                             .replace("%%", "%")

@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * @param paramLabel the argument's name in the help, or null for a switch
  * @param kind how the arguments are turned into the setting's value
  * @param convert turns one argument into the value (a switch: ignores it and returns the value set)
- * @param defaultText the default as the help shows it, or null for none
+ * @param defaultText the default as the help shows it, or null for none; for a switch, the summary
+ *     its help starts with, or null for the setting's description
  */
 public record Flag(
         List<String> names,
@@ -56,7 +57,13 @@ public record Flag(
 
     /** A switch that sets {@code value} ({@code --no-jpeg-scaling} sets "false"). */
     public static Flag switching(String name, ConfigOption<?> option, String value) {
-        return new Flag(List.of(name), option, null, Kind.SWITCH, v -> value, null);
+        return switching(name, option, value, null);
+    }
+
+    /** As above, its help led by {@code summary} instead of the setting's description. */
+    public static Flag switching(
+            String name, ConfigOption<?> option, String value, String summary) {
+        return new Flag(List.of(name), option, null, Kind.SWITCH, v -> value, summary);
     }
 
     /** A repeatable flag whose values form the list of {@code option}. */
@@ -78,7 +85,13 @@ public record Flag(
     OptionSpec spec() {
         String text = OcellusOptions.describe(option);
         if (kind == Kind.SWITCH) {
-            text = text + " Sets " + option.key() + " to " + convert.apply("") + ".";
+            text =
+                    (defaultText == null ? text : defaultText)
+                            + " Sets "
+                            + option.key()
+                            + " to "
+                            + convert.apply("")
+                            + ".";
         } else {
             text = text + (defaultText == null ? "" : " Default: " + defaultText + ".");
             text = text + " Setting: " + option.key() + ".";

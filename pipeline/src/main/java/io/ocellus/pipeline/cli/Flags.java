@@ -59,7 +59,11 @@ public final class Flags {
     static final List<Flag> WORKFLOW =
             List.of(
                     Flag.value("--top", TaskOptions.TOP_K, "K"),
-                    Flag.switching("--raw-embeddings", TaskOptions.NORMALIZE_EMBEDDINGS, "false"),
+                    Flag.switching(
+                            "--raw-embeddings",
+                            TaskOptions.NORMALIZE_EMBEDDINGS,
+                            "false",
+                            "Do not L2-normalise embeddings."),
                     Flag.value("--batch-size", BatchingOptions.SIZE, "N"),
                     Flag.converted(
                             "--batch-delay-ms",
@@ -81,7 +85,11 @@ public final class Flags {
                             Flags::millis,
                             "5000"),
                     Flag.list("--claim-check-root", DecodingOptions.CLAIM_CHECK_ROOTS, "URI"),
-                    Flag.switching("--no-jpeg-scaling", DecodingOptions.JPEG_SCALING, "false"),
+                    Flag.switching(
+                            "--no-jpeg-scaling",
+                            DecodingOptions.JPEG_SCALING,
+                            "false",
+                            "Decode every JPEG in full, not scaled down in the DCT when large."),
                     Flag.converted(
                             "--parallelism",
                             CoreOptions.DEFAULT_PARALLELISM,
@@ -105,7 +113,11 @@ public final class Flags {
             List.of(
                     Flag.value("--input-format", KafkaOptions.INPUT_FORMAT, "FORMAT"),
                     Flag.switching(
-                            "--at-least-once", JobOptions.DELIVERY_GUARANTEE, "at-least-once"),
+                            "--at-least-once",
+                            JobOptions.DELIVERY_GUARANTEE,
+                            "at-least-once",
+                            "Deliver at least once instead of exactly once (no transactions;"
+                                    + " results appear without waiting for checkpoints)."),
                     Flag.converted(
                             "--checkpoint-interval-ms",
                             CheckpointingOptions.CHECKPOINTING_INTERVAL,

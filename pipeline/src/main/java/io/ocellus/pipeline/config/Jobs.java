@@ -138,6 +138,7 @@ public final class Jobs {
                         config, KafkaOptions.DEAD_LETTER_TOPIC, "the dead letters' topic");
         Workflow workflow =
                 workflow(config, classifications != null, embeddings != null, features != null);
+        log(config, workflow);
         return kafkaJob(config, workflow.options(), bootstrap, input, deadLetters)
                 .optClassificationsTopic(classifications)
                 .optEmbeddingsTopic(embeddings)
@@ -173,7 +174,6 @@ public final class Jobs {
             throws ModelException, IOException {
         Configuration config = effective(env, settings);
         StreamJobOptions options = streamJob(config);
-        log(config);
         if (options.guarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             StreamJob.checkpointing(env);
         }
@@ -299,8 +299,8 @@ public final class Jobs {
                 .optRegistryUrl(Settings.get(config, KafkaOptions.REGISTRY_URL));
     }
 
-    /** One line with the effective Ocellus settings, secret values masked. */
-    private static void log(ReadableConfig config) {
+    /** One line: the model, its input and engine sharing, and the settings, secrets masked. */
+    private static void log(ReadableConfig config, Workflow workflow) {
         Map<String, String> shown = new TreeMap<>();
         config.toMap()
                 .forEach(
@@ -309,6 +309,15 @@ public final class Jobs {
                                 shown.put(key, StreamJobOptions.isSecret(key) ? "******" : value);
                             }
                         });
-        LOG.info("Ocellus settings: {}", shown);
+        LOG.info(
+                "Ocellus stream job: model {} ({}x{} input, {}), {}; settings {}",
+                workflow.modelId(),
+                workflow.input().resolution(),
+                workflow.input().resolution(),
+                ModelOptions.describe(config),
+                Settings.get(config, ModelOptions.ENGINE_PER_SLOT)
+                        ? "one engine per slot"
+                        : "one engine per TaskManager, shared by its slots",
+                shown);
     }
 }

@@ -47,9 +47,7 @@ public final class EmitMetrics<T> extends RichMapFunction<T, T> {
     private transient Map<String, Counter> byReason;
     private transient Set<String> models;
     private transient Counter suppressed;
-    private transient long windowStart;
-    private transient int linesInWindow;
-    private transient long suppressedInWindow;
+    private transient LogBudget logBudget;
 
     /**
      * @param kind what the records are: names the group ({@code classifications}, {@code
@@ -78,6 +76,7 @@ public final class EmitMetrics<T> extends RichMapFunction<T, T> {
         byReason = new HashMap<>();
         models = new HashSet<>();
         suppressed = group.counter("deadLetterLogsSuppressed");
+        logBudget = new LogBudget(LOG_LINES_PER_MINUTE, 60_000);
     }
 
     @Override
@@ -111,19 +110,15 @@ public final class EmitMetrics<T> extends RichMapFunction<T, T> {
                                         .addGroup("reason", reason)
                                         .counter("deadLetters"))
                 .inc();
-        if (now - windowStart >= 60_000) {
-            if (suppressedInWindow > 0) {
-                LOG.warn(
-                        "{} more dead letters in the last minute not logged"
-                                + " (deadLetterLogsSuppressed)",
-                        suppressedInWindow);
-            }
-            windowStart = now;
-            linesInWindow = 0;
-            suppressedInWindow = 0;
+        boolean log = logBudget.take(now);
+        long left = logBudget.closeWindow();
+        if (left > 0) {
+            LOG.warn(
+                    "{} dead letters of the last minute were not logged"
+                            + " (deadLetterLogsSuppressed)",
+                    left);
         }
-        if (linesInWindow < LOG_LINES_PER_MINUTE) {
-            linesInWindow++;
+        if (log) {
             FrameRef ref = letter.getFrame();
             LOG.warn(
                     "Dead letter {} {} at {}: {}",
@@ -132,7 +127,6 @@ public final class EmitMetrics<T> extends RichMapFunction<T, T> {
                     stage,
                     letter.getMessage());
         } else {
-            suppressedInWindow++;
             suppressed.inc();
         }
     }
