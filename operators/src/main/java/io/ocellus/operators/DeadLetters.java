@@ -1,5 +1,6 @@
 package io.ocellus.operators;
 
+import io.ocellus.models.image.ImageDecodingException;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.FrameRef;
 import io.ocellus.schemas.ImageFrame;
@@ -34,6 +35,16 @@ public final class DeadLetters {
 
     /** The attribute holding the timestamp (epoch ms) of the Kafka record a frame arrived in. */
     public static final String KAFKA_TIMESTAMP = "kafka-timestamp";
+
+    /** The reason code of a decoding failure. */
+    public static ReasonCode reasonOf(ImageDecodingException.Reason reason) {
+        return switch (reason) {
+            case EMPTY -> ReasonCode.EMPTY;
+            case UNSUPPORTED_FORMAT -> ReasonCode.UNSUPPORTED_FORMAT;
+            case TOO_LARGE -> ReasonCode.TOO_LARGE;
+            case UNDECODABLE -> ReasonCode.UNDECODABLE;
+        };
+    }
 
     /** The reference of a frame, with its trace context and Kafka timestamp when it has them. */
     public static FrameRef ref(ImageFrame frame) {

@@ -121,7 +121,7 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
                                     (decoded - start) / 1000,
                                     (System.nanoTime() - decoded) / 1000));
         } catch (ImageDecodingException e) {
-            reject(context, frame, Stage.DECODE, reasonOf(e.reason()), e.getMessage());
+            reject(context, frame, Stage.DECODE, DeadLetters.reasonOf(e.reason()), e.getMessage());
         } catch (TimeoutException e) {
             reject(
                     context,
@@ -148,15 +148,6 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
             scaler.close();
             scaler = null;
         }
-    }
-
-    private static ReasonCode reasonOf(ImageDecodingException.Reason reason) {
-        return switch (reason) {
-            case EMPTY -> ReasonCode.EMPTY;
-            case UNSUPPORTED_FORMAT -> ReasonCode.UNSUPPORTED_FORMAT;
-            case TOO_LARGE -> ReasonCode.TOO_LARGE;
-            case UNDECODABLE -> ReasonCode.UNDECODABLE;
-        };
     }
 
     private void reject(
