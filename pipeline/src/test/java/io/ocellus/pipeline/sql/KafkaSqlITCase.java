@@ -1,0 +1,135 @@
+package io.ocellus.pipeline.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ocellus.models.image.ImageDecoder;
+import io.ocellus.models.image.ScaledJpegDecoder;
+import io.ocellus.models.inference.InferenceEngine;
+import io.ocellus.models.inference.Outputs;
+import io.ocellus.models.io.ModelLocator;
+import io.ocellus.pipeline.config.ModelOptions;
+import io.ocellus.pipeline.testutils.LoopbackMiniCluster;
+import io.ocellus.pipeline.testutils.Samples;
+import io.ocellus.pipeline.tools.EmbeddedKafkaBroker;
+import io.ocellus.pipeline.tools.FrameClients;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The SQL of deploy/sql/classify-frames.sql end to end: raw frames from the in-process broker
+ * through {@code ML_PREDICT} to a Kafka topic written exactly once, read back read_committed.
+ */
+class KafkaSqlITCase {
+    @RegisterExtension static final MiniClusterExtension FLINK = LoopbackMiniCluster.extension();
+
+    @Test
+    void everyFrameOnceWithTheEnginesLabelAndBadFramesWithTheirError() throws Exception {
+        Path models = ModelLocator.defaultDirectory();
+        assumeTrue(models != null && Files.isDirectory(models), "weights not found: skipped");
+        Map<String, byte[]> frames = new LinkedHashMap<>(Samples.pictures());
+        byte[] first = frames.values().iterator().next();
+        frames.put("truncated", Arrays.copyOf(first, first.length / 3));
+        frames.put("text", "not a picture".getBytes(StandardCharsets.UTF_8));
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            kafka.createTopics(1, List.of("frames", "labels"));
+            FrameClients.sendRaw(kafka.bootstrapServers(), "frames", "cam-1", frames);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            env.enableCheckpointing(500);
+            StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+            String script =
+                    Files.readString(Path.of("..", "deploy", "sql", "classify-frames.sql"))
+                            .replace("${BOOTSTRAP}", kafka.bootstrapServers())
+                            .replace("${MODELS}", models.toString())
+                            .replace("${JOB}", "ocellus-sql-it");
+            for (String statement : statements(script)) {
+                if (statement.startsWith("INSERT")) {
+                    tables.executeSql(statement).await();
+                } else {
+                    tables.executeSql(statement);
+                }
+            }
+            Map<String, JsonNode> labels = read(kafka.bootstrapServers(), frames.size());
+            assertThat(labels.keySet()).containsExactlyInAnyOrderElementsOf(frames.keySet());
+            assertThat(labels.get("truncated").get("error").asText()).startsWith("UNDECODABLE");
+            assertThat(labels.get("text").get("label").isNull()).isTrue();
+            Configuration settings = new Configuration();
+            settings.setString("ocellus.model.path", models.toString());
+            settings.setString("ocellus.model.alpha", "0.25");
+            settings.setString("ocellus.model.resolution", "128");
+            try (InferenceEngine engine = ModelOptions.open(settings, List.of());
+                    ScaledJpegDecoder scaler = new ScaledJpegDecoder()) {
+                ImageDecoder decoder = new ImageDecoder().withJpegScaling(scaler, 128);
+                for (String picture : Samples.pictures().keySet()) {
+                    String expected =
+                            engine.infer(
+                                            List.of(decoder.decode(frames.get(picture))),
+                                            Outputs.classes(1))
+                                    .get(0)
+                                    .top()
+                                    .get(0)
+                                    .label();
+                    assertThat(labels.get(picture).get("label").asText())
+                            .as(picture)
+                            .isEqualTo(expected);
+                    assertThat(labels.get(picture).get("camera").asText()).isEqualTo("cam-1");
+                }
+            }
+        }
+    }
+
+    private static List<String> statements(String script) {
+        StringBuilder sql = new StringBuilder();
+        for (String line : script.split("\n")) {
+            if (!line.strip().startsWith("--")) {
+                sql.append(line).append('\n');
+            }
+        }
+        return Arrays.stream(sql.toString().split(";"))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+
+    private static Map<String, JsonNode> read(String bootstrap, int expected) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, JsonNode> labels = new HashMap<>();
+        int records = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                FrameClients.committedReader(bootstrap, Map.of(), "sql-it-reader")) {
+            consumer.subscribe(List.of("labels"));
+            long deadline = System.currentTimeMillis() + 60_000;
+            long quietSince = System.currentTimeMillis();
+            while (System.currentTimeMillis() < deadline
+                    && (records < expected || System.currentTimeMillis() - quietSince < 2000)) {
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode row = json.readTree(record.value());
+                    labels.put(row.get("frame_id").asText(), row);
+                    records++;
+                    quietSince = System.currentTimeMillis();
+                }
+            }
+        }
+        assertThat(records).as("every frame exactly once").isEqualTo(expected);
+        return labels;
+    }
+}
