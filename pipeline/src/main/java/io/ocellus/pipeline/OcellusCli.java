@@ -14,6 +14,7 @@ import io.ocellus.pipeline.tools.BenchCommand;
 import io.ocellus.pipeline.tools.BenchGeoCommand;
 import io.ocellus.pipeline.tools.BenchPipelineCommand;
 import io.ocellus.pipeline.tools.BenchReprocessCommand;
+import io.ocellus.pipeline.tools.BenchSqlCommand;
 import io.ocellus.pipeline.tools.BrokerCommand;
 import io.ocellus.pipeline.tools.DemoCommand;
 import io.ocellus.pipeline.tools.SoakCommand;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
             StreamCommand.class,
             DemoCommand.class,
             BenchPipelineCommand.class,
+            BenchSqlCommand.class,
             SoakCommand.class,
             ReprocessCommand.class,
             ReportCommand.class,

@@ -31,6 +31,7 @@ public final class ConfigReference {
                     "stream",
                     "demo",
                     "bench-pipeline",
+                    "bench-sql",
                     "soak",
                     "reprocess",
                     "report",
