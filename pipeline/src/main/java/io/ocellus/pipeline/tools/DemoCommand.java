@@ -58,6 +58,19 @@ public final class DemoCommand implements Callable<Integer> {
                     "Pictures to send as frames (*.jpg, *.jpeg, *.png, *.bmp, *.gif). Default: ${DEFAULT-VALUE}.")
     Path images;
 
+    @Option(
+            names = "--sql",
+            description =
+                    "Run the Flink SQL version instead: --sql-file's statements (ML_PREDICT with 'provider' = 'ocellus'), labels as JSON rows.")
+    boolean sql;
+
+    @Option(
+            names = "--sql-file",
+            paramLabel = "FILE",
+            defaultValue = "deploy/sql/classify-frames.sql",
+            description = "The SQL of --sql. Default: ${DEFAULT-VALUE}.")
+    Path sqlFile;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -65,6 +78,10 @@ public final class DemoCommand implements Callable<Integer> {
         if (files.isEmpty()) {
             spec.commandLine().getErr().println("ocellus: no pictures in " + images);
             return ExitCode.SOME_FAILED.code();
+        }
+        if (sql) {
+            SqlDemo.run(out, files, sqlFile);
+            return 0;
         }
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             out.printf("Kafka broker on %s%n", kafka.bootstrapServers());

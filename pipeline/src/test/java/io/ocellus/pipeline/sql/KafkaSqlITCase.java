@@ -55,12 +55,14 @@ class KafkaSqlITCase {
             env.setParallelism(1);
             env.enableCheckpointing(500);
             StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-            String script =
-                    Files.readString(Path.of("..", "deploy", "sql", "classify-frames.sql"))
-                            .replace("${BOOTSTRAP}", kafka.bootstrapServers())
-                            .replace("${MODELS}", models.toString())
-                            .replace("${JOB}", "ocellus-sql-it");
-            for (String statement : statements(script)) {
+            List<String> script =
+                    SqlScript.statements(
+                            Files.readString(Path.of("..", "deploy", "sql", "classify-frames.sql")),
+                            Map.of(
+                                    "BOOTSTRAP", kafka.bootstrapServers(),
+                                    "MODELS", models.toString(),
+                                    "JOB", "ocellus-sql-it"));
+            for (String statement : script) {
                 if (statement.startsWith("INSERT")) {
                     tables.executeSql(statement).await();
                 } else {
@@ -94,19 +96,6 @@ class KafkaSqlITCase {
                 }
             }
         }
-    }
-
-    private static List<String> statements(String script) {
-        StringBuilder sql = new StringBuilder();
-        for (String line : script.split("\n")) {
-            if (!line.strip().startsWith("--")) {
-                sql.append(line).append('\n');
-            }
-        }
-        return Arrays.stream(sql.toString().split(";"))
-                .map(String::strip)
-                .filter(s -> !s.isEmpty())
-                .toList();
     }
 
     private static Map<String, JsonNode> read(String bootstrap, int expected) throws Exception {
