@@ -3,6 +3,8 @@ package io.ocellus.models.inference;
 import java.io.Serializable;
 import java.util.List;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
 
 /**
  * Settings of an {@link InferenceEngine}. Immutable and serializable; build with {@link
@@ -18,18 +20,24 @@ import org.tensorflow.proto.ConfigProto;
  * @param warmUpBatchSizes batch sizes run once at start so the first real call is not slow
  * @param quantizedActivations for quantized TensorFlow Lite weights, round activations to the
  *     model's 8-bit grids as TensorFlow Lite does (default); false runs plain float activations
+ * @param precision the forward pass's arithmetic, as asked ({@link Precision#resolve} says what
+ *     runs)
  */
 public record EngineOptions(
         int intraOpThreads,
         int interOpThreads,
         Preprocessing preprocessing,
         List<Integer> warmUpBatchSizes,
-        boolean quantizedActivations)
+        boolean quantizedActivations,
+        Precision precision)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public EngineOptions {
         warmUpBatchSizes = List.copyOf(warmUpBatchSizes);
+        if (precision == null) {
+            precision = Precision.FP32;
+        }
     }
 
     public static Builder builder() {
@@ -47,6 +55,14 @@ public record EngineOptions(
                 ConfigProto.newBuilder()
                         .setIntraOpParallelismThreads(intraOpThreads)
                         .setInterOpParallelismThreads(interOpThreads);
+        if (precision.resolve() == Precision.BF16) {
+            config.setGraphOptions(
+                    GraphOptions.newBuilder()
+                            .setRewriteOptions(
+                                    RewriterConfig.newBuilder()
+                                            .setAutoMixedPrecisionOnednnBfloat16(
+                                                    RewriterConfig.Toggle.ON)));
+        }
         return config.build();
     }
 
@@ -57,8 +73,15 @@ public record EngineOptions(
         private Preprocessing preprocessing = Preprocessing.CENTER_CROP;
         private List<Integer> warmUpBatchSizes = List.of();
         private boolean quantizedActivations = true;
+        private Precision precision = Precision.FP32;
 
         private Builder() {}
+
+        /** fp32 (default), bf16, or auto (bf16 where the CPU has AVX512_BF16 or AMX). */
+        public Builder optPrecision(Precision precision) {
+            this.precision = precision;
+            return this;
+        }
 
         public Builder optIntraOpThreads(int threads) {
             this.intraOpThreads = threads;
@@ -107,7 +130,8 @@ public record EngineOptions(
                     interOpThreads,
                     preprocessing,
                     warmUpBatchSizes,
-                    quantizedActivations);
+                    quantizedActivations,
+                    precision);
         }
     }
 }

@@ -66,7 +66,7 @@ public final class EvalCommand implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description =
                     "Also run a second configuration differing in these settings (repeatable):"
-                            + " preprocess, float-activations, model, alpha, resolution, threads;"
+                            + " preprocess, float-activations, precision, model, alpha, resolution, threads;"
                             + " reports both accuracies and their top-1 agreement.")
     Map<String, String> compare = new LinkedHashMap<>();
 
@@ -105,7 +105,14 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** The settings {@code --compare} may change, by their flags' names without dashes. */
     static final List<String> COMPARABLE =
-            List.of("preprocess", "float-activations", "model", "alpha", "resolution", "threads");
+            List.of(
+                    "preprocess",
+                    "float-activations",
+                    "precision",
+                    "model",
+                    "alpha",
+                    "resolution",
+                    "threads");
 
     @Override
     public Integer call() throws IOException {

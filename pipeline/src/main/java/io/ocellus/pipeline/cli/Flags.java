@@ -36,7 +36,8 @@ public final class Flags {
                     Flag.value("--preprocess", ModelOptions.PREPROCESSING, "MODE"),
                     Flag.value("--threads", ModelOptions.INTRA_OP_THREADS, "N"),
                     Flag.value("--inter-op-threads", ModelOptions.INTER_OP_THREADS, "N"),
-                    Flag.switching("--float-activations", ModelOptions.FLOAT_ACTIVATIONS, "true"));
+                    Flag.switching("--float-activations", ModelOptions.FLOAT_ACTIVATIONS, "true"),
+                    Flag.value("--precision", ModelOptions.PRECISION, "fp32|bf16|auto"));
 
     /** The label file, as most commands spell it. */
     static final List<Flag> LABELS = List.of(Flag.value("--labels", ModelOptions.LABELS, "FILE"));

@@ -6,6 +6,7 @@ import io.ocellus.models.ModelException;
 import io.ocellus.models.ModelNotFoundException;
 import io.ocellus.models.inference.EngineOptions;
 import io.ocellus.models.inference.InferenceEngine;
+import io.ocellus.models.inference.Precision;
 import io.ocellus.models.inference.Preprocessing;
 import io.ocellus.models.io.ModelLocator;
 import io.ocellus.models.io.ModelSignature;
@@ -17,6 +18,9 @@ import org.apache.flink.configuration.ReadableConfig;
 
 /** The model: which file, which variant, how images are prepared for it and how it runs. */
 public final class ModelOptions {
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(ModelOptions.class);
+
     public static final ConfigOption<String> PATH =
             key("ocellus.model.path")
                     .stringType()
@@ -78,6 +82,16 @@ public final class ModelOptions {
                             "For quantized .tflite weights, run float activations instead of the"
                                     + " model's 8-bit grids.");
 
+    public static final ConfigOption<String> PRECISION =
+            key("ocellus.model.precision")
+                    .stringType()
+                    .defaultValue("fp32")
+                    .withDescription(
+                            "fp32, bf16 (oneDNN's bfloat16 rewrite: convolutions in bfloat16 with"
+                                    + " float32 accumulation, on CPUs with AVX512_BF16 or AMX; fp32"
+                                    + " elsewhere, with a log line) or auto (bf16 where the CPU has"
+                                    + " it). README: precision.");
+
     public static final ConfigOption<Boolean> ENGINE_PER_SLOT =
             key("ocellus.model.engine-per-slot")
                     .booleanType()
@@ -105,6 +119,18 @@ public final class ModelOptions {
                 config, PREPROCESSING, Preprocessing::parse, "center-crop or stretch");
     }
 
+    /** The precision asked for; bf16 on a CPU without it says so in the log. */
+    public static Precision precision(ReadableConfig config) {
+        Precision precision =
+                Settings.parsed(config, PRECISION, Precision::parse, "fp32, bf16 or auto");
+        if (precision == Precision.BF16 && precision.resolve() != Precision.BF16) {
+            LOG.warn(
+                    "ocellus.model.precision = bf16, but this CPU has neither AVX512_BF16 nor"
+                            + " AMX: running fp32");
+        }
+        return precision;
+    }
+
     /** How the engine runs, warmed up on batches of the sizes in {@code warmUp}. */
     public static EngineOptions engineOptions(ReadableConfig config, List<Integer> warmUp) {
         return EngineOptions.builder()
@@ -112,6 +138,7 @@ public final class ModelOptions {
                 .optInterOpThreads(Settings.atLeast(config, INTER_OP_THREADS, 0))
                 .optPreprocessing(preprocessing(config))
                 .optQuantizedActivations(!Settings.get(config, FLOAT_ACTIVATIONS))
+                .optPrecision(precision(config))
                 .optWarmUp(warmUp)
                 .build();
     }
@@ -141,6 +168,8 @@ public final class ModelOptions {
     /** A short description of the settings that change answers, for reports. */
     public static String describe(ReadableConfig config) {
         return preprocessing(config).cliName()
-                + (Settings.get(config, FLOAT_ACTIVATIONS) ? ", float activations" : "");
+                + (Settings.get(config, FLOAT_ACTIVATIONS) ? ", float activations" : "")
+                + ", "
+                + precision(config).resolve().label();
     }
 }

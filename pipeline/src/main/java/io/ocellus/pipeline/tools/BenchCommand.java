@@ -73,10 +73,12 @@ public final class BenchCommand implements Callable<Integer> {
                             .macs();
             out.printf(
                     Locale.ROOT,
-                    "model %s (%.1f M MACs/image), %s activations, intra-op threads %s, %d cores, %s%n",
+                    "model %s (%.1f M MACs/image), %s activations, precision %s, intra-op threads"
+                            + " %s, %d cores, %s%n",
                     signature.modelId(),
                     macs / 1e6,
                     engine.options().quantizedActivations() ? "8-bit-grid" : "float32",
+                    engine.options().precision().resolve().label(),
                     engine.options().intraOpThreads() == 0
                             ? "all"
                             : engine.options().intraOpThreads(),
