@@ -1,0 +1,81 @@
+package io.ocellus.models.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ocellus.models.image.ImageDecoder;
+import io.ocellus.models.io.ModelLocator;
+import io.ocellus.models.io.ModelSource;
+import io.ocellus.models.testutils.SharedFixtures;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.proto.RewriterConfig;
+
+/** bf16 where the CPU has it, fp32 elsewhere, and the same answers where they are clear. */
+class PrecisionTest {
+    @Test
+    void parsesTheThreeNamesAndRefusesOthers() {
+        assertThat(Precision.parse(" BF16 ")).isEqualTo(Precision.BF16);
+        assertThat(Precision.parse("auto")).isEqualTo(Precision.AUTO);
+        assertThatThrownBy(() -> Precision.parse("fp16"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void autoAndBf16FollowTheCpuAndFp32IsAlwaysFp32() {
+        Precision expected = Precision.cpuHasBf16() ? Precision.BF16 : Precision.FP32;
+        assertThat(Precision.AUTO.resolve()).isEqualTo(expected);
+        assertThat(Precision.BF16.resolve()).isEqualTo(expected);
+        assertThat(Precision.FP32.resolve()).isEqualTo(Precision.FP32);
+        RewriterConfig.Toggle rewrite =
+                EngineOptions.builder()
+                        .optPrecision(Precision.AUTO)
+                        .build()
+                        .toConfigProto()
+                        .getGraphOptions()
+                        .getRewriteOptions()
+                        .getAutoMixedPrecisionOnednnBfloat16();
+        assertThat(rewrite == RewriterConfig.Toggle.ON).isEqualTo(expected == Precision.BF16);
+        assertThat(
+                        EngineOptions.defaults()
+                                .toConfigProto()
+                                .getGraphOptions()
+                                .getRewriteOptions()
+                                .getAutoMixedPrecisionOnednnBfloat16())
+                .isNotEqualTo(RewriterConfig.Toggle.ON);
+    }
+
+    @Test
+    void bf16GivesFloat32sTopLabelOnEveryClearlyLedPicture() throws Exception {
+        ModelSource source =
+                ModelLocator.locate(
+                        SharedFixtures.modelFile("mobilenet_v1_0.5_160_quant.tflite").toString(),
+                        null,
+                        null,
+                        null);
+        List<RgbImage> images = new ArrayList<>();
+        for (var file : SharedFixtures.images()) {
+            images.add(new ImageDecoder().decode(file));
+        }
+        try (InferenceEngine fp32 = InferenceEngine.open(source, EngineOptions.defaults());
+                InferenceEngine bf16 =
+                        InferenceEngine.open(
+                                source,
+                                EngineOptions.builder().optPrecision(Precision.BF16).build())) {
+            List<Prediction> a = fp32.infer(images, Outputs.classes(2));
+            List<Prediction> b = bf16.infer(images, Outputs.classes(2));
+            int clear = 0;
+            for (int i = 0; i < images.size(); i++) {
+                List<ScoredLabel> top = a.get(i).top();
+                if (top.get(0).score() - top.get(1).score() > 0.2) {
+                    clear++;
+                    assertThat(b.get(i).top().get(0).index())
+                            .as("image %d", i)
+                            .isEqualTo(top.get(0).index());
+                }
+            }
+            assertThat(clear).isGreaterThan(3);
+        }
+    }
+}
