@@ -225,7 +225,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         return (now - start) / 1e6 / calls;
     }
 
-    private static double median(List<Double> values) {
+    /** The median of {@code values}. */
+    static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         int n = sorted.size();

@@ -92,8 +92,8 @@ public final class BenchSqlCommand implements Callable<Integer> {
                 out.flush();
             }
         }
-        double s = median(stream);
-        double q = median(sql);
+        double s = BenchPipelineCommand.median(stream);
+        double q = BenchPipelineCommand.median(sql);
         out.printf(
                 Locale.ROOT,
                 "%d frames of %s, %s, batch %d, at-least-once: DataStream %.1f frames/s,"
@@ -227,12 +227,5 @@ public final class BenchSqlCommand implements Callable<Integer> {
                     * 1000.0
                     / Math.max(1, sorted.get(sorted.size() - 1) - sorted.get(0));
         }
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

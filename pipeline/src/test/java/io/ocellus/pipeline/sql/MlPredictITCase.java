@@ -138,23 +138,21 @@ class MlPredictITCase {
         tables.executeSql(
                 createModel(
                         "'ocellus.model.path' = '" + models + "', 'ocellus.batching.sise' = '4'"));
-        assertThatThrownBy(
-                        () ->
-                                tables.executeSql(
-                                                "SELECT * FROM ML_PREDICT(TABLE frames, MODEL"
-                                                        + " mobilenet, DESCRIPTOR(image))")
-                                        .await())
-                .hasStackTraceContaining("ocellus.batching.sise");
+        assertRefused(tables, "ocellus.batching.sise");
         tables.executeSql("DROP TEMPORARY MODEL mobilenet");
         tables.executeSql(
                 createModel(
                         "'ocellus.model.path' = '" + models + "', 'ocellus.batching.size' = '0'"));
+        assertRefused(tables, "ocellus.batching.size = \"0\": expected an integer >= 1");
+    }
+
+    private static void assertRefused(StreamTableEnvironment tables, String message) {
         assertThatThrownBy(
                         () ->
                                 tables.executeSql(
                                                 "SELECT * FROM ML_PREDICT(TABLE frames, MODEL"
                                                         + " mobilenet, DESCRIPTOR(image))")
                                         .await())
-                .hasStackTraceContaining("ocellus.batching.size = \"0\": expected an integer >= 1");
+                .hasStackTraceContaining(message);
     }
 }
