@@ -42,6 +42,6 @@ class ConfigReferenceTest {
                 org.apache.flink.configuration.Configuration.fromMap(settings);
         io.ocellus.pipeline.config.OcellusOptions.checkKeys(config);
         assertThat(io.ocellus.pipeline.config.ModelOptions.describe(config))
-                .isEqualTo("center-crop");
+                .isEqualTo("center-crop, fp32");
     }
 }
