@@ -132,6 +132,45 @@ class MlPredictITCase {
     }
 
     @Test
+    void embedsWithUnitNormAndTheModelsWidth() throws Exception {
+        Path models = models();
+        Map<String, byte[]> frames = new LinkedHashMap<>();
+        Samples.pictures().entrySet().stream()
+                .limit(3)
+                .forEach(e -> frames.put(e.getKey(), e.getValue()));
+        frames.put("empty", new byte[0]);
+        StreamTableEnvironment tables = tables(frames);
+        tables.executeSql(
+                "CREATE TEMPORARY MODEL embedder INPUT (image BYTES)"
+                        + " OUTPUT (embedding ARRAY<FLOAT>, error STRING)"
+                        + " WITH ('provider' = 'ocellus', 'task' = 'embed', 'ocellus.model.path' = '"
+                        + models
+                        + "', 'ocellus.model.alpha' = '0.25', 'ocellus.model.resolution' = '128')");
+        Map<String, Row> out = new HashMap<>();
+        try (CloseableIterator<Row> rows =
+                tables.executeSql(
+                                "SELECT frame_id, embedding, error FROM ML_PREDICT(TABLE frames,"
+                                        + " MODEL embedder, DESCRIPTOR(image))")
+                        .collect()) {
+            rows.forEachRemaining(row -> out.put((String) row.getField(0), row));
+        }
+        assertThat(out.keySet()).containsExactlyInAnyOrderElementsOf(frames.keySet());
+        assertThat((String) out.get("empty").getField(2)).startsWith("EMPTY: ");
+        for (String picture : frames.keySet()) {
+            if (picture.equals("empty")) {
+                continue;
+            }
+            Float[] embedding = (Float[]) out.get(picture).getField(1);
+            assertThat(embedding).as(picture).hasSize(256);
+            double norm = 0;
+            for (Float v : embedding) {
+                norm += v * v;
+            }
+            assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        }
+    }
+
+    @Test
     void aWrongOptionFailsNamingTheKey() {
         Path models = models();
         StreamTableEnvironment tables = tables(Map.of("a", new byte[] {1}));
