@@ -83,6 +83,11 @@ public record SharedPredictorFactory(PredictorFactory factory) implements Predic
         }
 
         @Override
+        public String precision() {
+            return predictor().precision();
+        }
+
+        @Override
         public List<Prediction> infer(List<RgbImage> images, Outputs outputs)
                 throws InferenceException {
             return predictor().infer(images, outputs);
