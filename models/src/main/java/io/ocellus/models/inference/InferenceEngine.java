@@ -78,11 +78,6 @@ public final class InferenceEngine implements Predictor {
         return options.preprocessing();
     }
 
-    @Override
-    public String precision() {
-        return options.precision().resolve().label();
-    }
-
     public EngineOptions options() {
         return options;
     }

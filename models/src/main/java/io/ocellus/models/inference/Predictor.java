@@ -29,11 +29,6 @@ public interface Predictor extends AutoCloseable {
     List<Prediction> inferPreprocessed(float[] batch, int count, Outputs outputs)
             throws InferenceException;
 
-    /** The arithmetic that runs: {@code fp32} or {@code bf16}. */
-    default String precision() {
-        return Precision.FP32.label();
-    }
-
     @Override
     void close();
 }

@@ -83,11 +83,6 @@ public record SharedPredictorFactory(PredictorFactory factory) implements Predic
         }
 
         @Override
-        public String precision() {
-            return predictor().precision();
-        }
-
-        @Override
         public List<Prediction> infer(List<RgbImage> images, Outputs outputs)
                 throws InferenceException {
             return predictor().infer(images, outputs);

@@ -23,14 +23,6 @@ public interface BatchFunction<IN, OUT> extends Serializable {
      */
     List<OUT> apply(List<IN> batch) throws Exception;
 
-    /**
-     * What the function runs with, as metric labels (a model's id and precision, say), known once
-     * {@link #open()} has run; the operator shows them as an info gauge {@code <key>_..._info}.
-     */
-    default java.util.Map<String, String> labels() {
-        return java.util.Map.of();
-    }
-
     /** Releases what {@link #open()} made; safe to call when open failed half-way. */
     default void close() throws Exception {}
 }

@@ -3,14 +3,11 @@ package io.ocellus.operators.batch;
 import io.ocellus.operators.DeadLetters;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MeterView;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
@@ -77,14 +74,6 @@ public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OU
                                 "batchMillis",
                                 new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         function.open();
-        Map<String, String> labels = function.labels();
-        if (!labels.isEmpty()) {
-            MetricGroup info = getMetricGroup();
-            for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
-                info = info.addGroup(label.getKey(), label.getValue());
-            }
-            info.gauge("info", () -> 1);
-        }
     }
 
     @Override

@@ -20,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs a batch of decoded frames through the model: pre-processes each frame (timed apart), one
@@ -44,12 +43,6 @@ public final class InferenceFunction implements BatchFunction<DecodedFrame, Fram
     @Override
     public void open() throws Exception {
         predictor = model.open();
-    }
-
-    /** The model's id and the precision it runs in, for the operator's info gauge. */
-    @Override
-    public Map<String, String> labels() {
-        return Map.of("model", predictor.signature().modelId(), "precision", predictor.precision());
     }
 
     @Override

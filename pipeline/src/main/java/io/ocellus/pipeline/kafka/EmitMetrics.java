@@ -3,7 +3,9 @@ package io.ocellus.pipeline.kafka;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.FrameRef;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code kafkaLatencyMs} (from the timestamp of the frame's input record, for frames that came from
  * Kafka). Dead letters are also counted by stage and reason ({@code stage=...,
  * reason=...,deadLetters}) and logged, at most {@value #LOG_LINES_PER_MINUTE} lines a minute: the
- * rest are counted in {@code deadLetterLogsSuppressed} and summed up in one line a minute.
+ * rest are counted in {@code deadLetterLogsSuppressed} and summed up in one line a minute. Each
+ * model seen in results gets an info gauge {@code model=<id>,modelInfo} of value 1.
  *
  * @param <T> the records (results or dead letters)
  */
@@ -35,12 +38,14 @@ public final class EmitMetrics<T> extends RichMapFunction<T, T> {
 
     private final String kind;
     private final SerializableFunction<T, FrameRef> frame;
+    private final SerializableFunction<T, String> model;
 
     private transient MetricGroup group;
     private transient Counter records;
     private transient Histogram latency;
     private transient Histogram kafkaLatency;
     private transient Map<String, Counter> byReason;
+    private transient Set<String> models;
     private transient Counter suppressed;
     private transient LogBudget logBudget;
 
@@ -48,10 +53,15 @@ public final class EmitMetrics<T> extends RichMapFunction<T, T> {
      * @param kind what the records are: names the group ({@code classifications}, {@code
      *     dead-letters}, ...)
      * @param frame the frame a record belongs to, or null for none
+     * @param model the id of the model that made a record, or null
      */
-    public EmitMetrics(String kind, SerializableFunction<T, FrameRef> frame) {
+    public EmitMetrics(
+            String kind,
+            SerializableFunction<T, FrameRef> frame,
+            SerializableFunction<T, String> model) {
         this.kind = kind;
         this.frame = frame;
+        this.model = model;
     }
 
     @Override
@@ -64,6 +74,7 @@ public final class EmitMetrics<T> extends RichMapFunction<T, T> {
                 group.histogram(
                         "kafkaLatencyMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         byReason = new HashMap<>();
+        models = new HashSet<>();
         suppressed = group.counter("deadLetterLogsSuppressed");
         logBudget = new LogBudget(LOG_LINES_PER_MINUTE, 60_000);
     }
@@ -81,6 +92,10 @@ public final class EmitMetrics<T> extends RichMapFunction<T, T> {
         }
         if (record instanceof DeadLetter letter) {
             deadLetter(letter, now);
+        }
+        String modelId = model.apply(record);
+        if (modelId != null && models.add(modelId)) {
+            group.addGroup("model", modelId).gauge("modelInfo", () -> 1);
         }
         return record;
     }

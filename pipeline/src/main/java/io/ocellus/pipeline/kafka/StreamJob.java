@@ -223,7 +223,7 @@ public final class StreamJob {
                         .setDeliveryGuarantee(options.guarantee())
                         .setTransactionalIdPrefix(options.jobName() + "-" + kind)
                         .build();
-        stream.map(new EmitMetrics<>(kind, frame))
+        stream.map(new EmitMetrics<>(kind, frame, model))
                 .returns(type)
                 .name("emit-" + kind)
                 .uid("ocellus-emit-" + kind)

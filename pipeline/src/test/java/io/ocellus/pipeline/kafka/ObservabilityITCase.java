@@ -195,12 +195,7 @@ class ObservabilityITCase {
                 .isEqualTo(1);
         assertThat(sum(scrape, "output_stage_reason_deadLetters", "reason=\"UNSUPPORTED_FORMAT\""))
                 .isEqualTo(1);
-        assertThat(
-                        sum(
-                                scrape,
-                                "model_precision_info",
-                                "model=\"mobilenet_v1_0.25_128\"",
-                                "precision=\"fp32\""))
+        assertThat(sum(scrape, "output_model_modelInfo", "model=\"mobilenet_v1_0.25_128\""))
                 .isEqualTo(1);
         assertThat(sum(scrape, "batchSize_count", "")).isGreaterThan(0);
         assertThat(names(scrape)).contains(PREFIX + "pendingRecords");
