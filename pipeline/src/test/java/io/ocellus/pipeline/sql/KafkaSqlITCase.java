@@ -98,6 +98,73 @@ class KafkaSqlITCase {
         }
     }
 
+    /**
+     * Frames in Ocellus's own Avro layout ({@code avro-binary}: ImageFrame records) read by Flink's
+     * {@code avro} format: the table's columns follow ImageFrame's fields, in order.
+     */
+    @Test
+    void readsImageFrameRecordsWithFlinksAvroFormat() throws Exception {
+        Path models = ModelLocator.defaultDirectory();
+        assumeTrue(models != null && Files.isDirectory(models), "weights not found: skipped");
+        Map<String, byte[]> pictures = Samples.pictures();
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
+                org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
+                        FrameClients.producer(kafka.bootstrapServers(), Map.of())) {
+            kafka.createTopics(1, List.of("avro-frames"));
+            io.ocellus.schemas.serde.AvroCodec<io.ocellus.schemas.ImageFrame> codec =
+                    io.ocellus.schemas.serde.AvroCodec.of(
+                            io.ocellus.schemas.ImageFrame.class,
+                            io.ocellus.schemas.serde.WireFormat.BINARY);
+            for (Map.Entry<String, byte[]> picture : pictures.entrySet()) {
+                io.ocellus.schemas.ImageFrame frame =
+                        io.ocellus.schemas.ImageFrame.newBuilder()
+                                .setSourceId("cam-2")
+                                .setFrameId(picture.getKey())
+                                .setEventTime(java.time.Instant.ofEpochMilli(1_700_000_000_000L))
+                                .setImage(java.nio.ByteBuffer.wrap(picture.getValue()))
+                                .build();
+                producer.send(
+                        new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                "avro-frames", codec.encode(frame)));
+            }
+            producer.flush();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+            tables.executeSql(
+                    "CREATE TABLE avro_frames (sourceId STRING NOT NULL, frameId STRING NOT NULL,"
+                            + " eventTime TIMESTAMP(3) NOT NULL, contentType STRING, image BYTES,"
+                            + " claimCheck ROW<uri STRING NOT NULL, sizeBytes BIGINT, sha256 STRING>,"
+                            + " latitude DOUBLE, longitude DOUBLE,"
+                            + " attributes MAP<STRING NOT NULL, STRING NOT NULL> NOT NULL)"
+                            + " WITH ('connector' = 'kafka', 'topic' = 'avro-frames',"
+                            + " 'properties.bootstrap.servers' = '"
+                            + kafka.bootstrapServers()
+                            + "', 'properties.group.id' = 'avro-it',"
+                            + " 'scan.startup.mode' = 'earliest-offset',"
+                            + " 'scan.bounded.mode' = 'latest-offset', 'format' = 'avro')");
+            tables.executeSql(
+                    "CREATE TEMPORARY MODEL m INPUT (image BYTES) OUTPUT (label STRING, error STRING)"
+                            + " WITH ('provider' = 'ocellus', 'ocellus.model.path' = '"
+                            + models
+                            + "', 'ocellus.model.alpha' = '0.25', 'ocellus.model.resolution' = '128')");
+            Map<String, String> labels = new java.util.HashMap<>();
+            try (org.apache.flink.util.CloseableIterator<org.apache.flink.types.Row> rows =
+                    tables.executeSql(
+                                    "SELECT frameId, label, error FROM ML_PREDICT(TABLE"
+                                            + " avro_frames, MODEL m, DESCRIPTOR(image))")
+                            .collect()) {
+                rows.forEachRemaining(
+                        row -> {
+                            assertThat(row.getField(2)).as("error").isNull();
+                            labels.put((String) row.getField(0), (String) row.getField(1));
+                        });
+            }
+            assertThat(labels.keySet()).containsExactlyInAnyOrderElementsOf(pictures.keySet());
+            assertThat(labels.get("parrot.jpg")).isEqualTo("macaw");
+        }
+    }
+
     private static Map<String, JsonNode> read(String bootstrap, int expected) throws Exception {
         ObjectMapper json = new ObjectMapper();
         Map<String, JsonNode> labels = new HashMap<>();
