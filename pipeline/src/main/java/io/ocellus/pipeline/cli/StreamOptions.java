@@ -44,17 +44,10 @@ public final class StreamOptions extends FlagGroup {
             boolean bounded,
             WorkflowOptions workflow) {
         Configuration config = configuration();
-        return StreamJobOptions.builder()
-                .setBootstrapServers(bootstrapServers)
-                .setInputTopic(inputTopic)
-                .setDeadLetterTopic(deadLetterTopic)
+        return Jobs.kafkaJob(config, workflow, bootstrapServers, inputTopic, deadLetterTopic)
                 .setJobName(jobName)
-                .setWorkflow(workflow)
                 .optClassificationsTopic(classificationsTopic)
-                .optOutputFormat(KafkaOptions.outputFormat(config))
                 .optGuarantee(JobOptions.guarantee(config))
-                .optKafkaProperties(KafkaOptions.clientProperties(config))
-                .optRegistryUrl(config.get(KafkaOptions.REGISTRY_URL))
                 .optBounded(bounded)
                 .build();
     }

@@ -282,7 +282,11 @@ public final class Jobs {
                 config, KafkaOptions.BOOTSTRAP_SERVERS, "the Kafka cluster's host:port list");
     }
 
-    private static StreamJobOptions.Builder kafkaJob(
+    /**
+     * A Kafka job's options with the cluster, topics in and out, output format and client settings
+     * of {@code config}; the caller adds the output topics and delivery.
+     */
+    public static StreamJobOptions.Builder kafkaJob(
             ReadableConfig config,
             WorkflowOptions workflow,
             String bootstrap,
