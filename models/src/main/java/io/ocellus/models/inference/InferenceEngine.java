@@ -73,9 +73,13 @@ public final class InferenceEngine implements Predictor {
         return signature;
     }
 
+    /**
+     * The options' pre-processing; a detector always takes the whole image stretched, as its boxes
+     * are relative to it (and the reference post-processing was evaluated that way).
+     */
     @Override
     public Preprocessing preprocessing() {
-        return options.preprocessing();
+        return signature.isDetector() ? Preprocessing.STRETCH : options.preprocessing();
     }
 
     public EngineOptions options() {
@@ -110,7 +114,7 @@ public final class InferenceEngine implements Predictor {
                     for (int i = 0; i < images.size(); i++) {
                         ImagePreprocessor.fill(
                                 images.get(i),
-                                options.preprocessing(),
+                                preprocessing(),
                                 signature.resolution(),
                                 signature.inputLow(),
                                 signature.inputHigh(),
@@ -207,6 +211,17 @@ public final class InferenceEngine implements Predictor {
             }
             fetches.add(tensor);
         }
+        if (outputs.detections() != null) {
+            if (!signature.isDetector()) {
+                throw new IllegalArgumentException(
+                        signature.modelId()
+                                + " is not a detector: load an SSD model such as"
+                                + " ssd_mobilenet_v1_coco_quant.tflite");
+            }
+            fetches.add(signature.detection().boxes());
+            fetches.add(signature.detection().scores());
+            fetches.add(signature.detection().classes());
+        }
         return fetches;
     }
 
@@ -218,7 +233,8 @@ public final class InferenceEngine implements Predictor {
                 false,
                 signature.featureTensors().keySet().stream()
                         .filter(Outputs.DETECTION_LAYERS::contains)
-                        .collect(Collectors.toSet()));
+                        .collect(Collectors.toSet()),
+                signature.isDetector() ? Outputs.DetectionQuery.DEFAULT : null);
     }
 
     private void checkOpen() {

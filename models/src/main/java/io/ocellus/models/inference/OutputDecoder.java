@@ -1,5 +1,6 @@
 package io.ocellus.models.inference;
 
+import io.ocellus.models.detection.Detection;
 import io.ocellus.models.io.ModelSignature;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import org.tensorflow.Result;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /** Copies fetched tensors into per-image {@link Prediction}s: softmax, top-k, norms, maps. */
 final class OutputDecoder {
@@ -36,13 +38,38 @@ final class OutputDecoder {
         for (String layer : outputs.featureLayers()) {
             maps.put(layer, (TFloat32) result.get(next++));
         }
+        List<List<Detection>> detections = null;
+        if (outputs.detections() != null) {
+            detections =
+                    DetectionDecoder.decode(
+                            (TFloat32) result.get(next),
+                            (TFloat32) result.get(next + 1),
+                            (TInt32) result.get(next + 2),
+                            count,
+                            signature.detection(),
+                            outputs.detections(),
+                            labels);
+            next += 3;
+        }
         if (next != fetches.size()) {
             throw new IllegalStateException(
                     "fetched " + fetches.size() + " tensors, decoded " + next);
         }
         List<Prediction> predictions = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            predictions.add(prediction(i, classes, embeddings, maps, outputs, labels, count));
+            Prediction prediction =
+                    prediction(i, classes, embeddings, maps, outputs, labels, count);
+            if (detections != null) {
+                prediction =
+                        new Prediction(
+                                prediction.top(),
+                                prediction.probabilities(),
+                                prediction.embedding(),
+                                prediction.embeddingNorm(),
+                                prediction.features(),
+                                detections.get(i));
+            }
+            predictions.add(prediction);
         }
         return predictions;
     }

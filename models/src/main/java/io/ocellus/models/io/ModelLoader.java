@@ -3,6 +3,7 @@ package io.ocellus.models.io;
 import io.ocellus.models.MalformedModelException;
 import io.ocellus.models.ModelException;
 import io.ocellus.models.ModelNotFoundException;
+import io.ocellus.models.detection.SsdGraphBuilder;
 import io.ocellus.models.inference.Labels;
 import io.ocellus.models.mobilenet.MobileNetV1GraphBuilder;
 import io.ocellus.models.mobilenet.MobileNetV1GraphBuilder.WeightMode;
@@ -39,6 +40,10 @@ public final class ModelLoader {
             ModelSource source, ConfigProto config, boolean emulateQuantization)
             throws ModelException {
         Labels labels = readLabels(source);
+        if (source.format() == ModelFormat.TFLITE
+                && SsdGraphBuilder.isDetector(source.files().get(0))) {
+            return fromDetector(source, config, labels, emulateQuantization);
+        }
         return switch (source.format()) {
             case TFLITE ->
                     fromWeights(
@@ -52,6 +57,40 @@ public final class ModelLoader {
                     checkResolution(
                             source, SavedModels.load(source.files().get(0), config, labels));
         };
+    }
+
+    /**
+     * Builds an SSD detector from its TensorFlow Lite file (see {@link SsdGraphBuilder}); it runs
+     * at the file's own resolution only, since its anchors are fixed to its feature maps.
+     */
+    private static LoadedModel fromDetector(
+            ModelSource source, ConfigProto config, Labels labels, boolean emulateQuantization)
+            throws ModelException {
+        Path file = source.files().get(0);
+        Graph graph = new Graph();
+        try {
+            ModelSignature signature =
+                    SsdGraphBuilder.build(
+                            Ops.create(graph), file, emulateQuantization, labels.size());
+            if (source.resolution() != null && source.resolution() != signature.resolution()) {
+                throw new MalformedModelException(
+                        String.format(
+                                "%s is a detector for %dx%d images and cannot run at %d: its"
+                                        + " anchors are fixed to its feature maps",
+                                file,
+                                signature.resolution(),
+                                signature.resolution(),
+                                source.resolution()));
+            }
+            return new LoadedModel(graph, new Session(graph, config), signature, labels);
+        } catch (ModelException e) {
+            graph.close();
+            throw e;
+        } catch (RuntimeException e) {
+            graph.close();
+            throw new MalformedModelException(
+                    file + ": cannot build the detector: " + e.getMessage(), e);
+        }
     }
 
     /** Builds the network from imported weights as a constant (frozen) graph. */

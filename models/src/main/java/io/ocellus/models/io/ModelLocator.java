@@ -45,7 +45,8 @@ public final class ModelLocator {
                     + " beside the model, or --labels.";
 
     private static final Pattern VARIANT = Pattern.compile("mobilenet_v1_(\\d(?:\\.\\d+)?)_(\\d+)");
-    private static final List<String> LABEL_FILES = List.of("imagenet_labels.txt", "labels.txt");
+    private static final List<String> LABEL_FILES =
+            List.of("imagenet_labels.txt", "labels.txt", "coco_labels.txt");
 
     /** Widest, then largest first. */
     private static final Comparator<Path> PREFERENCE =

@@ -1,5 +1,6 @@
 package io.ocellus.models.io;
 
+import io.ocellus.models.detection.DetectionHead;
 import io.ocellus.models.mobilenet.Layer;
 import io.ocellus.models.mobilenet.MobileNetV1GraphBuilder;
 import io.ocellus.models.mobilenet.MobileNetV1Spec;
@@ -21,6 +22,7 @@ import java.util.Map;
  * @param featureTensors activation tensors by TF-slim layer name; may be empty
  * @param numClasses classes of the classifier, 0 when there is none
  * @param embeddingSize values in the embedding
+ * @param detection the detector's outputs, or null when the model is not a detector
  */
 public record ModelSignature(
         String modelId,
@@ -34,10 +36,41 @@ public record ModelSignature(
         String embedding,
         Map<String, String> featureTensors,
         int numClasses,
-        int embeddingSize) {
+        int embeddingSize,
+        DetectionHead detection) {
 
     public ModelSignature {
         featureTensors = Map.copyOf(featureTensors);
+    }
+
+    /** A model that is not a detector. */
+    public ModelSignature(
+            String modelId,
+            double alpha,
+            int resolution,
+            String input,
+            float inputLow,
+            float inputHigh,
+            String probabilities,
+            String logits,
+            String embedding,
+            Map<String, String> featureTensors,
+            int numClasses,
+            int embeddingSize) {
+        this(
+                modelId,
+                alpha,
+                resolution,
+                input,
+                inputLow,
+                inputHigh,
+                probabilities,
+                logits,
+                embedding,
+                featureTensors,
+                numClasses,
+                embeddingSize,
+                null);
     }
 
     /** The names {@link MobileNetV1GraphBuilder} gives, which TF-slim frozen graphs share. */
@@ -76,10 +109,15 @@ public record ModelSignature(
                 embedding,
                 featureTensors,
                 numClasses,
-                embeddingSize);
+                embeddingSize,
+                detection);
     }
 
     public boolean hasClassifier() {
         return probabilities != null || logits != null;
+    }
+
+    public boolean isDetector() {
+        return detection != null;
     }
 }

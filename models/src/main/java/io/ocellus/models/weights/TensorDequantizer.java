@@ -6,10 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /** Turns a constant TensorFlow Lite tensor into floats: {@code real = scale * (q - zeroPoint)}. */
-final class TensorDequantizer {
+public final class TensorDequantizer {
     private TensorDequantizer() {}
 
-    static float[] dequantize(Path file, TfliteSchema.Model model, TfliteSchema.Tensor tensor)
+    /** The tensor's constant data as real values. */
+    public static float[] dequantize(
+            Path file, TfliteSchema.Model model, TfliteSchema.Tensor tensor)
             throws MalformedModelException {
         int count = 1;
         for (int dim : tensor.shape()) {
@@ -65,7 +67,7 @@ final class TensorDequantizer {
      * The real interval {@code [min, max]} an 8-bit activation tensor can represent, or null when
      * it is a float tensor.
      */
-    static float[] range(TfliteSchema.Tensor tensor) {
+    public static float[] range(TfliteSchema.Tensor tensor) {
         TfliteSchema.Quantization quantization = tensor.quantization();
         if (quantization == null || quantization.scale().length != 1) {
             return null;
@@ -85,7 +87,7 @@ final class TensorDequantizer {
      * How the integer kernel requantizes an operator's output, or null when input, weights or
      * output are not 8-bit quantized.
      */
-    static Requantization requantization(
+    public static Requantization requantization(
             TfliteSchema.Tensor input,
             TfliteSchema.Tensor weights,
             TfliteSchema.Tensor output,

@@ -87,6 +87,25 @@ public final class TfliteOracle implements AutoCloseable {
         return output;
     }
 
+    /**
+     * Runs an SSD detector with {@code TFLite_Detection_PostProcess} on raw uint8 input; returns
+     * its four float outputs: boxes {@code [n, 4]} (ymin, xmin, ymax, xmax), classes, scores and
+     * the count.
+     */
+    public float[][] detect(byte[] input) {
+        TfLiteTensor in = interpreter.input_tensor(0);
+        ByteBuffer target = TfLiteTensorData(in).capacity(in.bytes()).asByteBuffer();
+        target.put(input);
+        check(interpreter.Invoke(), "invoke");
+        float[][] outputs = new float[4][];
+        for (int i = 0; i < 4; i++) {
+            TfLiteTensor out = interpreter.output_tensor(i);
+            outputs[i] = new float[(int) (out.bytes() / Float.BYTES)];
+            new FloatPointer(TfLiteTensorData(out)).capacity(outputs[i].length).get(outputs[i]);
+        }
+        return outputs;
+    }
+
     /** The output dequantized with its scale and zero point. */
     public float[] dequantize(byte[] output) {
         TfLiteTensor out = interpreter.output_tensor(0);

@@ -21,9 +21,26 @@ public final class TfliteSchema {
     /** {@code BuiltinOperator} codes used by MobileNet v1. */
     public static final int OP_AVERAGE_POOL_2D = 1;
 
+    public static final int OP_CONCATENATION = 2;
+
     public static final int OP_CONV_2D = 3;
 
     public static final int OP_DEPTHWISE_CONV_2D = 4;
+
+    public static final int OP_LOGISTIC = 14;
+    public static final int OP_RESHAPE = 22;
+    public static final int OP_CUSTOM = 32;
+
+    /** {@code Padding} codes. */
+    public static final int PADDING_SAME = 0;
+
+    public static final int PADDING_VALID = 1;
+
+    /** {@code ActivationFunctionType} codes. */
+    public static final int ACTIVATION_NONE = 0;
+
+    public static final int ACTIVATION_RELU = 1;
+    public static final int ACTIVATION_RELU6 = 3;
 
     /** {@code TensorType} codes. */
     public static final int TYPE_FLOAT32 = 0;
@@ -142,6 +159,12 @@ public final class TfliteSchema {
             int current = n == 0 ? 0 : bb.getInt(n + bb_pos);
             return Math.max(deprecated, current);
         }
+
+        /** The name of a custom operator, such as {@code TFLite_Detection_PostProcess}; or "". */
+        public String customCode() {
+            int o = __offset(slot(1));
+            return o == 0 ? "" : __string(o + bb_pos);
+        }
     }
 
     /** One graph: tensors, inputs, outputs and operators in execution order. */
@@ -258,6 +281,45 @@ public final class TfliteSchema {
 
         public int[] outputs() {
             return intVector(slot(2));
+        }
+
+        /**
+         * The builtin options table (the union's value; slot 3 holds its type), read by field
+         * index, or null when the operator has none.
+         */
+        public Options builtinOptions() {
+            return table(new Options(), slot(4));
+        }
+
+        /** A custom operator's options (a FlexBuffer), or null. */
+        public ByteBuffer customOptions() {
+            int o = __offset(slot(5));
+            if (o == 0) {
+                return null;
+            }
+            ByteBuffer slice = __vector_as_bytebuffer(slot(5), 1);
+            return slice == null ? null : slice.slice().order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    /**
+     * Any builtin options table, its scalar fields read by their index in {@code schema.fbs}: for
+     * {@code Conv2DOptions} 0 padding, 1 stride_w, 2 stride_h, 3 fused_activation_function, 4 and 5
+     * dilation w and h; for {@code DepthwiseConv2DOptions} 0 padding, 1 stride_w, 2 stride_h, 3
+     * depth_multiplier, 4 fused_activation_function, 5 and 6 dilation; for {@code
+     * ConcatenationOptions} 0 axis, 1 fused_activation_function.
+     */
+    public static final class Options extends View {
+        /** A byte-wide field (enums such as padding and activation), or {@code absent}. */
+        public int byteField(int index, int absent) {
+            int o = __offset(slot(index));
+            return o == 0 ? absent : bb.get(o + bb_pos);
+        }
+
+        /** An int field, or {@code absent}. */
+        public int intField(int index, int absent) {
+            int o = __offset(slot(index));
+            return o == 0 ? absent : bb.getInt(o + bb_pos);
         }
     }
 }
