@@ -2,6 +2,7 @@ package io.ocellus.pipeline;
 
 import io.ocellus.pipeline.cli.ClassifyCommand;
 import io.ocellus.pipeline.cli.ConfigReferenceCommand;
+import io.ocellus.pipeline.cli.DetectCommand;
 import io.ocellus.pipeline.cli.EmbedCommand;
 import io.ocellus.pipeline.cli.EvalCommand;
 import io.ocellus.pipeline.cli.Flags;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
             ClassifyCommand.class,
             EvalCommand.class,
             EmbedCommand.class,
+            DetectCommand.class,
             BenchCommand.class,
             StreamCommand.class,
             DemoCommand.class,

@@ -33,6 +33,11 @@ public final class ModelLocator {
     public static final String MODEL_DIR_PROPERTY = "ocellus.model.dir";
     public static final Path SHARED_MODELS = Path.of("..", "shared", "models", "mobilenet_v1");
 
+    public static final String DETECTOR_DIR_ENV = "OCELLUS_DETECTOR_DIR";
+    public static final String DETECTOR_DIR_PROPERTY = "ocellus.detector.dir";
+    public static final Path SHARED_DETECTOR =
+            Path.of("..", "shared", "models", "ssd_mobilenet_v1_coco");
+
     /** How to get weights, for the error when none are found. */
     public static final String HOW_TO_GET_WEIGHTS =
             "Ocellus needs MobileNet v1 weights; none are shipped with it. Pass --model FILE|DIR or"
@@ -73,6 +78,23 @@ public final class ModelLocator {
             return Path.of(property);
         }
         return Files.isDirectory(SHARED_MODELS) ? SHARED_MODELS : null;
+    }
+
+    /**
+     * The default detector directory: {@value #DETECTOR_DIR_ENV}, else the system property {@value
+     * #DETECTOR_DIR_PROPERTY}, else {@code ../shared/models/ssd_mobilenet_v1_coco} when it exists,
+     * else null.
+     */
+    public static Path defaultDetectorDirectory() {
+        String env = System.getenv(DETECTOR_DIR_ENV);
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        String property = System.getProperty(DETECTOR_DIR_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
+        return Files.isDirectory(SHARED_DETECTOR) ? SHARED_DETECTOR : null;
     }
 
     /**

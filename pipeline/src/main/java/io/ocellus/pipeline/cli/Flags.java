@@ -2,6 +2,7 @@ package io.ocellus.pipeline.cli;
 
 import io.ocellus.pipeline.config.BatchingOptions;
 import io.ocellus.pipeline.config.DecodingOptions;
+import io.ocellus.pipeline.config.DetectionOptions;
 import io.ocellus.pipeline.config.GeoLocationOptions;
 import io.ocellus.pipeline.config.InvalidSettingException;
 import io.ocellus.pipeline.config.JobOptions;
@@ -101,6 +102,18 @@ public final class Flags {
                     Flag.value("--geo-index", GeoLocationOptions.INDEX, "URI"),
                     Flag.value("--geo-search", GeoLocationOptions.SEARCH, "MODE"));
 
+    /** Which boxes a detector keeps. */
+    static final List<Flag> DETECTION_QUERY =
+            List.of(
+                    Flag.value("--min-score", DetectionOptions.MIN_SCORE, "SCORE"),
+                    Flag.value("--max-detections", DetectionOptions.MAX_DETECTIONS, "N"));
+
+    /** The detector a job runs beside its classifier. */
+    static final List<Flag> DETECTOR =
+            List.of(
+                    Flag.value("--detector", DetectionOptions.MODEL, "FILE|DIR"),
+                    Flag.value("--detector-labels", DetectionOptions.LABELS, "FILE"));
+
     /** Kafka clients and the output topics' encoding. */
     static final List<Flag> KAFKA_CLIENT =
             List.of(
@@ -135,6 +148,7 @@ public final class Flags {
                             "--classifications-topic", KafkaOptions.CLASSIFICATIONS_TOPIC, "TOPIC"),
                     Flag.value("--embeddings-topic", KafkaOptions.EMBEDDINGS_TOPIC, "TOPIC"),
                     Flag.value("--features-topic", KafkaOptions.FEATURES_TOPIC, "TOPIC"),
+                    Flag.value("--detections-topic", KafkaOptions.DETECTIONS_TOPIC, "TOPIC"),
                     Flag.value("--geo-topic", KafkaOptions.GEO_TOPIC, "TOPIC"),
                     Flag.value("--dead-letter-topic", KafkaOptions.DEAD_LETTER_TOPIC, "TOPIC"));
 
@@ -295,6 +309,8 @@ public final class Flags {
                         MODEL_LABELS,
                         GEO_ESTIMATOR,
                         WORKFLOW,
+                        DETECTOR,
+                        DETECTION_QUERY,
                         KAFKA_CLIENT,
                         DELIVERY,
                         TOPICS,

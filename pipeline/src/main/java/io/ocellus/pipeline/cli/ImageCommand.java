@@ -24,9 +24,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * Shared by {@code classify} and {@code embed}: decodes each file, runs the engine in batches and
- * prints one JSON line per file. A file that cannot be read or decoded gets an error line and the
- * run goes on; the exit code is 1 when any file failed, 2 when the model could not be loaded.
+ * Shared by {@code classify}, {@code embed} and {@code detect}: decodes each file, runs the engine
+ * in batches and prints one JSON line per file. A file that cannot be read or decoded gets an error
+ * line and the run goes on; the exit code is 1 when any file failed, 2 when the model could not be
+ * loaded.
  */
 abstract class ImageCommand implements Callable<Integer> {
 
@@ -59,6 +60,11 @@ abstract class ImageCommand implements Callable<Integer> {
 
     abstract Outputs outputs();
 
+    /** Opens the model the command runs. */
+    InferenceEngine open() throws ModelException {
+        return model.open(List.of());
+    }
+
     abstract void describe(Prediction prediction, ObjectNode line);
 
     @Override
@@ -66,7 +72,7 @@ abstract class ImageCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Path> files = ImageFiles.expand(inputs);
         boolean failed = false;
-        try (InferenceEngine engine = model.open(List.of());
+        try (InferenceEngine engine = open();
                 ScaledJpegDecoder scaler = new ScaledJpegDecoder()) {
             // The same decoding as the jobs' (FrameDecodeFunction), so that results agree.
             ImageDecoder decoder =

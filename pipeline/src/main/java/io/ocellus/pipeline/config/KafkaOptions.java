@@ -64,6 +64,15 @@ public final class KafkaOptions {
                             "Where detection feature maps go; as for classifications (reprocess"
                                     + " default ocellus.features).");
 
+    public static final ConfigOption<String> DETECTIONS_TOPIC =
+            key("ocellus.kafka.detections-topic")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Where detected boxes go (Detections records; the detector of"
+                                    + " ocellus.detect.model runs when it is set); as for"
+                                    + " classifications (reprocess default ocellus.detections).");
+
     public static final ConfigOption<String> GEO_TOPIC =
             key("ocellus.kafka.geo-topic")
                     .stringType()

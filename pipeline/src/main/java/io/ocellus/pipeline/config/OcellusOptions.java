@@ -28,6 +28,7 @@ public final class OcellusOptions {
                     DecodingOptions.class,
                     BatchingOptions.class,
                     TaskOptions.class,
+                    DetectionOptions.class,
                     GeoLocationOptions.class,
                     KafkaOptions.class,
                     JobOptions.class,

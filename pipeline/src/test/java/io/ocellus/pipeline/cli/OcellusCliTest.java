@@ -86,6 +86,58 @@ class OcellusCliTest {
     }
 
     @Test
+    void detectsObjectsAsJsonLinesWithBoxesInsideTheImage() throws Exception {
+        Path detector = ModelLocator.defaultDetectorDirectory();
+        assumeTrue(detector != null && Files.isDirectory(detector), "no detector: skipped");
+        Path golden =
+                Path.of(System.getProperty("ocellus.datasets.dir", "../shared/datasets"))
+                        .resolve("detection-golden");
+        Path broken = Files.write(dir.resolve("broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8});
+        Run run =
+                run(
+                        "detect",
+                        "--min-score",
+                        "0.4",
+                        golden.resolve("cats_and_dogs.jpg").toString(),
+                        imagesDir().resolve("grace_hopper.bmp").toString(),
+                        broken.toString());
+        List<JsonNode> lines = jsonLines(run.stdout);
+        assertThat(run.code).as(run.stderr).isEqualTo(1);
+        assertThat(lines).hasSize(3);
+        JsonNode cats = byFile(lines, "cats_and_dogs.jpg");
+        assertThat(cats.get("model").asText()).isEqualTo("ssd_mobilenet_v1_coco_quant");
+        JsonNode best = cats.get("detections").get(0);
+        assertThat(best.get("label").asText()).isEqualTo("cat");
+        assertThat(best.get("index").asInt()).isEqualTo(16);
+        double previous = 1;
+        for (JsonNode d : cats.get("detections")) {
+            assertThat(d.get("score").asDouble()).isBetween(0.4, previous);
+            previous = d.get("score").asDouble();
+            JsonNode box = d.get("box");
+            assertThat(box.get("ymin").asDouble()).isBetween(0.0, box.get("ymax").asDouble());
+            assertThat(box.get("xmin").asDouble()).isBetween(0.0, box.get("xmax").asDouble());
+            assertThat(box.get("xmax").asDouble()).isLessThanOrEqualTo(1.0);
+            assertThat(box.get("ymax").asDouble()).isLessThanOrEqualTo(1.0);
+        }
+        JsonNode hopper = byFile(lines, "grace_hopper.bmp").get("detections");
+        assertThat(hopper.findValuesAsText("label")).contains("person", "tie");
+        assertThat(byFile(lines, "broken.jpg").get("error").asText()).isNotBlank();
+    }
+
+    @Test
+    void detectRefusesAClassifierAsItsModel() {
+        Path models = modelDir();
+        Run run =
+                run(
+                        "detect",
+                        "--model",
+                        models.toString(),
+                        imagesDir().resolve("cat.bmp").toString());
+        assertThat(run.code).isEqualTo(2);
+        assertThat(run.stderr).contains("is not a detector");
+    }
+
+    @Test
     void walksDirectoriesForPicturesOnly() throws Exception {
         Path images = Files.createDirectories(dir.resolve("album/nested"));
         Files.copy(imagesDir().resolve("parrot.jpg"), images.resolve("parrot.JPG"));
