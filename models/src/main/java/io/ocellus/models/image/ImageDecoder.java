@@ -77,6 +77,15 @@ public final class ImageDecoder {
         return new ImageDecoder(maxPixels, Objects.requireNonNull(scaler), minSide);
     }
 
+    /**
+     * The size a JPEG declares in its frame header, {@code {width, height}} as coded (before any
+     * EXIF orientation), or null when the bytes are not a JPEG with a readable header.
+     */
+    public static int[] jpegSize(byte[] encoded) {
+        JpegFrameHeader header = JpegFrameHeader.read(encoded);
+        return header == null ? null : new int[] {header.width(), header.height()};
+    }
+
     /** Reads and decodes a file. */
     public RgbImage decode(Path file) throws IOException, ImageDecodingException {
         return decode(Files.readAllBytes(file));

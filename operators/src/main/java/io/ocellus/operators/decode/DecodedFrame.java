@@ -28,6 +28,15 @@ public class DecodedFrame {
     public int height;
 
     /**
+     * The source image's size in pixels (after EXIF orientation) when it was decoded smaller (a
+     * JPEG scaled down in the DCT) or pre-processed; 0 when {@link #width} and {@link #height} are
+     * it.
+     */
+    public int sourceWidth;
+
+    public int sourceHeight;
+
+    /**
      * {@code width * height * 3} bytes, R G B, rows top to bottom; null when {@link #input} is set.
      */
     public byte[] rgb;

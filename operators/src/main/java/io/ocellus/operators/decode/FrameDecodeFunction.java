@@ -110,7 +110,7 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
             RgbImage pixels = deadline.call(() -> decoder.decode(bytes));
             long decoded = System.nanoTime();
             InputSpec input = options.input();
-            out.collect(
+            DecodedFrame result =
                     input == null
                             ? new DecodedFrame(
                                     DeadLetters.ref(frame), pixels, (decoded - start) / 1000)
@@ -119,7 +119,9 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
                                     input.apply(pixels),
                                     input.resolution(),
                                     (decoded - start) / 1000,
-                                    (System.nanoTime() - decoded) / 1000));
+                                    (System.nanoTime() - decoded) / 1000);
+            recordSourceSize(result, bytes, pixels);
+            out.collect(result);
         } catch (ImageDecodingException e) {
             reject(context, frame, Stage.DECODE, DeadLetters.reasonOf(e.reason()), e.getMessage());
         } catch (TimeoutException e) {
@@ -135,6 +137,25 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
                             options.maxDecodeMillis()));
         } catch (Exception e) { // nothing else is thrown by decode(); kept apart to be sure
             reject(context, frame, Stage.DECODE, ReasonCode.UNDECODABLE, String.valueOf(e));
+        }
+    }
+
+    /**
+     * The source's size when the frame no longer has it: a JPEG decoded scaled down keeps its
+     * header's size (turned as EXIF turned the pixels), a pre-processed frame its pixels' size.
+     */
+    private static void recordSourceSize(DecodedFrame frame, byte[] bytes, RgbImage pixels) {
+        int width = pixels.width();
+        int height = pixels.height();
+        int[] coded = ImageDecoder.jpegSize(bytes);
+        if (coded != null) {
+            boolean turned = (coded[0] > coded[1]) != (width > height);
+            width = turned ? coded[1] : coded[0];
+            height = turned ? coded[0] : coded[1];
+        }
+        if (width != frame.width || height != frame.height) {
+            frame.sourceWidth = width;
+            frame.sourceHeight = height;
         }
     }
 

@@ -1,7 +1,9 @@
 package io.ocellus.operators.inference;
 
+import io.ocellus.models.detection.Detection;
 import io.ocellus.models.inference.FeatureMap;
 import io.ocellus.models.inference.ImagePreprocessor;
+import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.Prediction;
 import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.inference.PredictorFactory;
@@ -10,10 +12,14 @@ import io.ocellus.models.io.ModelSignature;
 import io.ocellus.operators.batch.BatchFunction;
 import io.ocellus.operators.decode.DecodedFrame;
 import io.ocellus.schemas.Classification;
+import io.ocellus.schemas.DetectedObject;
 import io.ocellus.schemas.DetectionFeatures;
+import io.ocellus.schemas.Detections;
 import io.ocellus.schemas.Embedding;
 import io.ocellus.schemas.FrameRef;
 import io.ocellus.schemas.FrameResults;
+import io.ocellus.schemas.NormalizedBox;
+import io.ocellus.schemas.PixelBox;
 import io.ocellus.schemas.Timings;
 import io.ocellus.schemas.ValueEncoding;
 import java.nio.ByteBuffer;
@@ -22,31 +28,92 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a batch of decoded frames through the model: pre-processes each frame (timed apart), one
- * forward pass for the batch, and one {@link FrameResults} per frame with the tasks that are on.
- * The model is opened from its {@link PredictorFactory} in {@link #open()} and closed in {@link
- * #close()}; one per parallel instance.
+ * Runs a batch of decoded frames through the model and, when detection is on, through the detector:
+ * pre-processes each frame for each (timed apart), one forward pass per model for the batch, and
+ * one {@link FrameResults} per frame with the tasks that are on. Each frame was decoded once; each
+ * model resizes it to its own input. The models are opened from their {@link PredictorFactory}s in
+ * {@link #open()} and closed in {@link #close()}; one per parallel instance.
  */
 public final class InferenceFunction implements BatchFunction<DecodedFrame, FrameResults> {
     private static final long serialVersionUID = 1L;
 
     private final PredictorFactory model;
+    private final PredictorFactory detector;
     private final InferenceTasks tasks;
 
     private transient Predictor predictor;
+    private transient Predictor detecting;
 
+    /** One model for every task; no detection. */
     public InferenceFunction(PredictorFactory model, InferenceTasks tasks) {
-        this.model = model;
+        this(model, null, tasks);
+    }
+
+    /**
+     * @param model the classifier, or null when no task but detection is on
+     * @param detector the detector, or null when detection is off
+     */
+    public InferenceFunction(
+            PredictorFactory model, PredictorFactory detector, InferenceTasks tasks) {
+        if (tasks.needsModel() && model == null) {
+            throw new IllegalArgumentException("the tasks need a model");
+        }
+        if ((tasks.detections() != null) != (detector != null)) {
+            throw new IllegalArgumentException(
+                    "a detector is needed exactly when the detection task is on");
+        }
+        this.model = tasks.needsModel() ? model : null;
+        this.detector = detector;
         this.tasks = tasks;
     }
 
     @Override
     public void open() throws Exception {
-        predictor = model.open();
+        if (model != null) {
+            predictor = model.open();
+        }
+        if (detector != null) {
+            detecting = detector.open();
+        }
     }
+
+    /** One model's answers for the batch and where its time went. */
+    private record Pass(String modelId, List<Prediction> predictions, Timings[] timings) {}
 
     @Override
     public List<FrameResults> apply(List<DecodedFrame> batch) throws Exception {
+        Pass main = predictor == null ? null : run(predictor, batch, tasks.outputs());
+        Pass boxes =
+                detecting == null
+                        ? null
+                        : run(detecting, batch, Outputs.detections(tasks.detections()));
+        List<FrameResults> results = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            DecodedFrame frame = batch.get(i);
+            FrameResults result =
+                    main == null
+                            ? new FrameResults()
+                            : results(
+                                    frame.ref(),
+                                    main.modelId(),
+                                    main.predictions().get(i),
+                                    main.timings()[i]);
+            if (boxes != null) {
+                result.setDetections(
+                        detections(
+                                frame,
+                                boxes.modelId(),
+                                boxes.predictions().get(i).detections(),
+                                boxes.timings()[i]));
+            }
+            results.add(result);
+        }
+        return results;
+    }
+
+    /** Pre-processes the batch for one model and runs it. */
+    private static Pass run(Predictor predictor, List<DecodedFrame> batch, Outputs outputs)
+            throws Exception {
         ModelSignature signature = predictor.signature();
         int size = signature.resolution() * signature.resolution() * 3;
         float[] input = new float[batch.size() * size];
@@ -76,18 +143,18 @@ public final class InferenceFunction implements BatchFunction<DecodedFrame, Fram
             preprocessMicros[i] = (System.nanoTime() - start) / 1000;
         }
         long start = System.nanoTime();
-        List<Prediction> predictions =
-                predictor.inferPreprocessed(input, batch.size(), tasks.outputs());
+        List<Prediction> predictions = predictor.inferPreprocessed(input, batch.size(), outputs);
         long inferenceMicros = (System.nanoTime() - start) / 1000;
-        List<FrameResults> results = new ArrayList<>(batch.size());
+        Timings[] timings = new Timings[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
-            DecodedFrame frame = batch.get(i);
-            Timings timings =
+            timings[i] =
                     new Timings(
-                            frame.decodeMicros, preprocessMicros[i], inferenceMicros, batch.size());
-            results.add(results(frame.ref(), signature.modelId(), predictions.get(i), timings));
+                            batch.get(i).decodeMicros,
+                            preprocessMicros[i],
+                            inferenceMicros,
+                            batch.size());
         }
-        return results;
+        return new Pass(signature.modelId(), predictions, timings);
     }
 
     private FrameResults results(
@@ -133,6 +200,28 @@ public final class InferenceFunction implements BatchFunction<DecodedFrame, Fram
         return results;
     }
 
+    /** The detector's boxes, normalised and in the source frame's pixels. */
+    static Detections detections(
+            DecodedFrame frame, String modelId, List<Detection> found, Timings timings) {
+        int width = frame.sourceWidth > 0 ? frame.sourceWidth : frame.width;
+        int height = frame.sourceHeight > 0 ? frame.sourceHeight : frame.height;
+        List<DetectedObject> objects = new ArrayList<>(found.size());
+        for (Detection d : found) {
+            objects.add(
+                    new DetectedObject(
+                            d.index(),
+                            d.label(),
+                            d.score(),
+                            new NormalizedBox(d.ymin(), d.xmin(), d.ymax(), d.xmax()),
+                            new PixelBox(
+                                    Math.round(d.xmin() * width),
+                                    Math.round(d.ymin() * height),
+                                    Math.round(d.xmax() * width),
+                                    Math.round(d.ymax() * height))));
+        }
+        return new Detections(frame.ref(), modelId, width, height, objects, timings);
+    }
+
     private static ByteBuffer littleEndian(float[] values) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
@@ -141,9 +230,16 @@ public final class InferenceFunction implements BatchFunction<DecodedFrame, Fram
 
     @Override
     public void close() {
-        if (predictor != null) {
-            predictor.close();
-            predictor = null;
+        try {
+            if (predictor != null) {
+                predictor.close();
+                predictor = null;
+            }
+        } finally {
+            if (detecting != null) {
+                detecting.close();
+                detecting = null;
+            }
         }
     }
 }

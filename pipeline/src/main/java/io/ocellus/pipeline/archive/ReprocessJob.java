@@ -149,6 +149,7 @@ public final class ReprocessJob {
                         out.embeddings(),
                         out.features(),
                         out.geo(),
+                        out.detections(),
                         deadLetters),
                 null);
     }
@@ -192,6 +193,12 @@ public final class ReprocessJob {
      */
     public static List<String> kinds(
             boolean classify, boolean embed, boolean features, boolean geo) {
+        return kinds(classify, embed, features, geo, false);
+    }
+
+    /** As {@link #kinds(boolean, boolean, boolean, boolean)}, with the detector's boxes. */
+    public static List<String> kinds(
+            boolean classify, boolean embed, boolean features, boolean geo, boolean detect) {
         List<String> kinds = new ArrayList<>();
         if (classify) {
             kinds.add(ResultsDir.CLASSIFICATIONS);
@@ -205,6 +212,9 @@ public final class ReprocessJob {
         if (geo) {
             kinds.add(ResultsDir.GEO);
         }
+        if (detect) {
+            kinds.add(ResultsDir.DETECTIONS);
+        }
         return kinds;
     }
 
@@ -216,6 +226,7 @@ public final class ReprocessJob {
             emit(written, ResultsDir.EMBEDDINGS, results.getEmbedding(), out);
             emit(written, ResultsDir.FEATURES, results.getFeatures(), out);
             emit(written, ResultsDir.GEO, results.getGeo(), out);
+            emit(written, ResultsDir.DETECTIONS, results.getDetections(), out);
         };
     }
 

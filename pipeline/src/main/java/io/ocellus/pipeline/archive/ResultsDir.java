@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.DetectionFeatures;
+import io.ocellus.schemas.Detections;
 import io.ocellus.schemas.Embedding;
 import io.ocellus.schemas.FrameRef;
 import io.ocellus.schemas.GeoEstimate;
@@ -45,6 +46,7 @@ public final class ResultsDir {
     public static final String EMBEDDINGS = "embeddings";
     public static final String FEATURES = "features";
     public static final String GEO = "geo";
+    public static final String DETECTIONS = "detections";
     public static final String DEAD_LETTERS = "dead-letters";
     static final String MANIFEST = "_ocellus-run.json";
 
@@ -55,6 +57,7 @@ public final class ResultsDir {
                     EMBEDDINGS, Embedding.class,
                     FEATURES, DetectionFeatures.class,
                     GEO, GeoEstimate.class,
+                    DETECTIONS, Detections.class,
                     DEAD_LETTERS, DeadLetter.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();

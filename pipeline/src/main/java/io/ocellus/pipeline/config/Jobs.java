@@ -2,11 +2,13 @@ package io.ocellus.pipeline.config;
 
 import io.ocellus.models.ModelException;
 import io.ocellus.models.inference.EngineFactory;
+import io.ocellus.models.inference.InferenceEngine;
 import io.ocellus.models.inference.InputSpec;
 import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.inference.PredictorFactory;
 import io.ocellus.models.inference.SharedPredictorFactory;
 import io.ocellus.models.io.ModelSource;
+import io.ocellus.operators.decode.DecodeOptions;
 import io.ocellus.operators.geo.GeoOptions;
 import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.archive.ReprocessJob;
@@ -57,33 +59,82 @@ public final class Jobs {
     public static Workflow workflow(
             ReadableConfig config, boolean classify, boolean embed, boolean features)
             throws ModelException, IOException {
+        return workflow(config, classify, embed, features, false);
+    }
+
+    /**
+     * As {@link #workflow(ReadableConfig, boolean, boolean, boolean)}, with the detector of {@code
+     * ocellus.detect.*} beside the model when {@code detect} is on (the model is not opened when no
+     * other task needs it). With a detector, frames are decoded once, large JPEGs scaled down to
+     * just above the larger of the two inputs, and each model resizes them in the inference task.
+     */
+    public static Workflow workflow(
+            ReadableConfig config,
+            boolean classify,
+            boolean embed,
+            boolean features,
+            boolean detect)
+            throws ModelException, IOException {
         OcellusOptions.checkKeys(config);
         int batchSize = BatchingOptions.size(config);
-        ModelSource source = ModelOptions.source(config);
-        InputSpec input;
-        String modelId;
-        try (Predictor probe =
-                new EngineFactory(source, ModelOptions.engineOptions(config, List.of())).open()) {
-            input = InputSpec.of(probe);
-            modelId = probe.signature().modelId();
+        boolean needsModel = classify || embed || features || GeoLocationOptions.enabled(config);
+        boolean perSlot = Settings.get(config, ModelOptions.ENGINE_PER_SLOT);
+        InputSpec input = null;
+        String modelId = null;
+        PredictorFactory engine = null;
+        if (needsModel) {
+            ModelSource source = ModelOptions.source(config);
+            try (Predictor probe =
+                    new EngineFactory(source, ModelOptions.engineOptions(config, List.of()))
+                            .open()) {
+                input = InputSpec.of(probe);
+                modelId = probe.signature().modelId();
+            }
+            engine =
+                    shared(
+                            new EngineFactory(
+                                    source, ModelOptions.engineOptions(config, List.of(batchSize))),
+                            perSlot);
         }
-        PredictorFactory engine =
-                new EngineFactory(source, ModelOptions.engineOptions(config, List.of(batchSize)));
-        GeoOptions geo = GeoLocationOptions.geo(config, modelId);
+        PredictorFactory detector = null;
+        if (detect) {
+            ModelSource source = DetectionOptions.source(config);
+            try (InferenceEngine probe =
+                    DetectionOptions.check(
+                            InferenceEngine.open(
+                                    source, ModelOptions.engineOptions(config, List.of())))) {
+                InputSpec detectorInput = InputSpec.of(probe);
+                if (input == null || detectorInput.resolution() > input.resolution()) {
+                    input = detectorInput; // decoded JPEGs stay at least this large
+                }
+                modelId = modelId == null ? probe.signature().modelId() : modelId;
+            }
+            detector =
+                    shared(
+                            new EngineFactory(
+                                    source, ModelOptions.engineOptions(config, List.of(batchSize))),
+                            perSlot);
+        }
+        GeoOptions geo = needsModel ? GeoLocationOptions.geo(config, modelId) : null;
+        DecodeOptions decoding = DecodingOptions.decodeOptions(config, input);
         WorkflowOptions options =
                 new WorkflowOptions(
-                        Settings.get(config, ModelOptions.ENGINE_PER_SLOT)
-                                ? engine
-                                : new SharedPredictorFactory(engine),
+                        engine,
                         new InferenceTasks(
                                 classify ? TaskOptions.topK(config) : 0,
                                 embed || geo != null,
                                 Settings.get(config, TaskOptions.NORMALIZE_EMBEDDINGS),
-                                features),
+                                features,
+                                detect ? DetectionOptions.query(config) : null),
                         BatchingOptions.batching(config),
-                        DecodingOptions.decodeOptions(config, input),
-                        geo);
+                        detect ? decoding.withInput(null) : decoding,
+                        geo,
+                        detector);
         return new Workflow(options, modelId, input);
+    }
+
+    private static PredictorFactory shared(PredictorFactory factory, boolean perSlot) {
+        return perSlot ? factory : new SharedPredictorFactory(factory);
     }
 
     /**
@@ -120,12 +171,17 @@ public final class Jobs {
         String embeddings = Settings.get(config, KafkaOptions.EMBEDDINGS_TOPIC);
         String features = Settings.get(config, KafkaOptions.FEATURES_TOPIC);
         String geoTopic = Settings.get(config, KafkaOptions.GEO_TOPIC);
-        if (classifications == null && embeddings == null && features == null && geoTopic == null) {
+        String detections = Settings.get(config, KafkaOptions.DETECTIONS_TOPIC);
+        if (classifications == null
+                && embeddings == null
+                && features == null
+                && geoTopic == null
+                && detections == null) {
             throw new InvalidSettingException(
                     KafkaOptions.CLASSIFICATIONS_TOPIC.key(),
                     null,
-                    "an output topic: set one of the classifications, embeddings, features or geo"
-                            + " topics");
+                    "an output topic: set one of the classifications, embeddings, features,"
+                            + " detections or geo topics");
         }
         if (geoTopic != null && !GeoLocationOptions.enabled(config)) {
             throw new InvalidSettingException(
@@ -137,12 +193,18 @@ public final class Jobs {
                 Settings.required(
                         config, KafkaOptions.DEAD_LETTER_TOPIC, "the dead letters' topic");
         Workflow workflow =
-                workflow(config, classifications != null, embeddings != null, features != null);
+                workflow(
+                        config,
+                        classifications != null,
+                        embeddings != null,
+                        features != null,
+                        detections != null);
         log(config, workflow);
         return kafkaJob(config, workflow.options(), bootstrap, input, deadLetters)
                 .optClassificationsTopic(classifications)
                 .optEmbeddingsTopic(embeddings)
                 .optFeaturesTopic(features)
+                .optDetectionsTopic(detections)
                 .optGeoTopic(geoTopic)
                 .optGeoIndexUpdatesTopic(Settings.get(config, KafkaOptions.GEO_INDEX_UPDATES_TOPIC))
                 .optInputFormat(KafkaOptions.inputFormat(config))
@@ -190,7 +252,9 @@ public final class Jobs {
         for (String task : tasks) {
             if (!ReprocessOptions.TASK_NAMES.contains(task)) {
                 throw new InvalidSettingException(
-                        ReprocessOptions.TASKS.key(), task, "classify, embed, features or geo");
+                        ReprocessOptions.TASKS.key(),
+                        task,
+                        "classify, embed, features, detect or geo");
             }
         }
         boolean geo = tasks.contains("geo") || GeoLocationOptions.enabled(config);
@@ -205,14 +269,15 @@ public final class Jobs {
         boolean classify = tasks.contains("classify");
         boolean embed = tasks.contains("embed");
         boolean features = tasks.contains("features");
+        boolean detect = tasks.contains("detect");
         String bootstrap = output.equals("kafka") ? bootstrapServers(config) : null;
-        Workflow workflow = workflow(config, classify, embed, features);
+        Workflow workflow = workflow(config, classify, embed, features, detect);
         String runId = ReprocessRun.newRunId();
         ReprocessRun.Builder builder =
                 ReprocessRun.builder()
                         .setInputs(inputs)
                         .setWorkflow(workflow.options())
-                        .setKinds(ReprocessJob.kinds(classify, embed, features, geo))
+                        .setKinds(ReprocessJob.kinds(classify, embed, features, geo, detect))
                         .optParallelism(
                                 config.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(null))
                         .optRunId(runId);
@@ -260,6 +325,12 @@ public final class Jobs {
                                 tasks.contains("features"),
                                 "ocellus.features"))
                 .optGeoTopic(topic(config, KafkaOptions.GEO_TOPIC, geo, "ocellus.geo"))
+                .optDetectionsTopic(
+                        topic(
+                                config,
+                                KafkaOptions.DETECTIONS_TOPIC,
+                                tasks.contains("detect"),
+                                "ocellus.detections"))
                 .optGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .optBounded(true)
                 .build();

@@ -8,7 +8,8 @@ import org.apache.flink.configuration.ConfigOption;
 /** The archive job: what it reads, what it computes and where the results go. */
 public final class ReprocessOptions {
     /** The tasks {@link #TASKS} may name. */
-    public static final List<String> TASK_NAMES = List.of("classify", "embed", "features", "geo");
+    public static final List<String> TASK_NAMES =
+            List.of("classify", "embed", "features", "detect", "geo");
 
     public static final ConfigOption<List<String>> INPUTS =
             key("ocellus.reprocess.inputs")
@@ -44,7 +45,8 @@ public final class ReprocessOptions {
                     .asList()
                     .defaultValues("classify")
                     .withDescription(
-                            "What to compute: classify, embed, features, geo (needs a geo index;"
+                            "What to compute: classify, embed, features, detect (boxes from"
+                                    + " ocellus.detect.model), geo (needs a geo index;"
                                     + " implied by one), separated by ';' (the command line's"
                                     + " --tasks takes commas).");
 

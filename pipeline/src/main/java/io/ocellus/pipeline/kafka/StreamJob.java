@@ -6,6 +6,7 @@ import io.ocellus.pipeline.workflow.WorkflowOutputs;
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.DetectionFeatures;
+import io.ocellus.schemas.Detections;
 import io.ocellus.schemas.Embedding;
 import io.ocellus.schemas.FrameRef;
 import io.ocellus.schemas.GeoEstimate;
@@ -129,6 +130,14 @@ public final class StreamJob {
                 DetectionFeatures::getFrame,
                 f -> f.getModelId().toString(),
                 "features");
+        sink(
+                options,
+                out.detections(),
+                options.detectionsTopic(),
+                Detections.class,
+                Detections::getFrame,
+                d -> d.getModelId().toString(),
+                "detections");
         sink(
                 options,
                 moreDeadLetters == null

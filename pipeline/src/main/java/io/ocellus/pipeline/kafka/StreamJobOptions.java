@@ -29,6 +29,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param geoTopic where geo estimates go, or null (the workflow's geo stage must be on for any)
  * @param geoIndexUpdatesTopic a topic whose values are URIs of new geo index versions, swapped in
  *     while the job runs; null for none
+ * @param detectionsTopic where the detector's boxes go, or null (the workflow's detector must be on
+ *     for any)
  */
 public record StreamJobOptions(
         String bootstrapServers,
@@ -46,7 +48,8 @@ public record StreamJobOptions(
         boolean bounded,
         WorkflowOptions workflow,
         String geoTopic,
-        String geoIndexUpdatesTopic)
+        String geoIndexUpdatesTopic,
+        String detectionsTopic)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -62,9 +65,14 @@ public record StreamJobOptions(
         if (classificationsTopic == null
                 && embeddingsTopic == null
                 && featuresTopic == null
-                && geoTopic == null) {
+                && geoTopic == null
+                && detectionsTopic == null) {
             throw new IllegalArgumentException(
-                    "no output topic: set classifications, embeddings, features or geo");
+                    "no output topic: set classifications, embeddings, features, detections or"
+                            + " geo");
+        }
+        if (detectionsTopic != null && workflow.detector() == null) {
+            throw new IllegalArgumentException("the detections topic needs a detector");
         }
         if ((geoTopic != null || geoIndexUpdatesTopic != null) && workflow.geo() == null) {
             throw new IllegalArgumentException("the geo topics need a geo index (--geo-index)");
@@ -105,6 +113,7 @@ public record StreamJobOptions(
         private WorkflowOptions workflow;
         private String geoTopic;
         private String geoIndexUpdatesTopic;
+        private String detectionsTopic;
 
         private Builder() {}
 
@@ -151,6 +160,12 @@ public record StreamJobOptions(
 
         public Builder optFeaturesTopic(String topic) {
             this.featuresTopic = topic;
+            return this;
+        }
+
+        /** The detector's boxes; the workflow's detector must be on. */
+        public Builder optDetectionsTopic(String topic) {
+            this.detectionsTopic = topic;
             return this;
         }
 
@@ -215,7 +230,8 @@ public record StreamJobOptions(
                     bounded,
                     workflow,
                     geoTopic,
-                    geoIndexUpdatesTopic);
+                    geoIndexUpdatesTopic,
+                    detectionsTopic);
         }
     }
 
@@ -247,6 +263,8 @@ public record StreamJobOptions(
                 + embeddingsTopic
                 + ", featuresTopic="
                 + featuresTopic
+                + ", detectionsTopic="
+                + detectionsTopic
                 + ", deadLetterTopic="
                 + deadLetterTopic
                 + ", outputFormat="

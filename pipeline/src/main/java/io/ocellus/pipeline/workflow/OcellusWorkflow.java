@@ -24,7 +24,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * frames -> decode --------------------------------> dead letters (DECODE)
  *              \-> micro-batched inference --------> dead letters (INFERENCE)
  *                      \-> (geo: nearest geotagged references) -> classifications,
- *                          embeddings, detection features, geo estimates
+ *                          embeddings, detection features, detections, geo estimates
  * </pre>
  *
  * <pre>{@code
@@ -60,7 +60,10 @@ public final class OcellusWorkflow {
                                 "inference",
                                 TypeInformation.of(FrameResults.class),
                                 new MicroBatchOperator<>(
-                                        new InferenceFunction(options.model(), options.tasks()),
+                                        new InferenceFunction(
+                                                options.model(),
+                                                options.detector(),
+                                                options.tasks()),
                                         (frame, cause) ->
                                                 DeadLetters.of(
                                                         frame.ref(),
@@ -94,6 +97,7 @@ public final class OcellusWorkflow {
                 classifications.getSideOutput(ResultSplitter.EMBEDDINGS),
                 classifications.getSideOutput(ResultSplitter.FEATURES),
                 classifications.getSideOutput(ResultSplitter.GEO),
+                classifications.getSideOutput(ResultSplitter.DETECTIONS),
                 deadLetters);
     }
 }

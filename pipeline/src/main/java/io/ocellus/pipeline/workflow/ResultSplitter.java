@@ -2,6 +2,7 @@ package io.ocellus.pipeline.workflow;
 
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DetectionFeatures;
+import io.ocellus.schemas.Detections;
 import io.ocellus.schemas.Embedding;
 import io.ocellus.schemas.FrameResults;
 import io.ocellus.schemas.GeoEstimate;
@@ -20,6 +21,8 @@ final class ResultSplitter extends ProcessFunction<FrameResults, Classification>
             new OutputTag<>("features", TypeInformation.of(DetectionFeatures.class));
     static final OutputTag<GeoEstimate> GEO =
             new OutputTag<>("geo", TypeInformation.of(GeoEstimate.class));
+    static final OutputTag<Detections> DETECTIONS =
+            new OutputTag<>("detections", TypeInformation.of(Detections.class));
 
     @Override
     public void processElement(
@@ -35,6 +38,9 @@ final class ResultSplitter extends ProcessFunction<FrameResults, Classification>
         }
         if (results.getGeo() != null) {
             context.output(GEO, results.getGeo());
+        }
+        if (results.getDetections() != null) {
+            context.output(DETECTIONS, results.getDetections());
         }
     }
 }

@@ -15,23 +15,48 @@ import java.io.Serializable;
  * @param batching micro-batch size and delay
  * @param decoding limits, JPEG scaling and claim-check roots
  * @param geo the geo-localization stage, or null for none (it needs embeddings on)
+ * @param detector opens the detector on each worker, or null when detection is off (it runs beside
+ *     the model on the same decoded frames)
  */
 public record WorkflowOptions(
         PredictorFactory model,
         InferenceTasks tasks,
         MicroBatchOptions batching,
         DecodeOptions decoding,
-        GeoOptions geo)
+        GeoOptions geo,
+        PredictorFactory detector)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public WorkflowOptions {
-        if (model == null || tasks == null || batching == null || decoding == null) {
-            throw new IllegalArgumentException("model, tasks, batching and decoding must be set");
+        if (tasks == null || batching == null || decoding == null) {
+            throw new IllegalArgumentException("tasks, batching and decoding must be set");
+        }
+        if (model == null && tasks.needsModel()) {
+            throw new IllegalArgumentException("the tasks need a model");
+        }
+        if ((detector != null) != (tasks.detections() != null)) {
+            throw new IllegalArgumentException(
+                    "a detector is needed exactly when the detection task is on");
+        }
+        if (detector != null && decoding.input() != null) {
+            throw new IllegalArgumentException(
+                    "with a detector, frames are pre-processed per model in the inference task,"
+                            + " not where they are decoded");
         }
         if (geo != null && !tasks.embeddings()) {
             throw new IllegalArgumentException("geo-localization needs the embeddings task on");
         }
+    }
+
+    /** Without a detector. */
+    public WorkflowOptions(
+            PredictorFactory model,
+            InferenceTasks tasks,
+            MicroBatchOptions batching,
+            DecodeOptions decoding,
+            GeoOptions geo) {
+        this(model, tasks, batching, decoding, geo, null);
     }
 
     /** Without geo-localization. */

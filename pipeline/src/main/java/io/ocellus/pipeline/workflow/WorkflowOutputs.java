@@ -3,6 +3,7 @@ package io.ocellus.pipeline.workflow;
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.DetectionFeatures;
+import io.ocellus.schemas.Detections;
 import io.ocellus.schemas.Embedding;
 import io.ocellus.schemas.FrameResults;
 import io.ocellus.schemas.GeoEstimate;
@@ -21,4 +22,5 @@ public record WorkflowOutputs(
         DataStream<Embedding> embeddings,
         DataStream<DetectionFeatures> features,
         DataStream<GeoEstimate> geo,
+        DataStream<Detections> detections,
         DataStream<DeadLetter> deadLetters) {}
