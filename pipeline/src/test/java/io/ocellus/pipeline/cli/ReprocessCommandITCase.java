@@ -291,6 +291,52 @@ class ReprocessCommandITCase {
     }
 
     @Test
+    void detectsBesideClassifyingIntoDetectionPartFiles() throws Exception {
+        Path detector = io.ocellus.models.io.ModelLocator.defaultDetectorDirectory();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                detector != null && Files.isDirectory(detector), "no detector: skipped");
+        Path out = tmp.resolve("results-detect");
+        CliRun run =
+                reprocess(
+                        "--input",
+                        inputs.toString(),
+                        "--output",
+                        out.toString(),
+                        "--tasks",
+                        "classify,detect",
+                        "--detector",
+                        detector.toString(),
+                        "--min-score",
+                        "0.5");
+        assertThat(run.code()).as(run.err()).isZero();
+        ResultsDir dir = new ResultsDir(out.toUri().toString());
+        List<String> classified = new ArrayList<>();
+        List<io.ocellus.schemas.Detections> detections = new ArrayList<>();
+        dir.forEach(
+                ResultsDir.CLASSIFICATIONS,
+                Classification.class,
+                c -> classified.add(locator(c.getFrame())));
+        dir.forEach(ResultsDir.DETECTIONS, io.ocellus.schemas.Detections.class, detections::add);
+        assertThat(classified).isNotEmpty().doesNotHaveDuplicates();
+        assertThat(detections)
+                .extracting(d -> locator(d.getFrame()))
+                .containsExactlyInAnyOrderElementsOf(classified);
+        assertThat(detections)
+                .allSatisfy(
+                        d -> {
+                            assertThat(d.getModelId()).isEqualTo("ssd_mobilenet_v1_coco_quant");
+                            assertThat(d.getImageWidth()).isPositive();
+                            d.getDetections()
+                                    .forEach(o -> assertThat(o.getScore()).isBetween(0.5f, 1f));
+                        });
+        assertThat(detections)
+                .filteredOn(d -> locator(d.getFrame()).endsWith("parrot.jpg"))
+                .flatExtracting(d -> d.getDetections())
+                .extracting(o -> o.getLabel())
+                .contains("bird");
+    }
+
+    @Test
     void refusesAnOutputInsideItsInput() {
         CliRun run =
                 reprocess(
