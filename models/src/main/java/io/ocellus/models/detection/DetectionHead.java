@@ -11,6 +11,7 @@ package io.ocellus.models.detection;
  * @param labelOffset lines of the label file before class 0 (1 when it starts with the background,
  *     as COCO's {@code coco_labels.txt} does)
  * @param postProcess the file's post-processing settings (thresholds, maximum detections)
+ * @param macs multiply-adds of the convolutions for one image
  */
 public record DetectionHead(
         String boxes,
@@ -18,4 +19,5 @@ public record DetectionHead(
         String classes,
         int anchors,
         int labelOffset,
-        PostProcessOptions postProcess) {}
+        PostProcessOptions postProcess,
+        long macs) {}

@@ -35,11 +35,18 @@ import org.tensorflow.types.TInt32;
  * its {@code TFLite_Detection_PostProcess}.
  *
  * <p>Operators: {@code CONV_2D} and {@code DEPTHWISE_CONV_2D} (kernels dequantized and transposed
- * to TensorFlow's layout, fused ReLU or ReLU6), {@code RESHAPE} (the batch dimension left open),
- * {@code CONCATENATION} and {@code LOGISTIC}. Any other operator is refused by name. With {@code
- * emulateQuantization} every 8-bit activation tensor is rounded to its grid ({@code
- * FakeQuantWithMinMaxArgs}), so the float graph follows the integer interpreter, as the classifiers
- * do. The post-processing becomes: box decoding (centre-size against the file's anchors, with its
+ * to TensorFlow's layout, fused ReLU6), {@code RESHAPE} (the batch dimension left open), {@code
+ * CONCATENATION} and {@code LOGISTIC}. Any other operator is refused by name.
+ *
+ * <p>With {@code emulateQuantization} the float graph repeats the integer interpreter: each
+ * convolution takes its input in 8-bit steps with the integer kernel (so float32 sums the int32
+ * accumulator exactly), adds the integer bias, multiplies by the requantization multiplier once,
+ * rounds as the fixed-point kernels round (see {@link Requantization}) and clamps; concatenation
+ * and the logistic round to their output grids ({@code FakeQuantWithMinMaxArgs}). On Google's COCO
+ * detector, 139 of the interpreter's 140 detections on 14 test images come out bit for bit. Without
+ * it, the same layers run in real values (float activations).
+ *
+ * <p>The post-processing becomes: box decoding (centre-size against the file's anchors, with its
  * y/x/h/w scales) and each anchor's best non-background class and score, in the graph; {@link
  * FastNms} then picks the boxes on the host. The feature extractor's layers are fetchable by
  * TF-slim name ({@code Conv2d_11_pointwise}, {@code Conv2d_13_pointwise}, ...). Stateless.
@@ -111,6 +118,17 @@ public final class SsdGraphBuilder {
         }
     }
 
+    /**
+     * A tensor in the graph: {@code unit} is the real value of one unit of {@code x}. Emulated
+     * layers pass on output steps (units of the output's 8-bit scale, relative to its zero point),
+     * so that a layer's scales fold into the next one's kernel, as in the classifiers.
+     */
+    private record Value(Operand<TFloat32> x, float unit) {
+        Operand<TFloat32> real(Ops tf) {
+            return unit == 1f ? x : tf.math.mul(x, tf.constant(unit));
+        }
+    }
+
     /** One pass over the file's operators. */
     private static final class Translation {
         private final Ops tf;
@@ -118,9 +136,10 @@ public final class SsdGraphBuilder {
         private final TfliteSchema.Model model;
         private final TfliteSchema.SubGraph graph;
         private final boolean emulate;
-        private final Map<Integer, Operand<TFloat32>> values = new HashMap<>();
+        private final Map<Integer, Value> values = new HashMap<>();
         private final Map<String, String> features = new LinkedHashMap<>();
         private int embeddingChannels;
+        private long macs;
 
         Translation(Ops tf, Path file, TfliteSchema.Model model, boolean emulate)
                 throws MalformedModelException {
@@ -151,7 +170,8 @@ public final class SsdGraphBuilder {
                             .placeholder(
                                     TFloat32.class,
                                     Placeholder.shape(Shape.of(-1, resolution, resolution, 3)));
-            values.put(graph.inputs()[0], quantized(input, inputTensor, "input_quant"));
+            values.put(
+                    graph.inputs()[0], new Value(quantized(input, inputTensor, "input_quant"), 1f));
             DetectionHead head = null;
             for (int i = 0; i < graph.operatorsLength(); i++) {
                 TfliteSchema.Operator op = graph.operator(i);
@@ -238,11 +258,68 @@ public final class SsdGraphBuilder {
                     inputs.length > 2 && inputs[2] >= 0
                             ? TensorDequantizer.dequantize(file, model, graph.tensor(inputs[2]))
                             : new float[depthwise ? shape[3] : shape[0]];
+            int[] outShape = output.shape();
+            long positions = outShape.length == 4 ? (long) outShape[1] * outShape[2] : 0;
+            macs +=
+                    depthwise
+                            ? positions * shape[1] * shape[2] * shape[3]
+                            : positions * shape[0] * shape[1] * shape[2] * shape[3];
             String scope = scope(output.name());
             Ops layer = tf.withSubScope(scope);
             List<Long> strides = List.of(1L, (long) strideH, (long) strideW, 1L);
             String pad = padding == TfliteSchema.PADDING_VALID ? "VALID" : "SAME";
-            Operand<TFloat32> x = values.get(inputs[0]);
+            if (activation != TfliteSchema.ACTIVATION_NONE
+                    && activation != TfliteSchema.ACTIVATION_RELU6) {
+                throw new MalformedModelException(
+                        file
+                                + ": fused activation "
+                                + activation
+                                + " of "
+                                + output.name()
+                                + " not supported");
+            }
+            boolean relu6 = activation == TfliteSchema.ACTIVATION_RELU6;
+            Requantization rq =
+                    emulate
+                            ? TensorDequantizer.requantization(
+                                    graph.tensor(inputs[0]), kernelTensor, output, relu6)
+                            : null;
+            Value in = values.get(inputs[0]);
+            int outChannels = depthwise ? shape[3] : shape[0];
+            float[] multipliers = null;
+            float[] offsets = null;
+            Operand<TFloat32> x = in.unit() == 1f ? in.x() : in.real(layer);
+            if (rq != null) {
+                // Integer arithmetic in float: input steps, integer kernel and integer bias give
+                // the int32 accumulator exactly; one multiply per output channel turns it into
+                // output steps (one float32 rounding, as few as can be), then the rounding offset
+                // (floor(relu(a + o)) equals floor(relu(a) + o) for o in [0.5, 1)).
+                float inScale = graph.tensor(inputs[0]).quantization().scale()[0];
+                float[] weightScales = kernelTensor.quantization().scale();
+                multipliers = new float[outChannels];
+                offsets = new float[outChannels];
+                int perChannel = kernel.length / outChannels;
+                for (int i = 0; i < kernel.length; i++) {
+                    int c = depthwise ? i % outChannels : i / perChannel;
+                    kernel[i] =
+                            Math.round(kernel[i] / weightScales[weightScales.length == 1 ? 0 : c]);
+                }
+                for (int c = 0; c < outChannels; c++) {
+                    float weightScale = weightScales[weightScales.length == 1 ? 0 : c];
+                    multipliers[c] = inScale * weightScale / rq.scale();
+                    bias[c] = Math.round(bias[c] / ((double) inScale * weightScale));
+                    offsets[c] = relu6 ? rq.roundingOffset(c) : 0f;
+                }
+                x =
+                        in.unit() == inScale
+                                ? in.x()
+                                : layer.withName("input_steps")
+                                        .math
+                                        .round(
+                                                layer.math.mul(
+                                                        in.real(layer),
+                                                        layer.constant(1f / inScale)));
+            }
             Operand<TFloat32> conv;
             if (depthwise) {
                 // [1, kh, kw, c] and [kh, kw, c, 1] share one memory order.
@@ -263,30 +340,37 @@ public final class SsdGraphBuilder {
             }
             Operand<TFloat32> y =
                     layer.nn.biasAdd(conv, constant(layer, "biases", bias, bias.length));
-            if (activation != TfliteSchema.ACTIVATION_NONE
-                    && activation != TfliteSchema.ACTIVATION_RELU6) {
-                throw new MalformedModelException(
-                        file
-                                + ": fused activation "
-                                + activation
-                                + " of "
-                                + output.name()
-                                + " not supported");
+            if (multipliers != null) {
+                y = layer.math.mul(y, constant(layer, "multipliers", multipliers, outChannels));
+                if (relu6) {
+                    y = layer.math.add(y, constant(layer, "offsets", offsets, outChannels));
+                }
             }
-            boolean relu6 = activation == TfliteSchema.ACTIVATION_RELU6;
-            Requantization rq =
-                    emulate
-                            ? TensorDequantizer.requantization(
-                                    graph.tensor(inputs[0]), kernelTensor, output, relu6)
-                            : null;
-            Operand<TFloat32> result =
-                    rq != null
-                            ? requantize(layer, y, rq, relu6)
-                            : relu6 ? layer.withName("Relu6").nn.relu6(y) : y;
+            Value result;
+            if (rq == null) {
+                result = new Value(relu6 ? layer.withName("Relu6").nn.relu6(y) : y, 1f);
+            } else if (relu6) {
+                Operand<TFloat32> steps =
+                        layer.withName("steps")
+                                .math
+                                .minimum(
+                                        layer.math.floor(layer.nn.relu(y)),
+                                        layer.constant((float) rq.max()));
+                result = new Value(steps, rq.scale());
+            } else {
+                result = new Value(requantizeLinear(layer, y, rq), rq.scale());
+            }
             values.put(op.outputs()[0], result);
             Matcher body = BODY_LAYER.matcher(output.name());
             if (body.find() && output.name().startsWith("FeatureExtractor/")) {
-                features.put(body.group(1), result.op().name());
+                // Real activations beside the steps, computed only when fetched.
+                Operand<TFloat32> real =
+                        result.unit() == 1f
+                                ? result.x()
+                                : layer.withName("Relu6_real")
+                                        .math
+                                        .mul(result.x(), layer.constant(result.unit()));
+                features.put(body.group(1), real.op().name());
                 if ("Conv2d_13_pointwise".equals(body.group(1))) {
                     embeddingChannels = (int) channels(op.outputs()[0]);
                 }
@@ -294,27 +378,20 @@ public final class SsdGraphBuilder {
         }
 
         /**
-         * The integer kernel's output stage on the real-valued accumulator: to output steps,
-         * rounded as the kernel's fixed-point multiplier rounds (half away from zero, the threshold
-         * moved by its double rounding: see {@link Requantization}), clamped to the activation's
-         * range, back to real values.
+         * The output stage of an integer kernel without activation, on output steps: rounded half
+         * away from zero with the kernel's threshold (see {@link Requantization}), clamped to the
+         * 8-bit range.
          */
-        private Operand<TFloat32> requantize(
-                Ops tf, Operand<TFloat32> y, Requantization rq, boolean relu6) {
-            Operand<TFloat32> steps = tf.math.mul(y, tf.constant(1f / rq.scale()));
+        private Operand<TFloat32> requantizeLinear(
+                Ops tf, Operand<TFloat32> steps, Requantization rq) {
             Operand<TFloat32> offsets = tf.constant(rq.roundingOffsets());
             Operand<TFloat32> rounded =
-                    relu6
-                            ? tf.math.floor(tf.math.add(tf.nn.relu(steps), offsets))
-                            : tf.math.mul(
-                                    tf.math.sign(steps),
-                                    tf.math.floor(tf.math.add(tf.math.abs(steps), offsets)));
-            Operand<TFloat32> clamped =
-                    tf.clipByValue(
+                    tf.math.mul(
+                            tf.math.sign(steps),
+                            tf.math.floor(tf.math.add(tf.math.abs(steps), offsets)));
+            return tf.withName("requantized")
+                    .clipByValue(
                             rounded, tf.constant((float) rq.min()), tf.constant((float) rq.max()));
-            return tf.withName(relu6 ? "Relu6" : "requantized")
-                    .math
-                    .mul(clamped, tf.constant(rq.scale()));
         }
 
         private void reshape(TfliteSchema.Operator op) {
@@ -323,10 +400,13 @@ public final class SsdGraphBuilder {
             for (int d = 0; d < shape.length; d++) {
                 dims[d] = d == 0 ? -1 : shape[d]; // the batch stays open
             }
+            Value in = values.get(op.inputs()[0]);
             values.put(
                     op.outputs()[0],
-                    tf.withSubScope(scope(graph.tensor(op.outputs()[0]).name()))
-                            .reshape(values.get(op.inputs()[0]), tf.constant(dims)));
+                    new Value(
+                            tf.withSubScope(scope(graph.tensor(op.outputs()[0]).name()))
+                                    .reshape(in.x(), tf.constant(dims)),
+                            in.unit()));
         }
 
         private void concatenation(TfliteSchema.Operator op) throws MalformedModelException {
@@ -338,18 +418,22 @@ public final class SsdGraphBuilder {
             }
             List<Operand<TFloat32>> parts = new ArrayList<>();
             for (int input : op.inputs()) {
-                parts.add(values.get(input));
+                parts.add(values.get(input).real(tf));
             }
             TfliteSchema.Tensor output = graph.tensor(op.outputs()[0]);
             Operand<TFloat32> joined = tf.concat(parts, tf.constant(axis));
             // The integer kernel requantizes every part to the output's grid.
-            values.put(op.outputs()[0], quantized(joined, output, scope(output.name()) + "/quant"));
+            values.put(
+                    op.outputs()[0],
+                    new Value(quantized(joined, output, scope(output.name()) + "/quant"), 1f));
         }
 
         private void logistic(TfliteSchema.Operator op) {
             TfliteSchema.Tensor output = graph.tensor(op.outputs()[0]);
-            Operand<TFloat32> y = tf.math.sigmoid(values.get(op.inputs()[0]));
-            values.put(op.outputs()[0], quantized(y, output, scope(output.name()) + "/quant"));
+            Operand<TFloat32> y = tf.math.sigmoid(values.get(op.inputs()[0]).real(tf));
+            values.put(
+                    op.outputs()[0],
+                    new Value(quantized(y, output, scope(output.name()) + "/quant"), 1f));
         }
 
         private DetectionHead postProcess(
@@ -392,18 +476,19 @@ public final class SsdGraphBuilder {
             }
             float[] anchorValues = TensorDequantizer.dequantize(file, model, anchorsTensor);
             Ops decode = tf.withSubScope("detection");
-            decodeBoxes(decode, values.get(inputs[0]), anchorValues, anchors, options);
+            decodeBoxes(decode, values.get(inputs[0]).real(tf), anchorValues, anchors, options);
             int labelOffset = withBackground - options.numClasses();
             Operand<TFloat32> classScores =
                     decode.slice(
-                            values.get(inputs[1]),
+                            values.get(inputs[1]).real(tf),
                             tf.constant(new int[] {0, 0, labelOffset}),
                             tf.constant(new int[] {-1, -1, options.numClasses()}));
             Operand<TInt32> last = tf.constant(-1);
             decode.withName("scores").max(classScores, last);
             decode.withName("classes").math.argMax(classScores, last, TInt32.class);
             int fileLabelOffset = labels == 0 || labels == options.numClasses() ? 0 : labelOffset;
-            return new DetectionHead(BOXES, SCORES, CLASSES, anchors, fileLabelOffset, options);
+            return new DetectionHead(
+                    BOXES, SCORES, CLASSES, anchors, fileLabelOffset, options, macs);
         }
 
         /** Centre-size decoding, as the post-processing operator does it before suppression. */
@@ -504,6 +589,14 @@ public final class SsdGraphBuilder {
 
     private static Operand<TFloat32> constant(Ops tf, String name, float[] values, long... shape) {
         return tf.withName(name).constant(Shape.of(shape), DataBuffers.of(values, true, false));
+    }
+
+    private static float[] scaled(float[] values, float factor) {
+        float[] scaled = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            scaled[i] = values[i] * factor;
+        }
+        return scaled;
     }
 
     /** {@code [out, kh, kw, in]} to {@code [kh, kw, in, out]}. */

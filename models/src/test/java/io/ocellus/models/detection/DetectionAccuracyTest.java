@@ -11,9 +11,9 @@ import io.ocellus.models.inference.InferenceEngine;
 import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.RgbImage;
 import io.ocellus.models.io.ModelLocator;
+import io.ocellus.models.reference.TfliteInterpreter;
 import io.ocellus.models.testutils.CocoBoxes;
 import io.ocellus.models.testutils.SharedFixtures;
-import io.ocellus.models.testutils.TfliteOracle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +49,7 @@ class DetectionAccuracyTest {
         DetectionMap theirs = new DetectionMap(0.5);
         Path model = DetectorFidelityTest.detectorFile();
         try (InferenceEngine engine = open(model);
-                TfliteOracle oracle = new TfliteOracle(model)) {
+                TfliteInterpreter oracle = new TfliteInterpreter(model)) {
             for (var entry : boxes.entrySet()) {
                 RgbImage image =
                         new ImageDecoder()
@@ -57,7 +57,7 @@ class DetectionAccuracyTest {
                 List<Detection> truth = new ArrayList<>();
                 entry.getValue()
                         .forEach(b -> truth.add(b.normalised(image.width(), image.height())));
-                byte[] pixels = TfliteOracle.quantizedInput(image, 300);
+                byte[] pixels = TfliteInterpreter.quantizedInput(image, 300);
                 ours.add(truth, detect(engine, pixels));
                 theirs.add(truth, interpreter(oracle, pixels));
             }
@@ -130,7 +130,7 @@ class DetectionAccuracyTest {
                 .detections();
     }
 
-    static List<Detection> interpreter(TfliteOracle oracle, byte[] pixels) {
+    static List<Detection> interpreter(TfliteInterpreter oracle, byte[] pixels) {
         float[][] out = oracle.detect(pixels);
         List<Detection> detections = new ArrayList<>();
         for (int i = 0; i < (int) out[3][0]; i++) {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ocellus.models.image.ImageDecoder;
 import io.ocellus.models.io.ModelLocator;
 import io.ocellus.models.io.ModelSource;
+import io.ocellus.models.reference.TfliteInterpreter;
 import io.ocellus.models.testutils.SharedFixtures;
-import io.ocellus.models.testutils.TfliteOracle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,13 +38,15 @@ class TfliteFidelityTest {
         ModelSource source = ModelLocator.locate(model.toString(), null, null, null);
         List<RgbImage> images = decodeAll();
         try (InferenceEngine engine = InferenceEngine.open(source, stretch());
-                TfliteOracle oracle = new TfliteOracle(model)) {
+                TfliteInterpreter oracle = new TfliteInterpreter(model)) {
             int resolution = engine.signature().resolution();
             List<Prediction> predictions = engine.infer(images, probabilities());
             for (int i = 0; i < images.size(); i++) {
                 float[] expected =
                         oracle.dequantize(
-                                oracle.run(TfliteOracle.quantizedInput(images.get(i), resolution)));
+                                oracle.run(
+                                        TfliteInterpreter.quantizedInput(
+                                                images.get(i), resolution)));
                 assertAgrees(file + " image " + i, expected, predictions.get(i).probabilities());
             }
         }
@@ -60,11 +62,12 @@ class TfliteFidelityTest {
         List<RgbImage> images = decodeAll();
         Outputs both = new Outputs(0, true, true, false, java.util.Set.of());
         try (InferenceEngine engine = InferenceEngine.open(source, stretch());
-                TfliteOracle bodyOracle = new TfliteOracle(body);
-                TfliteOracle headOracle = new TfliteOracle(head)) {
+                TfliteInterpreter bodyOracle = new TfliteInterpreter(body);
+                TfliteInterpreter headOracle = new TfliteInterpreter(head)) {
             List<Prediction> predictions = engine.infer(images, both);
             for (int i = 0; i < images.size(); i++) {
-                byte[] pooled = bodyOracle.run(TfliteOracle.quantizedInput(images.get(i), 224));
+                byte[] pooled =
+                        bodyOracle.run(TfliteInterpreter.quantizedInput(images.get(i), 224));
                 float[] expected = headOracle.dequantize(headOracle.run(pooled));
                 assertAgrees("1.0_224 image " + i, expected, predictions.get(i).probabilities());
                 assertThat(

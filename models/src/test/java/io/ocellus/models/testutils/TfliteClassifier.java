@@ -1,6 +1,7 @@
 package io.ocellus.models.testutils;
 
 import io.ocellus.models.inference.RgbImage;
+import io.ocellus.models.reference.TfliteInterpreter;
 import java.nio.file.Path;
 
 /**
@@ -11,17 +12,17 @@ import java.nio.file.Path;
 public final class TfliteClassifier implements AutoCloseable {
     private static final String BODY = "_embedding_extractor.tflite";
 
-    private final TfliteOracle first;
-    private final TfliteOracle head;
+    private final TfliteInterpreter first;
+    private final TfliteInterpreter head;
 
     public TfliteClassifier(Path model) {
-        first = new TfliteOracle(model);
+        first = new TfliteInterpreter(model);
         String name = model.getFileName().toString();
-        TfliteOracle second = null;
+        TfliteInterpreter second = null;
         if (name.endsWith(BODY)) {
             try {
                 second =
-                        new TfliteOracle(
+                        new TfliteInterpreter(
                                 model.resolveSibling(name.replace(BODY, "_head_layers.tflite")));
             } catch (RuntimeException e) {
                 first.close();
@@ -36,7 +37,7 @@ public final class TfliteClassifier implements AutoCloseable {
         if (head == null) {
             return first.classify(image, resolution);
         }
-        byte[] pooled = first.run(TfliteOracle.quantizedInput(image, resolution));
+        byte[] pooled = first.run(TfliteInterpreter.quantizedInput(image, resolution));
         return head.dequantize(head.run(pooled));
     }
 

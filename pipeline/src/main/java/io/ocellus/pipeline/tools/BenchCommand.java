@@ -7,6 +7,7 @@ import io.ocellus.models.io.ModelSignature;
 import io.ocellus.models.mobilenet.MobileNetV1Spec;
 import io.ocellus.pipeline.cli.ExitCode;
 import io.ocellus.pipeline.cli.ModelFlags;
+import io.ocellus.pipeline.config.ModelOptions;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -56,6 +57,13 @@ public final class BenchCommand implements Callable<Integer> {
                             + " Default: ${DEFAULT-VALUE}.")
     int rounds;
 
+    @Option(
+            names = "--no-reference",
+            description =
+                    "Do not also time the TensorFlow Lite interpreter on the same file (done for a"
+                            + " single-file model with 8-bit input, such as the SSD detector).")
+    boolean noReference;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -66,11 +74,13 @@ public final class BenchCommand implements Callable<Integer> {
         try (InferenceEngine engine = model.open(batches)) {
             ModelSignature signature = engine.signature();
             long macs =
-                    new MobileNetV1Spec(
-                                    signature.alpha(),
-                                    signature.resolution(),
-                                    signature.numClasses())
-                            .macs();
+                    signature.isDetector()
+                            ? signature.detection().macs()
+                            : new MobileNetV1Spec(
+                                            signature.alpha(),
+                                            signature.resolution(),
+                                            signature.numClasses())
+                                    .macs();
             out.printf(
                     Locale.ROOT,
                     "model %s (%.1f M MACs/image), %s activations, precision %s, intra-op threads"
@@ -92,8 +102,19 @@ public final class BenchCommand implements Callable<Integer> {
                     "ms/batch",
                     "GMAC/s",
                     "best img/s");
-            for (int batch : batches) {
-                measure(engine, batch, macs, out);
+            double[] rates = new double[batches.size()];
+            for (int i = 0; i < batches.size(); i++) {
+                rates[i] = measure(engine, batches.get(i), macs, out);
+            }
+            if (!noReference) {
+                ReferenceBench.compare(
+                        ModelOptions.source(model.configuration()),
+                        engine,
+                        batches,
+                        rates,
+                        seconds,
+                        rounds,
+                        out);
             }
             return 0;
         } catch (ModelException e) {
@@ -102,7 +123,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void measure(InferenceEngine engine, int batch, long macs, PrintWriter out)
+    /** Measures one batch size; returns the median images/s. */
+    private double measure(InferenceEngine engine, int batch, long macs, PrintWriter out)
             throws ModelException {
         float[] input = new float[batch * engine.inputSize()];
         Random random = new Random(batch);
@@ -110,7 +132,11 @@ public final class BenchCommand implements Callable<Integer> {
             input[i] = random.nextFloat() * 2 - 1;
         }
         Outputs outputs =
-                engine.signature().hasClassifier() ? Outputs.classes(1) : Outputs.embedding(false);
+                engine.signature().isDetector()
+                        ? Outputs.detections(Outputs.DetectionQuery.DEFAULT)
+                        : engine.signature().hasClassifier()
+                                ? Outputs.classes(1)
+                                : Outputs.embedding(false);
         engine.inferPreprocessed(input, batch, outputs);
         double[] rates = new double[rounds];
         for (int round = 0; round < rounds; round++) {
@@ -134,5 +160,6 @@ public final class BenchCommand implements Callable<Integer> {
                 median * macs / 1e9,
                 rates[rounds - 1]);
         out.flush();
+        return median;
     }
 }

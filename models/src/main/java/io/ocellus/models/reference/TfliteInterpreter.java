@@ -1,4 +1,4 @@
-package io.ocellus.models.testutils;
+package io.ocellus.models.reference;
 
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorData;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteFloat32;
@@ -17,27 +17,43 @@ import org.bytedeco.tensorflowlite.InterpreterBuilder;
 import org.bytedeco.tensorflowlite.TfLiteTensor;
 
 /**
- * The TensorFlow Lite interpreter running a released .tflite file: the reference the engine is
- * compared with. Pre-processing as TensorFlow Lite's label_image: the whole image resized with
- * legacy bilinear, truncated to uint8. Not thread-safe; close it.
+ * The TensorFlow Lite interpreter (bytedeco's build of TensorFlow Lite 2.18, its builtin ops and
+ * {@code TFLite_Detection_PostProcess}) running a released .tflite file: the reference the engine
+ * is compared with in the fidelity tests, {@code ocellus bench} and {@code ocellus eval
+ * --detections}. Its jars are an optional dependency of this module: whoever uses this class adds
+ * {@code org.bytedeco:tensorflow-lite} and {@code org.bytedeco:javacpp} (with their {@code
+ * linux-x86_64} classifier), as the command-line tools do; the Flink job jar leaves them out.
+ * Pre-processing as TensorFlow Lite's label_image: the whole image resized with legacy bilinear,
+ * truncated to uint8. Not thread-safe; close it.
  */
-public final class TfliteOracle implements AutoCloseable {
+public final class TfliteInterpreter implements AutoCloseable {
     private final FlatBufferModel model;
     private final BuiltinOpResolver resolver;
     private final InterpreterBuilder builder;
     private final Interpreter interpreter;
 
-    public TfliteOracle(Path file) {
+    /** Loads the file to run on 2 threads. */
+    public TfliteInterpreter(Path file) {
+        this(file, 2);
+    }
+
+    /** Loads the file to run on {@code threads} threads. */
+    public TfliteInterpreter(Path file, int threads) {
         model = FlatBufferModel.BuildFromFile(file.toString());
         if (model == null || model.isNull()) {
             throw new IllegalArgumentException("cannot load " + file);
         }
         resolver = new BuiltinOpResolver();
         builder = new InterpreterBuilder(model, resolver);
-        builder.SetNumThreads(2);
+        builder.SetNumThreads(threads);
         interpreter = new Interpreter((org.bytedeco.javacpp.Pointer) null);
         check(builder.apply(interpreter), "build interpreter");
         check(interpreter.AllocateTensors(), "allocate tensors");
+    }
+
+    /** Whether the model takes 8-bit input ({@link #run}, {@link #detect}). */
+    public boolean takesBytes() {
+        return interpreter.input_tensor(0).type() != kTfLiteFloat32;
     }
 
     /** Quantized uint8 input bytes for an image at the model's resolution. */
