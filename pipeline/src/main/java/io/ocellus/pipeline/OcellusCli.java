@@ -3,6 +3,7 @@ package io.ocellus.pipeline;
 import io.ocellus.pipeline.cli.ClassifyCommand;
 import io.ocellus.pipeline.cli.ConfigReferenceCommand;
 import io.ocellus.pipeline.cli.DetectCommand;
+import io.ocellus.pipeline.cli.DetectEvalCommand;
 import io.ocellus.pipeline.cli.EmbedCommand;
 import io.ocellus.pipeline.cli.EvalCommand;
 import io.ocellus.pipeline.cli.Flags;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             EmbedCommand.class,
             DetectCommand.class,
+            DetectEvalCommand.class,
             BenchCommand.class,
             StreamCommand.class,
             DemoCommand.class,

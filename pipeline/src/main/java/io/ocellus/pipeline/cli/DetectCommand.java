@@ -44,18 +44,25 @@ public final class DetectCommand extends ImageCommand {
         return Outputs.detections(DetectionOptions.query(query.configuration()));
     }
 
-    /** The detector: {@code --model} if given, else the default detector folder. */
     @Override
     InferenceEngine open() throws ModelException {
+        return openDetector(model);
+    }
+
+    /** The detector: {@code --model} if given, else the default detector folder. */
+    static InferenceEngine openDetector(ModelFlags model) throws ModelException {
+        return DetectionOptions.open(detectorSettings(model), List.of());
+    }
+
+    /** The detector's settings: {@code --model} and {@code --labels} name the detector here. */
+    static Configuration detectorSettings(ModelFlags model) {
         Configuration config = model.configuration();
-        String path = config.get(ModelOptions.PATH);
         Configuration detector = new Configuration(config);
-        if (path != null) {
-            detector.set(DetectionOptions.MODEL, path);
-        }
+        config.getOptional(ModelOptions.PATH)
+                .ifPresent(path -> detector.set(DetectionOptions.MODEL, path));
         config.getOptional(ModelOptions.LABELS)
                 .ifPresent(labels -> detector.set(DetectionOptions.LABELS, labels));
-        return DetectionOptions.open(detector, List.of());
+        return detector;
     }
 
     @Override

@@ -125,6 +125,31 @@ class OcellusCliTest {
     }
 
     @Test
+    void detectEvalPrintsTheEnginesMapNextToTheInterpreters() {
+        Path detector = ModelLocator.defaultDetectorDirectory();
+        assumeTrue(detector != null && Files.isDirectory(detector), "no detector: skipped");
+        Path annotations =
+                Path.of(System.getProperty("ocellus.datasets.dir", "../shared/datasets"))
+                        .resolve("coco-val2017-10/annotations.jsonl");
+        assumeTrue(Files.isRegularFile(annotations), "no COCO images: skipped");
+        Run run = run("detect-eval", "--annotations", annotations.toString());
+        assertThat(run.code).as(run.stderr).isZero();
+        assertThat(run.stdout).contains("on 10 images");
+        double ours = figure(run.stdout, "engine, the interpreter's uint8 pixels");
+        double theirs = figure(run.stdout, "TensorFlow Lite interpreter");
+        assertThat(theirs).isGreaterThan(0.3);
+        assertThat(ours).isGreaterThanOrEqualTo(theirs - 0.01);
+    }
+
+    private static double figure(String stdout, String label) {
+        return stdout.lines()
+                .filter(line -> line.contains(label))
+                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + label + "' in " + stdout));
+    }
+
+    @Test
     void detectRefusesAClassifierAsItsModel() {
         Path models = modelDir();
         Run run =
