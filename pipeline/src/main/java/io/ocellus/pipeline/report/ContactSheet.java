@@ -8,6 +8,8 @@ import io.ocellus.pipeline.archive.EntryKeys;
 import io.ocellus.pipeline.archive.ResultsDir;
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
+import io.ocellus.schemas.DetectedObject;
+import io.ocellus.schemas.Detections;
 import io.ocellus.schemas.FrameRef;
 import io.ocellus.schemas.ScoredLabel;
 import java.awt.image.BufferedImage;
@@ -28,8 +30,9 @@ import org.apache.flink.core.fs.Path;
 
 /**
  * A contact sheet of a results folder: one cell per entry, a thumbnail of the original image (read
- * back from its archive) with its top labels, or its dead-letter reason. A fixed grid, so that the
- * page looks the same in every browser and a screenshot can be checked cell by cell.
+ * back from its archive) with its top labels and its detected objects' boxes drawn over it, or its
+ * dead-letter reason. A fixed grid, so that the page looks the same in every browser and a
+ * screenshot can be checked cell by cell.
  */
 public final class ContactSheet {
     /** Cells per row. */
@@ -53,9 +56,39 @@ public final class ContactSheet {
     /** The page's width. */
     public static final int PAGE_WIDTH = GAP + COLUMNS * (CELL_WIDTH + GAP);
 
-    /** One cell: an entry, its thumbnail (null for none) and its caption lines. */
+    /**
+     * The colour boxes are drawn in: magenta, rare in photographs, easy to find in a screenshot.
+     */
+    public static final int BOX_COLOUR = 0xFF00FF;
+
+    /** A box's border width in CSS pixels. */
+    public static final int BOX_BORDER = 2;
+
+    /** Boxes drawn per thumbnail at most, best first. */
+    public static final int MAX_BOXES = 5;
+
+    /** A detected object to draw: normalised corners, label and score. */
+    public record Box(String label, float score, float ymin, float xmin, float ymax, float xmax) {
+        /** Where its border starts on the thumbnail, in pixels: left, top, width, height. */
+        public int[] on(BufferedImage thumbnail) {
+            int left = Math.round(xmin * thumbnail.getWidth());
+            int top = Math.round(ymin * thumbnail.getHeight());
+            int right = Math.round(xmax * thumbnail.getWidth());
+            int bottom = Math.round(ymax * thumbnail.getHeight());
+            return new int[] {left, top, Math.max(1, right - left), Math.max(1, bottom - top)};
+        }
+    }
+
+    /**
+     * One cell: an entry, its thumbnail (null for none), its caption lines and the boxes drawn on
+     * the thumbnail (empty without detections).
+     */
     public record Cell(
-            String locator, BufferedImage thumbnail, List<String> lines, boolean failed) {}
+            String locator,
+            BufferedImage thumbnail,
+            List<String> lines,
+            boolean failed,
+            List<Box> boxes) {}
 
     private final List<Cell> cells;
     private final String title;
@@ -92,17 +125,22 @@ public final class ContactSheet {
     public static ContactSheet of(ResultsDir results, int limit, long maxImageBytes)
             throws IOException {
         Map<String, Classification> classified = new LinkedHashMap<>();
+        Map<String, Detections> detected = new LinkedHashMap<>();
         Map<String, DeadLetter> dead = new LinkedHashMap<>();
         results.forEach(
                 ResultsDir.CLASSIFICATIONS,
                 Classification.class,
                 c -> classified.put(key(c.getFrame()), c));
         results.forEach(
+                ResultsDir.DETECTIONS, Detections.class, d -> detected.put(key(d.getFrame()), d));
+        results.forEach(
                 ResultsDir.DEAD_LETTERS,
                 DeadLetter.class,
                 d -> dead.put(d.getFrame() == null ? "" : key(d.getFrame()), d));
-        List<FrameRef> frames = new ArrayList<>();
-        classified.values().forEach(c -> frames.add(c.getFrame()));
+        Map<String, FrameRef> answered = new LinkedHashMap<>();
+        classified.values().forEach(c -> answered.put(key(c.getFrame()), c.getFrame()));
+        detected.values().forEach(d -> answered.putIfAbsent(key(d.getFrame()), d.getFrame()));
+        List<FrameRef> frames = new ArrayList<>(answered.values());
         dead.values().stream()
                 .filter(d -> d.getFrame() != null)
                 .forEach(d -> frames.add(d.getFrame()));
@@ -114,32 +152,72 @@ public final class ContactSheet {
         for (FrameRef frame : shown) {
             String key = key(frame);
             Classification classification = classified.get(key);
+            Detections detections = detected.get(key);
             List<String> lines = new ArrayList<>();
-            if (classification != null) {
-                for (ScoredLabel label :
-                        classification
-                                .getTop()
-                                .subList(0, Math.min(3, classification.getTop().size()))) {
+            List<Box> boxes = boxes(detections);
+            if (classification != null || detections != null) {
+                List<ScoredLabel> top =
+                        classification == null ? List.of() : classification.getTop();
+                for (ScoredLabel label : top.subList(0, Math.min(3, top.size()))) {
                     lines.add(
                             String.format(
                                     Locale.ROOT, "%s %.2f", label.getLabel(), label.getScore()));
+                }
+                if (detections != null) {
+                    lines.add(
+                            String.format(
+                                    Locale.ROOT,
+                                    "%d boxes%s",
+                                    detections.getDetections().size(),
+                                    boxes.isEmpty()
+                                            ? ""
+                                            : ": "
+                                                    + String.join(
+                                                            ", ",
+                                                            boxes.stream()
+                                                                    .map(Box::label)
+                                                                    .distinct()
+                                                                    .toList())));
                 }
             } else {
                 DeadLetter letter = dead.get(key);
                 lines.add(letter.getReasonCode().toString());
                 lines.add(letter.getMessage().toString());
             }
-            cells.add(new Cell(locator(frame), thumbnails.get(key), lines, classification == null));
+            boolean failed = classification == null && detections == null;
+            cells.add(new Cell(locator(frame), thumbnails.get(key), lines, failed, boxes));
         }
         String title =
                 String.format(
                         Locale.ROOT,
                         "%s: %d results, %d dead letters%s",
                         results.root(),
-                        classified.size(),
+                        answered.size(),
                         dead.size(),
                         frames.size() > shown.size() ? ", first " + shown.size() + " shown" : "");
         return new ContactSheet(title, cells);
+    }
+
+    /** The best boxes of a frame's detections, to draw. */
+    private static List<Box> boxes(Detections detections) {
+        if (detections == null) {
+            return List.of();
+        }
+        List<Box> boxes = new ArrayList<>();
+        for (DetectedObject object : detections.getDetections()) {
+            if (boxes.size() == MAX_BOXES) {
+                break;
+            }
+            boxes.add(
+                    new Box(
+                            object.getLabel().toString(),
+                            object.getScore(),
+                            object.getBox().getYmin(),
+                            object.getBox().getXmin(),
+                            object.getBox().getYmax(),
+                            object.getBox().getXmax()));
+        }
+        return boxes;
     }
 
     /** The page: self-contained HTML, thumbnails inline as JPEG data URIs. */
@@ -189,6 +267,15 @@ public final class ContactSheet {
                 .append(THUMB_HEIGHT)
                 .append("px;background:#ddd}\n")
                 .append(".thumb img{display:block}\n")
+                .append(".thumb{position:relative}\n")
+                .append(".box{position:absolute;box-sizing:border-box;border:")
+                .append(BOX_BORDER)
+                .append("px solid #")
+                .append(String.format("%06x", BOX_COLOUR))
+                .append("}\n")
+                .append(".box span{position:absolute;left:0;bottom:100%;background:#")
+                .append(String.format("%06x", BOX_COLOUR))
+                .append(";color:#fff;font-size:10px;padding:0 2px;white-space:nowrap}\n")
                 .append(".failed{background:#fde8e8}\n")
                 .append(
                         ".name{font-weight:bold;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;margin-top:4px}\n")
@@ -209,6 +296,23 @@ public final class ContactSheet {
                     .append("\" src=\"data:image/jpeg;base64,")
                     .append(Base64.getEncoder().encodeToString(jpeg(cell.thumbnail())))
                     .append("\">");
+            for (Box box : cell.boxes()) {
+                int[] at = box.on(cell.thumbnail());
+                html.append("<div class=\"box\" style=\"left:")
+                        .append(at[0])
+                        .append("px;top:")
+                        .append(at[1])
+                        .append("px;width:")
+                        .append(at[2])
+                        .append("px;height:")
+                        .append(at[3])
+                        .append("px\"><span>")
+                        .append(
+                                escape(
+                                        String.format(
+                                                Locale.ROOT, "%s %.2f", box.label(), box.score())))
+                        .append("</span></div>");
+            }
         }
         html.append("</div><figcaption><div class=\"name\" title=\"")
                 .append(escape(cell.locator()))

@@ -120,6 +120,82 @@ class ReportCommandITCase {
         assertThat(thumbnails).isEqualTo(names.size());
     }
 
+    @Test
+    void theScreenshotShowsEachDetectedBoxWhereTheDetectorPutIt() throws Exception {
+        assumeTrue(Screenshots.chromium() != null, "no Chromium on this machine: skipped");
+        Path detector = ModelLocator.defaultDetectorDirectory();
+        assumeTrue(detector != null && Files.isDirectory(detector), "no detector: skipped");
+        Path images = Samples.images();
+        Path folder = Files.createDirectories(tmp.resolve("in-detect"));
+        for (String name : List.of("grace_hopper.bmp", "cat.bmp", "pets.jpg")) {
+            Files.copy(images.resolve(name), folder.resolve(name));
+        }
+        Path results = tmp.resolve("results-detect");
+        assertThat(
+                        cli(
+                                "reprocess",
+                                "--input",
+                                folder.toString(),
+                                "--output",
+                                results.toString(),
+                                "--tasks",
+                                "detect",
+                                "--detector",
+                                detector.toString(),
+                                "--min-score",
+                                "0.5",
+                                "--no-progress"))
+                .isZero();
+        Path html = tmp.resolve("report-detect/report.html");
+        Path png = tmp.resolve("report-detect/report.png");
+        assertThat(
+                        cli(
+                                "report",
+                                "--results",
+                                results.toString(),
+                                "--output",
+                                html.toString(),
+                                "--png",
+                                png.toString()))
+                .isZero();
+        assertThat(Files.readString(html)).contains("class=\"box\"").contains("person");
+
+        ContactSheet sheet =
+                ContactSheet.of(new ResultsDir(results.toUri().toString()), 500, 32 << 20);
+        BufferedImage shot = ImageIO.read(png.toFile());
+        int boxes = 0;
+        for (int i = 0; i < sheet.cells().size(); i++) {
+            ContactSheet.Cell cell = sheet.cells().get(i);
+            int[] origin = ContactSheet.thumbnailOrigin(i);
+            for (ContactSheet.Box box : cell.boxes()) {
+                boxes++;
+                int[] at = box.on(cell.thumbnail());
+                // The left and right borders, sampled down their middle half: magenta.
+                int hits = 0;
+                int samples = 0;
+                for (int y = at[1] + at[3] / 4; y < at[1] + 3 * at[3] / 4; y++) {
+                    for (int x : new int[] {at[0] + 1, at[0] + at[2] - 2}) {
+                        samples++;
+                        hits += isMagenta(shot.getRGB(origin[0] + x, origin[1] + y)) ? 1 : 0;
+                    }
+                }
+                assertThat(hits)
+                        .as("%s: box %s at %s", cell.locator(), box, java.util.Arrays.toString(at))
+                        .isGreaterThan(samples * 8 / 10);
+            }
+        }
+        assertThat(boxes).as("boxes drawn").isGreaterThanOrEqualTo(3);
+        // And no magenta where there is no box: the middle of a box-free stretch of the header.
+        assertThat(isMagenta(shot.getRGB(ContactSheet.PAGE_WIDTH - 20, 5))).isFalse();
+    }
+
+    private static boolean isMagenta(int rgb) {
+        int r = rgb >> 16 & 0xFF;
+        int g = rgb >> 8 & 0xFF;
+        int b = rgb & 0xFF;
+        return r > 200 && g < 60 && b > 200;
+    }
+
     /** Mean absolute difference per channel between the screenshot at origin and the image. */
     private static double meanDifference(BufferedImage shot, int[] origin, BufferedImage image) {
         long total = 0;
