@@ -60,7 +60,7 @@ public final class SsdGraphBuilder {
     public static final String CLASSES = "detection/classes";
 
     private static final Pattern BODY_LAYER =
-            Pattern.compile("MobilenetV1/(Conv2d_\\d+_(?:depthwise|pointwise))/");
+            Pattern.compile("MobilenetV1/(Conv2d_(?:\\d+_(?:depthwise|pointwise)|0))/");
 
     private SsdGraphBuilder() {}
 
@@ -284,6 +284,10 @@ public final class SsdGraphBuilder {
                             ? TensorDequantizer.requantization(
                                     graph.tensor(inputs[0]), kernelTensor, output, relu6)
                             : null;
+            // Quantized files often leave out the fused ReLU6: the output's 8-bit range, [0, 6]
+            // for zero point 0, clamps instead. A range that starts at 0 takes the cheaper
+            // rounding of non-negative values.
+            boolean nonNegative = relu6 || (rq != null && rq.min() == 0);
             Value in = values.get(inputs[0]);
             int outChannels = depthwise ? shape[3] : shape[0];
             float[] multipliers = null;
@@ -308,7 +312,7 @@ public final class SsdGraphBuilder {
                     float weightScale = weightScales[weightScales.length == 1 ? 0 : c];
                     multipliers[c] = inScale * weightScale / rq.scale();
                     bias[c] = Math.round(bias[c] / ((double) inScale * weightScale));
-                    offsets[c] = relu6 ? rq.roundingOffset(c) : 0f;
+                    offsets[c] = nonNegative ? rq.roundingOffset(c) : 0f;
                 }
                 x =
                         in.unit() == inScale
@@ -342,14 +346,22 @@ public final class SsdGraphBuilder {
                     layer.nn.biasAdd(conv, constant(layer, "biases", bias, bias.length));
             if (multipliers != null) {
                 y = layer.math.mul(y, constant(layer, "multipliers", multipliers, outChannels));
-                if (relu6) {
+                if (nonNegative) {
                     y = layer.math.add(y, constant(layer, "offsets", offsets, outChannels));
                 }
             }
             Value result;
             if (rq == null) {
-                result = new Value(relu6 ? layer.withName("Relu6").nn.relu6(y) : y, 1f);
-            } else if (relu6) {
+                y = relu6 ? layer.withName("Relu6").nn.relu6(y) : y;
+                float[] range = TensorDequantizer.range(output);
+                if (range != null) { // where the integer kernel saturates
+                    y =
+                            layer.withName("saturated")
+                                    .clipByValue(
+                                            y, layer.constant(range[0]), layer.constant(range[1]));
+                }
+                result = new Value(y, 1f);
+            } else if (nonNegative) {
                 Operand<TFloat32> steps =
                         layer.withName("steps")
                                 .math

@@ -46,6 +46,12 @@ public abstract class FlagGroup {
         return Jobs.workflow(configuration(), classify, embed, features);
     }
 
+    /** As above, with the detector of {@code ocellus.detect.*} when {@code detect} is on. */
+    public Jobs.Workflow workflow(boolean classify, boolean embed, boolean features, boolean detect)
+            throws ModelException, IOException {
+        return Jobs.workflow(configuration(), classify, embed, features, detect);
+    }
+
     /** The flags this mixin brings, group by group. */
     protected abstract List<List<Flag>> flags();
 

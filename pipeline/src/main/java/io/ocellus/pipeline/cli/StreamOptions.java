@@ -43,10 +43,32 @@ public final class StreamOptions extends FlagGroup {
             String jobName,
             boolean bounded,
             WorkflowOptions workflow) {
+        return classificationJob(
+                bootstrapServers,
+                inputTopic,
+                classificationsTopic,
+                null,
+                deadLetterTopic,
+                jobName,
+                bounded,
+                workflow);
+    }
+
+    /** As above, with the detector's boxes on {@code detectionsTopic} (null: none). */
+    public StreamJobOptions classificationJob(
+            String bootstrapServers,
+            String inputTopic,
+            String classificationsTopic,
+            String detectionsTopic,
+            String deadLetterTopic,
+            String jobName,
+            boolean bounded,
+            WorkflowOptions workflow) {
         Configuration config = configuration();
         return Jobs.kafkaJob(config, workflow, bootstrapServers, inputTopic, deadLetterTopic)
                 .setJobName(jobName)
                 .optClassificationsTopic(classificationsTopic)
+                .optDetectionsTopic(detectionsTopic)
                 .optGuarantee(JobOptions.guarantee(config))
                 .optBounded(bounded)
                 .build();

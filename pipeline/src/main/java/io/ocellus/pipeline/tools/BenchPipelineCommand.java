@@ -67,6 +67,13 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             description = "Frames per phase. Default: ${DEFAULT-VALUE}.")
     int frames;
 
+    @Option(
+            names = "--detect",
+            description =
+                    "Also run the detector (--detector, default the SSD in ../shared) beside the"
+                            + " classifier, one decode per frame; the ceiling counts both models.")
+    boolean detect;
+
     private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
 
     @Option(
@@ -80,9 +87,10 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         byte[] jpeg = Files.readAllBytes(image);
-        WorkflowOptions workflow = stream.workflow(true, false, false).options();
+        WorkflowOptions workflow = stream.workflow(true, false, false, detect).options();
         try (ScaledJpegDecoder scaler = new ScaledJpegDecoder();
                 Predictor engine = workflow.model().open();
+                Predictor detector = detect ? workflow.detector().open() : null;
                 EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             // the decoder the job's decode operator uses
             ImageDecoder decoder = new ImageDecoder(workflow.decoding().maxPixels());
@@ -102,7 +110,12 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                     parallelism());
             out.flush();
             kafka.createTopics(
-                    1, List.of("bench-frames", "bench-classifications", "bench-dead-letters"));
+                    1,
+                    List.of(
+                            "bench-frames",
+                            "bench-classifications",
+                            "bench-detections",
+                            "bench-dead-letters"));
             JobClient job = startJob(kafka, workflow);
             Thread reader = new Thread(() -> read(kafka), "bench-reader");
             reader.setDaemon(true);
@@ -112,7 +125,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                 int warm = Math.max(2 * stream.batchSize() * parallelism(), frames);
                 send(kafka, jpeg, "warm", warm, 0);
                 awaitResults("warm", warm);
-                double fps = rounds(kafka, jpeg, decoder, engine, decoded, out);
+                double fps = rounds(kafka, jpeg, decoder, engine, detector, decoded, out);
                 latency(kafka, jpeg, 0.7 * fps, out);
             } finally {
                 job.cancel().get();
@@ -131,6 +144,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             byte[] jpeg,
             ImageDecoder decoder,
             Predictor engine,
+            Predictor detector,
             RgbImage decoded,
             PrintWriter out)
             throws Exception {
@@ -142,6 +156,17 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             double engineMs =
                     millisPerCall(() -> engine.infer(batch, Outputs.classes(stream.top())), 2000)
                             / stream.batchSize();
+            if (detector != null) {
+                engineMs +=
+                        millisPerCall(
+                                        () ->
+                                                detector.infer(
+                                                        batch,
+                                                        Outputs.detections(
+                                                                Outputs.DetectionQuery.DEFAULT)),
+                                        2000)
+                                / stream.batchSize();
+            }
             double ceiling = 1000 / (decodeMs + engineMs);
             String phase = "burst-" + round;
             long firstSent = System.currentTimeMillis();
@@ -255,6 +280,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                         kafka.bootstrapServers(),
                         "bench-frames",
                         "bench-classifications",
+                        workflow.detector() == null ? null : "bench-detections",
                         "bench-dead-letters",
                         "ocellus-bench",
                         false,
