@@ -105,33 +105,44 @@ public final class DetectEvalCommand implements Callable<Integer> {
                     reference.add(truth, interpreter(interpreter, levels, engine));
                 }
             }
-            out.printf(
-                    Locale.ROOT,
-                    "%s on %d images (%s), %d ground-truth boxes, %d classes%n",
-                    engine.signature().modelId(),
-                    engineSame.images(),
-                    file,
-                    boxes,
-                    engineSame.averagePrecisions().size());
-            out.printf(
-                    Locale.ROOT,
-                    "mAP@0.5 engine, the interpreter's uint8 pixels: %.4f%n",
-                    engineSame.meanAveragePrecision());
-            if (interpreter != null) {
-                out.printf(
-                        Locale.ROOT,
-                        "mAP@0.5 TensorFlow Lite interpreter:            %.4f%n",
-                        reference.meanAveragePrecision());
-            }
-            out.printf(
-                    Locale.ROOT,
-                    "mAP@0.5 engine, its own pre-processing:         %.4f%n",
-                    engineOwn.meanAveragePrecision());
+            print(out, engine.signature().modelId(), file, boxes, engineSame, reference, engineOwn);
             return 0;
         } catch (ModelException | ImageDecodingException e) {
             spec.commandLine().getErr().println("ocellus: " + e.getMessage());
             return ExitCode.CANNOT_RUN.code();
         }
+    }
+
+    private void print(
+            PrintWriter out,
+            String modelId,
+            Path file,
+            int boxes,
+            DetectionMap engineSame,
+            DetectionMap reference,
+            DetectionMap engineOwn) {
+        out.printf(
+                Locale.ROOT,
+                "%s on %d images (%s), %d ground-truth boxes, %d classes%n",
+                modelId,
+                engineSame.images(),
+                file,
+                boxes,
+                engineSame.averagePrecisions().size());
+        out.printf(
+                Locale.ROOT,
+                "mAP@0.5 engine, the interpreter's uint8 pixels: %.4f%n",
+                engineSame.meanAveragePrecision());
+        if (!noReference) {
+            out.printf(
+                    Locale.ROOT,
+                    "mAP@0.5 TensorFlow Lite interpreter:            %.4f%n",
+                    reference.meanAveragePrecision());
+        }
+        out.printf(
+                Locale.ROOT,
+                "mAP@0.5 engine, its own pre-processing:         %.4f%n",
+                engineOwn.meanAveragePrecision());
     }
 
     /** COCO thing boxes (ids up to 90) as the detector's classes, normalised. */

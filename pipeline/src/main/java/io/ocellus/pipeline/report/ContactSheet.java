@@ -13,19 +13,15 @@ import io.ocellus.schemas.Detections;
 import io.ocellus.schemas.FrameRef;
 import io.ocellus.schemas.ScoredLabel;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.apache.flink.core.fs.Path;
 
 /**
@@ -153,37 +149,13 @@ public final class ContactSheet {
             String key = key(frame);
             Classification classification = classified.get(key);
             Detections detections = detected.get(key);
-            List<String> lines = new ArrayList<>();
             List<Box> boxes = boxes(detections);
-            if (classification != null || detections != null) {
-                List<ScoredLabel> top =
-                        classification == null ? List.of() : classification.getTop();
-                for (ScoredLabel label : top.subList(0, Math.min(3, top.size()))) {
-                    lines.add(
-                            String.format(
-                                    Locale.ROOT, "%s %.2f", label.getLabel(), label.getScore()));
-                }
-                if (detections != null) {
-                    lines.add(
-                            String.format(
-                                    Locale.ROOT,
-                                    "%d boxes%s",
-                                    detections.getDetections().size(),
-                                    boxes.isEmpty()
-                                            ? ""
-                                            : ": "
-                                                    + String.join(
-                                                            ", ",
-                                                            boxes.stream()
-                                                                    .map(Box::label)
-                                                                    .distinct()
-                                                                    .toList())));
-                }
-            } else {
-                DeadLetter letter = dead.get(key);
-                lines.add(letter.getReasonCode().toString());
-                lines.add(letter.getMessage().toString());
-            }
+            List<String> lines =
+                    classification != null || detections != null
+                            ? captions(classification, detections, boxes)
+                            : List.of(
+                                    dead.get(key).getReasonCode().toString(),
+                                    dead.get(key).getMessage().toString());
             boolean failed = classification == null && detections == null;
             cells.add(new Cell(locator(frame), thumbnails.get(key), lines, failed, boxes));
         }
@@ -196,6 +168,26 @@ public final class ContactSheet {
                         dead.size(),
                         frames.size() > shown.size() ? ", first " + shown.size() + " shown" : "");
         return new ContactSheet(title, cells);
+    }
+
+    /** A result's caption: its top three labels, then how many boxes and of what. */
+    private static List<String> captions(
+            Classification classification, Detections detections, List<Box> boxes) {
+        List<String> lines = new ArrayList<>();
+        List<ScoredLabel> top = classification == null ? List.of() : classification.getTop();
+        for (ScoredLabel label : top.subList(0, Math.min(3, top.size()))) {
+            lines.add(String.format(Locale.ROOT, "%s %.2f", label.getLabel(), label.getScore()));
+        }
+        if (detections != null) {
+            String kinds = String.join(", ", boxes.stream().map(Box::label).distinct().toList());
+            lines.add(
+                    String.format(
+                            Locale.ROOT,
+                            "%d boxes%s",
+                            detections.getDetections().size(),
+                            kinds.isEmpty() ? "" : ": " + kinds));
+        }
+        return lines;
     }
 
     /** The best boxes of a frame's detections, to draw. */
@@ -222,107 +214,7 @@ public final class ContactSheet {
 
     /** The page: self-contained HTML, thumbnails inline as JPEG data URIs. */
     public String html() {
-        StringBuilder html = new StringBuilder();
-        head(html);
-        for (Cell cell : cells) {
-            cell(html, cell);
-        }
-        html.append("</main>\n</body></html>\n");
-        return html.toString();
-    }
-
-    /** The document up to the grid: title, style sheet (the sizes the layout is drawn with). */
-    private void head(StringBuilder html) {
-        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
-                .append("<title>")
-                .append(escape(title))
-                .append("</title>\n<style>\n")
-                .append(
-                        "body{margin:0;background:#f4f4f4;font:12px/1.3 sans-serif;color:#222;width:")
-                .append(PAGE_WIDTH)
-                .append("px}\n")
-                .append("header{height:")
-                .append(HEADER)
-                .append("px;box-sizing:border-box;padding:12px ")
-                .append(GAP)
-                .append("px;overflow:hidden}\n")
-                .append("h1{font-size:16px;margin:0 0 4px}\n")
-                .append(".grid{display:grid;grid-template-columns:repeat(")
-                .append(COLUMNS)
-                .append(',')
-                .append(CELL_WIDTH)
-                .append("px);grid-auto-rows:")
-                .append(CELL_HEIGHT)
-                .append("px;gap:")
-                .append(GAP)
-                .append("px;padding:")
-                .append(GAP)
-                .append("px;margin:0}\n")
-                .append(".cell{background:#fff;box-sizing:border-box;padding:")
-                .append(PADDING)
-                .append("px;overflow:hidden;position:relative}\n")
-                .append(".thumb{width:")
-                .append(THUMB_WIDTH)
-                .append("px;height:")
-                .append(THUMB_HEIGHT)
-                .append("px;background:#ddd}\n")
-                .append(".thumb img{display:block}\n")
-                .append(".thumb{position:relative}\n")
-                .append(".box{position:absolute;box-sizing:border-box;border:")
-                .append(BOX_BORDER)
-                .append("px solid #")
-                .append(String.format("%06x", BOX_COLOUR))
-                .append("}\n")
-                .append(".box span{position:absolute;left:0;bottom:100%;background:#")
-                .append(String.format("%06x", BOX_COLOUR))
-                .append(";color:#fff;font-size:10px;padding:0 2px;white-space:nowrap}\n")
-                .append(".failed{background:#fde8e8}\n")
-                .append(
-                        ".name{font-weight:bold;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;margin-top:4px}\n")
-                .append("</style></head><body>\n<header><h1>Ocellus contact sheet</h1><div>")
-                .append(escape(title))
-                .append("</div></header>\n<main class=\"grid\">\n");
-    }
-
-    private static void cell(StringBuilder html, Cell cell) {
-        html.append("<figure class=\"cell")
-                .append(cell.failed() ? " failed" : "")
-                .append("\" style=\"margin:0\"><div class=\"thumb\">");
-        if (cell.thumbnail() != null) {
-            html.append("<img alt=\"\" width=\"")
-                    .append(cell.thumbnail().getWidth())
-                    .append("\" height=\"")
-                    .append(cell.thumbnail().getHeight())
-                    .append("\" src=\"data:image/jpeg;base64,")
-                    .append(Base64.getEncoder().encodeToString(jpeg(cell.thumbnail())))
-                    .append("\">");
-            for (Box box : cell.boxes()) {
-                int[] at = box.on(cell.thumbnail());
-                html.append("<div class=\"box\" style=\"left:")
-                        .append(at[0])
-                        .append("px;top:")
-                        .append(at[1])
-                        .append("px;width:")
-                        .append(at[2])
-                        .append("px;height:")
-                        .append(at[3])
-                        .append("px\"><span>")
-                        .append(
-                                escape(
-                                        String.format(
-                                                Locale.ROOT, "%s %.2f", box.label(), box.score())))
-                        .append("</span></div>");
-            }
-        }
-        html.append("</div><figcaption><div class=\"name\" title=\"")
-                .append(escape(cell.locator()))
-                .append("\">")
-                .append(escape(name(cell.locator())))
-                .append("</div>");
-        for (String line : cell.lines()) {
-            html.append("<div>").append(escape(line)).append("</div>");
-        }
-        html.append("</figcaption></figure>\n");
+        return ContactSheetPage.html(title, cells);
     }
 
     /** Thumbnails of the frames, read from their archives, one pass per archive. */
@@ -400,16 +292,6 @@ public final class ContactSheet {
         return small;
     }
 
-    private static byte[] jpeg(BufferedImage image) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "jpg", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
     private static String key(FrameRef frame) {
         return EntryKeys.key(frame.getSourceId().toString(), frame.getFrameId().toString());
     }
@@ -417,25 +299,5 @@ public final class ContactSheet {
     private static String locator(FrameRef frame) {
         return ArchiveEntries.locator(
                 frame.getSourceId().toString(), frame.getFrameId().toString());
-    }
-
-    private static String name(String locator) {
-        int slash = Math.max(locator.lastIndexOf('/'), locator.lastIndexOf('!'));
-        return locator.substring(slash + 1);
-    }
-
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

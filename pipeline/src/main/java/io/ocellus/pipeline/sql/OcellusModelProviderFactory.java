@@ -2,6 +2,7 @@ package io.ocellus.pipeline.sql;
 
 import io.ocellus.pipeline.config.BatchingOptions;
 import io.ocellus.pipeline.config.DecodingOptions;
+import io.ocellus.pipeline.config.DetectionOptions;
 import io.ocellus.pipeline.config.InvalidSettingException;
 import io.ocellus.pipeline.config.ModelOptions;
 import io.ocellus.pipeline.config.OcellusOptions;
@@ -37,7 +38,8 @@ public final class OcellusModelProviderFactory implements ModelProviderFactory {
                     ModelOptions.class,
                     DecodingOptions.class,
                     BatchingOptions.class,
-                    TaskOptions.class);
+                    TaskOptions.class,
+                    DetectionOptions.class);
 
     @Override
     public ModelProvider createModelProvider(Context context) {
@@ -66,6 +68,7 @@ public final class OcellusModelProviderFactory implements ModelProviderFactory {
         try {
             BatchingOptions.batching(settings);
             TaskOptions.topK(settings);
+            DetectionOptions.query(settings);
             ModelOptions.preprocessing(settings);
             ModelOptions.engineOptions(settings, List.of());
         } catch (InvalidSettingException e) {

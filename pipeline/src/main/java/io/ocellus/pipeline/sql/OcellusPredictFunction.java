@@ -1,6 +1,7 @@
 package io.ocellus.pipeline.sql;
 
 import io.ocellus.models.ModelException;
+import io.ocellus.models.ModelNotFoundException;
 import io.ocellus.models.image.ImageDecoder;
 import io.ocellus.models.image.ImageDecodingException;
 import io.ocellus.models.image.ScaledJpegDecoder;
@@ -13,6 +14,7 @@ import io.ocellus.operators.DeadLetters;
 import io.ocellus.operators.batch.MicroBatchOptions;
 import io.ocellus.pipeline.config.BatchingOptions;
 import io.ocellus.pipeline.config.DecodingOptions;
+import io.ocellus.pipeline.config.DetectionOptions;
 import io.ocellus.pipeline.config.ModelOptions;
 import io.ocellus.pipeline.config.Settings;
 import io.ocellus.pipeline.config.TaskOptions;
@@ -59,13 +61,24 @@ public final class OcellusPredictFunction extends AsyncPredictFunction {
     public void open(FunctionContext context) throws ModelException {
         Configuration config = Configuration.fromMap(settings);
         MicroBatchOptions batching = BatchingOptions.batching(config);
+        boolean detect = task.equals("detect");
         engine =
                 new SharedPredictorFactory(
                                 new EngineFactory(
-                                        ModelOptions.source(config),
+                                        detect
+                                                ? DetectionOptions.source(detectorSettings(config))
+                                                : ModelOptions.source(config),
                                         ModelOptions.engineOptions(
                                                 config, List.of(batching.maxSize()))))
                         .open();
+        if (detect && !engine.signature().isDetector()) {
+            String id = engine.signature().modelId();
+            engine.close();
+            throw new ModelNotFoundException(
+                    id
+                            + " is not a detector: 'task' = 'detect' needs an SSD file such as"
+                            + " ssd_mobilenet_v1_coco_quant.tflite");
+        }
         scaler = new ScaledJpegDecoder();
         long maxPixels =
                 Settings.checked(
@@ -87,10 +100,27 @@ public final class OcellusPredictFunction extends AsyncPredictFunction {
                             return thread;
                         });
         Outputs outputs =
-                task.equals("embed")
-                        ? Outputs.embedding(Settings.get(config, TaskOptions.NORMALIZE_EMBEDDINGS))
-                        : Outputs.classes(TaskOptions.topK(config));
+                switch (task) {
+                    case "embed" ->
+                            Outputs.embedding(
+                                    Settings.get(config, TaskOptions.NORMALIZE_EMBEDDINGS));
+                    case "detect" -> Outputs.detections(DetectionOptions.query(config));
+                    default -> Outputs.classes(TaskOptions.topK(config));
+                };
         batcher = new RowBatcher(engine, outputs, columns, batching);
+    }
+
+    /**
+     * The detector's settings: {@code ocellus.detect.model}, else {@code ocellus.model.path}, else
+     * the default detector folder.
+     */
+    private static Configuration detectorSettings(Configuration config) {
+        Configuration detector = new Configuration(config);
+        if (!config.contains(DetectionOptions.MODEL)) {
+            config.getOptional(ModelOptions.PATH)
+                    .ifPresent(path -> detector.set(DetectionOptions.MODEL, path));
+        }
+        return detector;
     }
 
     @Override

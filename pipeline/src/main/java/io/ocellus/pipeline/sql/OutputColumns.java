@@ -25,6 +25,11 @@ import org.apache.flink.table.types.logical.RowType;
 final class OutputColumns implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** A detector's boxes: class, label, score and normalised corners, best first. */
+    static final String DETECTIONS =
+            "ARRAY<ROW<idx INT, label STRING, score FLOAT, ymin FLOAT, xmin FLOAT, ymax FLOAT,"
+                    + " xmax FLOAT>>";
+
     /** The columns each task may have, with the type each must have. */
     private static final Map<String, Map<String, String>> ALLOWED =
             Map.of(
@@ -36,7 +41,9 @@ final class OutputColumns implements Serializable {
                             "model", "STRING",
                             "error", "STRING"),
                     "embed",
-                    Map.of("embedding", "ARRAY<FLOAT>", "model", "STRING", "error", "STRING"));
+                    Map.of("embedding", "ARRAY<FLOAT>", "model", "STRING", "error", "STRING"),
+                    "detect",
+                    Map.of("detections", DETECTIONS, "model", "STRING", "error", "STRING"));
 
     private final List<String> names;
 
@@ -54,7 +61,7 @@ final class OutputColumns implements Serializable {
         Map<String, String> allowed = ALLOWED.get(task);
         if (allowed == null) {
             throw new ValidationException(
-                    "ocellus model: 'task' = '" + task + "': expected classify or embed");
+                    "ocellus model: 'task' = '" + task + "': expected classify, embed or detect");
         }
         List<Column> inputs = input.getColumns();
         if (inputs.size() != 1
@@ -103,6 +110,15 @@ final class OutputColumns implements Serializable {
             case "FLOAT" -> type.is(LogicalTypeRoot.FLOAT);
             case "ARRAY<FLOAT>" ->
                     type instanceof ArrayType a && a.getElementType().is(LogicalTypeRoot.FLOAT);
+            case DETECTIONS ->
+                    type instanceof ArrayType a
+                            && a.getElementType() instanceof RowType row
+                            && row.getFieldCount() == 7
+                            && row.getTypeAt(0).is(LogicalTypeRoot.INTEGER)
+                            && row.getTypeAt(1).is(LogicalTypeRoot.VARCHAR)
+                            && row.getFields().stream()
+                                    .skip(2)
+                                    .allMatch(f -> f.getType().is(LogicalTypeRoot.FLOAT));
             default ->
                     type instanceof ArrayType a
                             && a.getElementType() instanceof RowType row
@@ -145,6 +161,20 @@ final class OutputColumns implements Serializable {
                                                             s.score()))
                                     .toArray());
             case "embedding" -> new GenericArrayData(prediction.embedding());
+            case "detections" ->
+                    new GenericArrayData(
+                            prediction.detections().stream()
+                                    .map(
+                                            d ->
+                                                    GenericRowData.of(
+                                                            d.index(),
+                                                            StringData.fromString(d.label()),
+                                                            d.score(),
+                                                            d.ymin(),
+                                                            d.xmin(),
+                                                            d.ymax(),
+                                                            d.xmax()))
+                                    .toArray());
             case "model" -> StringData.fromString(modelId);
             default -> null;
         };

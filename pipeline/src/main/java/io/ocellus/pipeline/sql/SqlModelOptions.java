@@ -15,8 +15,12 @@ public final class SqlModelOptions {
                     .defaultValue("classify")
                     .withDescription(
                             "classify (OUTPUT label STRING, score FLOAT, top ARRAY<ROW<idx INT,"
-                                    + " label STRING, score FLOAT>>, error STRING) or embed (OUTPUT"
-                                    + " embedding ARRAY<FLOAT>, error STRING).");
+                                    + " label STRING, score FLOAT>>, error STRING), embed (OUTPUT"
+                                    + " embedding ARRAY<FLOAT>, error STRING) or detect (OUTPUT"
+                                    + " detections ARRAY<ROW<idx INT, label STRING, score FLOAT,"
+                                    + " ymin FLOAT, xmin FLOAT, ymax FLOAT, xmax FLOAT>>, error"
+                                    + " STRING; the SSD of ocellus.detect.model or"
+                                    + " ocellus.model.path). Every task may add model STRING.");
 
     private SqlModelOptions() {}
 }

@@ -171,6 +171,52 @@ class MlPredictITCase {
     }
 
     @Test
+    void detectsObjectsAsAnArrayOfRowsWithBoxes() throws Exception {
+        Path detector = ModelLocator.defaultDetectorDirectory();
+        assumeTrue(detector != null && Files.isDirectory(detector), "no detector: skipped");
+        Map<String, byte[]> frames = new LinkedHashMap<>();
+        frames.put("grace_hopper.bmp", Samples.pictures().get("grace_hopper.bmp"));
+        frames.put("pets.jpg", Samples.pictures().get("pets.jpg"));
+        frames.put("noise", new byte[] {1, 2, 3, 4});
+        StreamTableEnvironment tables = tables(frames);
+        tables.executeSql(
+                "CREATE TEMPORARY MODEL detector INPUT (image BYTES)"
+                        + " OUTPUT (detections ARRAY<ROW<idx INT, label STRING, score FLOAT,"
+                        + " ymin FLOAT, xmin FLOAT, ymax FLOAT, xmax FLOAT>>, model STRING,"
+                        + " error STRING)"
+                        + " WITH ('provider' = 'ocellus', 'task' = 'detect',"
+                        + " 'ocellus.detect.model' = '"
+                        + detector
+                        + "', 'ocellus.detect.min-score' = '0.5')");
+        Map<String, Row> out = new HashMap<>();
+        try (CloseableIterator<Row> rows =
+                tables.executeSql(
+                                "SELECT frame_id, detections, model, error FROM ML_PREDICT("
+                                        + "TABLE frames, MODEL detector, DESCRIPTOR(image))")
+                        .collect()) {
+            rows.forEachRemaining(row -> out.put((String) row.getField(0), row));
+        }
+        assertThat(out.keySet()).containsExactlyInAnyOrderElementsOf(frames.keySet());
+        assertThat((String) out.get("noise").getField(3)).isNotBlank();
+        assertThat(out.get("noise").getField(1)).isNull();
+        for (String picture : List.of("grace_hopper.bmp", "pets.jpg")) {
+            Row row = out.get(picture);
+            assertThat(row.getField(3)).as(picture).isNull();
+            assertThat(row.getField(2)).isEqualTo("ssd_mobilenet_v1_coco_quant");
+            Row[] boxes = (Row[]) row.getField(1);
+            assertThat(boxes).as(picture).isNotEmpty();
+            for (Row box : boxes) {
+                assertThat((Float) box.getField(2)).isBetween(0.5f, 1f);
+                assertThat((Float) box.getField(3)).isBetween(0f, (Float) box.getField(5));
+                assertThat((Float) box.getField(4)).isBetween(0f, (Float) box.getField(6));
+            }
+        }
+        assertThat(((Row[]) out.get("pets.jpg").getField(1))[0].getField(1)).isEqualTo("dog");
+        assertThat(((Row[]) out.get("grace_hopper.bmp").getField(1))[0].getField(1))
+                .isEqualTo("person");
+    }
+
+    @Test
     void aWrongOptionFailsNamingTheKey() {
         Path models = models();
         StreamTableEnvironment tables = tables(Map.of("a", new byte[] {1}));
