@@ -166,9 +166,13 @@ final class ConvolutionLayer {
                 tf.nn.biasAdd(
                         convolve(tf, in.real(tf), kernel),
                         TensorValue.constant(tf, "biases", bias, bias.length));
-        y = relu6 ? tf.withName("Relu6").nn.relu6(y) : y;
         float[] range = TensorDequantizer.range(output);
-        if (range != null) {
+        if (relu6 || (range != null && range[0] == 0f && Math.abs(range[1] - 6f) < 0.05f)) {
+            // A ReLU6, fused or a [0, 6] range standing for one (to within one 8-bit step):
+            // oneDNN fuses it into the convolution.
+            return new TensorValue(tf.withName("Relu6").nn.relu6(y), 1f);
+        }
+        if (range != null) { // where the integer kernel saturates
             y =
                     tf.withName("saturated")
                             .clipByValue(y, tf.constant(range[0]), tf.constant(range[1]));
