@@ -33,8 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * own JVMs, {@code deploy/bin/flink-standalone}) and a Kafka broker in its own process, the job jar
  * submitted over REST (and later with {@code flink run}), frames produced with Debian's {@code
  * kcat}. A TaskManager killed mid-stream and restarted loses and duplicates nothing
- * (read_committed); a job cancelled and resubmitted on the same TaskManager loads TensorFlow fine.
- * Every process started here is stopped here.
+ * (read_committed); a job cancelled with a savepoint and resubmitted from it on the same
+ * TaskManager loads TensorFlow fine and goes on where it stopped; an upgrade through a savepoint to
+ * other settings and another model keeps every frame exactly once. Every process started here is
+ * stopped here.
  */
 class StandaloneClusterIT {
     private static final Path ROOT = Path.of(System.getProperty("ocellus.root", "..")).normalize();
@@ -61,7 +63,13 @@ class StandaloneClusterIT {
                                 "--topic",
                                 "classifications",
                                 "--topic",
-                                "dead-letters")
+                                "dead-letters",
+                                "--topic",
+                                "upgrade-frames",
+                                "--topic",
+                                "upgrade-classifications",
+                                "--topic",
+                                "upgrade-dead-letters")
                         .redirectErrorStream(true)
                         .start();
         BufferedReader lines =
@@ -150,12 +158,18 @@ class StandaloneClusterIT {
                 .hasSize(4)
                 .allMatch(c -> c.getTop().get(0).getLabel().equals("macaw"));
 
-        // Cancel and resubmit, with `flink run` this time, on the same TaskManager: TensorFlow's
-        // natives were loaded by the cluster's class loader, so the new job's class loader finds
-        // them.
-        cluster("cancel", job);
+        // Cancelled with a savepoint and resubmitted from it, with `flink run` this time, on the
+        // same TaskManager: TensorFlow's natives were loaded by the cluster's class loader, so the
+        // new job's class loader finds them; the savepoint's offsets (not the group's committed
+        // ones, which a cancel may leave behind) say where it goes on.
+        String savepoint =
+                cluster("savepoint-and-cancel", job)
+                        .lines()
+                        .reduce((a, b) -> b)
+                        .orElseThrow()
+                        .trim();
         awaitState(job, "CANCELED");
-        String again = submit(false);
+        String again = submit(false, savepoint);
         awaitState(again, "RUNNING");
         produce("after-resubmit", pictures.get("parrot.jpg"));
         List<Classification> after =
@@ -170,6 +184,137 @@ class StandaloneClusterIT {
         assertThat(log).doesNotContain("already loaded in another classloader");
         cluster("cancel", again);
         awaitState(again, "CANCELED");
+    }
+
+    /**
+     * An upgrade through a savepoint: frames flowing into a job (one instance, 0.25_128, batch 8),
+     * a savepoint taken and the job cancelled, and a new job started from it with `flink run -s`
+     * and other settings (parallelism 2, batch 4, the 0.5_160 classifier): every frame exactly once
+     * across the upgrade, read_committed, and frames sent after it classified by the new model.
+     */
+    @Test
+    void upgradesThroughASavepointWithOtherSettingsAndAnotherModel() throws Exception {
+        String jar = System.getProperty("ocellus.job.jar", "target/ocellus-job.jar");
+        Map<String, Path> pictures = pictures();
+        String first =
+                lastLine(
+                        cluster(
+                                concat(
+                                        List.of("run", jar),
+                                        upgradeArguments("0.25", "128", "1", "8"))));
+        awaitState(first, "RUNNING");
+        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread producer =
+                new Thread(
+                        () -> {
+                            try {
+                                for (int round = 0; round < 3; round++) {
+                                    for (Map.Entry<String, Path> picture : pictures.entrySet()) {
+                                        String id = "u" + round + "-" + picture.getKey();
+                                        produce("upgrade-frames", id, picture.getValue());
+                                        ids.add(id);
+                                        Thread.sleep(150);
+                                    }
+                                }
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        "kcat-upgrade-producer");
+        producer.start();
+        // The first job at work: some frames through it before the stop.
+        FrameClients.readCommitted(
+                bootstrap,
+                "upgrade-classifications",
+                Classification.class,
+                KafkaCodec.Settings.of(WireFormat.SINGLE_OBJECT),
+                3,
+                Duration.ofMillis(100),
+                Duration.ofSeconds(90));
+        String savepoint = lastLine(cluster("savepoint-and-cancel", first));
+        assertThat(savepoint).contains("savepoint");
+        awaitState(first, "CANCELED");
+        String second =
+                lastLine(
+                        cluster(
+                                concat(
+                                        List.of("run", "-s", savepoint, jar),
+                                        upgradeArguments("0.5", "160", "2", "4"))));
+        awaitState(second, "RUNNING");
+        producer.join();
+        produce("upgrade-frames", "after-upgrade", pictures.get("parrot.jpg"));
+        ids.add("after-upgrade");
+
+        List<Classification> results =
+                FrameClients.readCommitted(
+                        bootstrap,
+                        "upgrade-classifications",
+                        Classification.class,
+                        KafkaCodec.Settings.of(WireFormat.SINGLE_OBJECT),
+                        ids.size(),
+                        Duration.ofSeconds(4),
+                        Duration.ofSeconds(120));
+        assertThat(results)
+                .extracting(c -> c.getFrame().getFrameId())
+                .as("every frame once across the upgrade")
+                .containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(results)
+                .extracting(Classification::getModelId)
+                .containsOnly("mobilenet_v1_0.25_128", "mobilenet_v1_0.5_160")
+                .contains("mobilenet_v1_0.25_128");
+        assertThat(results)
+                .filteredOn(c -> c.getFrame().getFrameId().equals("after-upgrade"))
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.getModelId()).isEqualTo("mobilenet_v1_0.5_160");
+                            assertThat(c.getTop().get(0).getLabel()).isEqualTo("macaw");
+                        });
+        cluster("cancel", second);
+        awaitState(second, "CANCELED");
+    }
+
+    private static List<String> upgradeArguments(
+            String alpha, String resolution, String parallelism, String batch) {
+        return List.of(
+                "--model",
+                models().toAbsolutePath().toString(),
+                "--alpha",
+                alpha,
+                "--resolution",
+                resolution,
+                "--bootstrap-servers",
+                bootstrap,
+                "--input-topic",
+                "upgrade-frames",
+                "--classifications-topic",
+                "upgrade-classifications",
+                "--dead-letter-topic",
+                "upgrade-dead-letters",
+                "--threads",
+                "1",
+                "--parallelism",
+                parallelism,
+                "--batch-size",
+                batch,
+                "--checkpoint-interval-ms",
+                "1000",
+                "--job-name",
+                "ocellus-upgrade-it");
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static String cluster(List<String> args) throws Exception {
+        return cluster(args.toArray(String[]::new));
+    }
+
+    private static String lastLine(String out) {
+        return out.lines().reduce((a, b) -> b).orElseThrow().trim();
     }
 
     @Test
@@ -223,15 +368,23 @@ class StandaloneClusterIT {
      * rest as flags.
      */
     private static String submit(boolean rest) throws Exception {
+        return submit(rest, null);
+    }
+
+    /** As above, resumed from {@code savepoint} (with `flink run`) when it is not null. */
+    private static String submit(boolean rest, String savepoint) throws Exception {
         String jar = System.getProperty("ocellus.job.jar", "target/ocellus-job.jar");
         List<String> command = new ArrayList<>();
         if (rest) {
             command.addAll(List.of("submit", jar, ENTRY));
             command.addAll(modelArguments());
         } else {
+            command.add("run");
+            if (savepoint != null) {
+                command.addAll(List.of("-s", savepoint));
+            }
             command.addAll(
                     List.of(
-                            "run",
                             "-Docellus.model.path=" + models().toAbsolutePath(),
                             "-Docellus.model.alpha=0.25",
                             "-Docellus.model.resolution=128",
@@ -299,6 +452,11 @@ class StandaloneClusterIT {
 
     /** Sends one file as a raw frame with kcat: key = source id, header frame-id. */
     private static void produce(String id, Path file) throws Exception {
+        produce("frames", id, file);
+    }
+
+    /** Sends one file as a raw frame to {@code topic}. */
+    private static void produce(String topic, String id, Path file) throws Exception {
         run(
                 List.of(
                         "kcat",
@@ -306,7 +464,7 @@ class StandaloneClusterIT {
                         "-b",
                         bootstrap,
                         "-t",
-                        "frames",
+                        topic,
                         "-k",
                         "camera-7",
                         "-H",
