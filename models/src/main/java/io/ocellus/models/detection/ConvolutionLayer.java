@@ -260,24 +260,12 @@ final class ConvolutionLayer {
                 TensorValue.constant(
                         tf,
                         "weights",
-                        outFirstToOutLast(values, shape[0]),
+                        TensorDequantizer.outFirstToOutLast(values, shape[0]),
                         shape[1],
                         shape[2],
                         shape[3],
                         shape[0]),
                 stride,
                 padding);
-    }
-
-    /** {@code [out, kh, kw, in]} to {@code [kh, kw, in, out]}. */
-    private static float[] outFirstToOutLast(float[] kernel, int out) {
-        int inner = kernel.length / out;
-        float[] transposed = new float[kernel.length];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < inner; i++) {
-                transposed[i * out + o] = kernel[o * inner + i];
-            }
-        }
-        return transposed;
     }
 }

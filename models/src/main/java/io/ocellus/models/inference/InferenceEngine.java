@@ -141,6 +141,22 @@ public final class InferenceEngine implements Predictor {
         return run(count, outputs, buffer -> buffer.write(batch));
     }
 
+    /**
+     * Runs a batch of 8-bit RGB levels already at the model's resolution, as TensorFlow Lite's
+     * {@code label_image} feeds its interpreter: level q becomes {@code low + (high - low) q / 255}
+     * of the model's input range.
+     */
+    public List<Prediction> inferLevels(byte[] levels, int count, Outputs outputs)
+            throws InferenceException {
+        float low = signature.inputLow();
+        float high = signature.inputHigh();
+        float[] batch = new float[levels.length];
+        for (int i = 0; i < levels.length; i++) {
+            batch[i] = low + (high - low) * (levels[i] & 0xFF) / 255f;
+        }
+        return inferPreprocessed(batch, count, outputs);
+    }
+
     /** Borrows an input tensor, lets {@code fill} write it, runs the session and decodes. */
     private List<Prediction> run(int count, Outputs outputs, Consumer<FloatDataBuffer> fill)
             throws InferenceException {

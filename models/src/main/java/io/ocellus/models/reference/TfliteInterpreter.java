@@ -3,11 +3,14 @@ package io.ocellus.models.reference;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.TfLiteTensorData;
 import static org.bytedeco.tensorflowlite.global.tensorflowlite.kTfLiteFloat32;
 
+import io.ocellus.models.detection.Detection;
 import io.ocellus.models.inference.ImagePreprocessor;
 import io.ocellus.models.inference.Preprocessing;
 import io.ocellus.models.inference.RgbImage;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.tensorflowlite.BuiltinOpResolver;
@@ -120,6 +123,27 @@ public final class TfliteInterpreter implements AutoCloseable {
             new FloatPointer(TfLiteTensorData(out)).capacity(outputs[i].length).get(outputs[i]);
         }
         return outputs;
+    }
+
+    /**
+     * The detections of an SSD detector on raw uint8 input, best first, boxes as the
+     * post-processing left them (not clipped to the image); labels are left empty.
+     */
+    public List<Detection> detections(byte[] input) {
+        float[][] out = detect(input);
+        List<Detection> detections = new ArrayList<>();
+        for (int i = 0; i < (int) out[3][0]; i++) {
+            detections.add(
+                    new Detection(
+                            (int) out[1][i],
+                            "",
+                            out[2][i],
+                            out[0][i * 4],
+                            out[0][i * 4 + 1],
+                            out[0][i * 4 + 2],
+                            out[0][i * 4 + 3]));
+        }
+        return detections;
     }
 
     /** The output dequantized with its scale and zero point. */

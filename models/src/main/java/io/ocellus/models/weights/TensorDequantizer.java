@@ -132,4 +132,19 @@ public final class TensorDequantizer {
                                     file, tensor.name(), tensor.type()));
         };
     }
+
+    /**
+     * A TensorFlow Lite convolution kernel, {@code [out, kh, kw, in]}, in TensorFlow's order,
+     * {@code [kh, kw, in, out]}.
+     */
+    public static float[] outFirstToOutLast(float[] kernel, int out) {
+        int inner = kernel.length / out;
+        float[] transposed = new float[kernel.length];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < inner; i++) {
+                transposed[i * out + o] = kernel[o * inner + i];
+            }
+        }
+        return transposed;
+    }
 }

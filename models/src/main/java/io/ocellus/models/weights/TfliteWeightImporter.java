@@ -136,20 +136,8 @@ public final class TfliteWeightImporter {
         float[] kernel =
                 layer.kind() == LayerKind.DEPTHWISE
                         ? raw.kernel() // [1, kh, kw, c] and [kh, kw, c, 1] share one memory order
-                        : outFirstToOutLast(raw.kernel(), layer.outChannels());
+                        : TensorDequantizer.outFirstToOutLast(raw.kernel(), layer.outChannels());
         return new LayerWeights(kernel, raw.bias(), raw.requantization());
-    }
-
-    /** {@code [out, kh, kw, in]} to {@code [kh, kw, in, out]}. */
-    private static float[] outFirstToOutLast(float[] kernel, int out) {
-        int inner = kernel.length / out;
-        float[] transposed = new float[kernel.length];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < inner; i++) {
-                transposed[i * out + o] = kernel[o * inner + i];
-            }
-        }
-        return transposed;
     }
 
     private static Found scan(Path file) throws ModelNotFoundException, MalformedModelException {

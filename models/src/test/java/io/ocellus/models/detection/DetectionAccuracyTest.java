@@ -69,9 +69,13 @@ class DetectionAccuracyTest {
                 entry.getValue()
                         .forEach(b -> truth.add(b.normalised(image.width(), image.height())));
                 byte[] pixels = TfliteInterpreter.quantizedInput(image, 300);
-                ours.add(truth, detect(engine, pixels));
-                oursFloat.add(truth, detect(floatEngine, pixels));
-                theirs.add(truth, interpreter(oracle, pixels));
+                ours.add(truth, top10(engine, pixels));
+                oursFloat.add(truth, top10(floatEngine, pixels));
+                theirs.add(
+                        truth,
+                        oracle.detections(pixels).stream()
+                                .map(DetectorFidelityTest::clipped)
+                                .toList());
             }
         }
         assertThat(ours.images()).isEqualTo(10);
@@ -172,34 +176,10 @@ class DetectionAccuracyTest {
                 ModelLocator.locate(model.toString(), null, null, null), EngineOptions.defaults());
     }
 
-    static List<Detection> detect(InferenceEngine engine, byte[] pixels) throws Exception {
-        float low = engine.signature().inputLow();
-        float high = engine.signature().inputHigh();
-        float[] input = new float[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            input[i] = low + (high - low) * (pixels[i] & 0xFF) / 255f;
-        }
-        return engine.inferPreprocessed(
-                        input, 1, Outputs.detections(new Outputs.DetectionQuery(10, 0f)))
+    /** The file's 10 best on the interpreter's uint8 levels. */
+    private static List<Detection> top10(InferenceEngine engine, byte[] levels) throws Exception {
+        return engine.inferLevels(levels, 1, Outputs.detections(new Outputs.DetectionQuery(10, 0f)))
                 .get(0)
                 .detections();
-    }
-
-    static List<Detection> interpreter(TfliteInterpreter oracle, byte[] pixels) {
-        float[][] out = oracle.detect(pixels);
-        List<Detection> detections = new ArrayList<>();
-        for (int i = 0; i < (int) out[3][0]; i++) {
-            detections.add(
-                    DetectorFidelityTest.clipped(
-                            new Detection(
-                                    (int) out[1][i],
-                                    "",
-                                    out[2][i],
-                                    out[0][i * 4],
-                                    out[0][i * 4 + 1],
-                                    out[0][i * 4 + 2],
-                                    out[0][i * 4 + 3])));
-        }
-        return detections;
     }
 }

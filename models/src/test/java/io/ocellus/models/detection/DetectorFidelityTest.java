@@ -82,7 +82,7 @@ class DetectorFidelityTest {
     void matchesTheInterpreter(Path file) throws Exception {
         RgbImage image = new ImageDecoder().decode(file);
         byte[] pixels = TfliteInterpreter.quantizedInput(image, 300);
-        List<Detection> theirs = interpreter(pixels);
+        List<Detection> theirs = oracle.detections(pixels);
         List<Detection> ours = ours(pixels, 10);
         long exact =
                 theirs.stream()
@@ -105,33 +105,10 @@ class DetectorFidelityTest {
         assertMatched(file + ": ours", ours, theirs, theirTenth);
     }
 
-    private List<Detection> interpreter(byte[] pixels) {
-        float[][] out = oracle.detect(pixels);
-        List<Detection> detections = new ArrayList<>();
-        for (int i = 0; i < (int) out[3][0]; i++) {
-            detections.add(
-                    new Detection(
-                            (int) out[1][i],
-                            "",
-                            out[2][i],
-                            out[0][i * 4],
-                            out[0][i * 4 + 1],
-                            out[0][i * 4 + 2],
-                            out[0][i * 4 + 3]));
-        }
-        return detections;
-    }
-
     /** The same uint8 levels, as the engine's input range maps them: (q - 128) / 128. */
     private List<Detection> ours(byte[] pixels, int max) throws Exception {
-        float low = engine.signature().inputLow();
-        float high = engine.signature().inputHigh();
-        float[] input = new float[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            input[i] = low + (high - low) * (pixels[i] & 0xFF) / 255f;
-        }
-        return engine.inferPreprocessed(
-                        input, 1, Outputs.detections(new Outputs.DetectionQuery(max, 0f)))
+        return engine.inferLevels(
+                        pixels, 1, Outputs.detections(new Outputs.DetectionQuery(max, 0f)))
                 .get(0)
                 .detections();
     }

@@ -99,10 +99,10 @@ public final class DetectEvalCommand implements Callable<Integer> {
                 List<Detection> truth = truth(entry, pixels);
                 boxes += truth.size();
                 byte[] levels = TfliteInterpreter.quantizedInput(pixels, resolution);
-                engineSame.add(truth, onLevels(engine, levels, query));
+                engineSame.add(truth, engine.inferLevels(levels, 1, query).get(0).detections());
                 engineOwn.add(truth, engine.infer(List.of(pixels), query).get(0).detections());
                 if (interpreter != null) {
-                    reference.add(truth, interpreter(interpreter, levels, engine));
+                    reference.add(truth, clipped(interpreter.detections(levels)));
                 }
             }
             print(out, engine.signature().modelId(), file, boxes, engineSame, reference, engineOwn);
@@ -171,37 +171,19 @@ public final class DetectEvalCommand implements Callable<Integer> {
         return truth;
     }
 
-    /** The engine on the interpreter's uint8 levels, mapped to its input range. */
-    private static List<Detection> onLevels(InferenceEngine engine, byte[] levels, Outputs query)
-            throws ModelException {
-        float low = engine.signature().inputLow();
-        float high = engine.signature().inputHigh();
-        float[] input = new float[levels.length];
-        for (int i = 0; i < levels.length; i++) {
-            input[i] = low + (high - low) * (levels[i] & 0xFF) / 255f;
-        }
-        return engine.inferPreprocessed(input, 1, query).get(0).detections();
-    }
-
-    private static List<Detection> interpreter(
-            TfliteInterpreter interpreter, byte[] levels, InferenceEngine engine) {
-        float[][] out = interpreter.detect(levels);
-        List<Detection> detections = new ArrayList<>();
-        for (int i = 0; i < (int) out[3][0]; i++) {
-            detections.add(
-                    new Detection(
-                            (int) out[1][i],
-                            "",
-                            out[2][i],
-                            clip(out[0][i * 4]),
-                            clip(out[0][i * 4 + 1]),
-                            clip(out[0][i * 4 + 2]),
-                            clip(out[0][i * 4 + 3])));
-        }
-        return detections;
-    }
-
-    private static float clip(float v) {
-        return Math.min(1f, Math.max(0f, v));
+    /** The interpreter's boxes clipped to the image, as the engine's are. */
+    private static List<Detection> clipped(List<Detection> detections) {
+        return detections.stream()
+                .map(
+                        d ->
+                                new Detection(
+                                        d.index(),
+                                        d.label(),
+                                        d.score(),
+                                        Math.max(0f, Math.min(1f, d.ymin())),
+                                        Math.max(0f, Math.min(1f, d.xmin())),
+                                        Math.max(0f, Math.min(1f, d.ymax())),
+                                        Math.max(0f, Math.min(1f, d.xmax()))))
+                .toList();
     }
 }
