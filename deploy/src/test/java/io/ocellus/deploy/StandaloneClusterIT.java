@@ -29,14 +29,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job as users run it: a standalone Flink session cluster (JobManager and TaskManager in their
- * own JVMs, {@code deploy/bin/flink-standalone}) and a Kafka broker in its own process, the job jar
- * submitted over REST (and later with {@code flink run}), frames produced with Debian's {@code
- * kcat}. A TaskManager killed mid-stream and restarted loses and duplicates nothing
- * (read_committed); a job cancelled with a savepoint and resubmitted from it on the same
- * TaskManager loads TensorFlow fine and goes on where it stopped; an upgrade through a savepoint to
- * other settings and another model keeps every frame exactly once. Every process started here is
- * stopped here.
+ * The job as users run it: a standalone Flink session cluster (a JobManager and two TaskManagers of
+ * one slot each, in their own JVMs, {@code deploy/bin/flink-standalone}) and a Kafka broker in its
+ * own process, the job jar submitted over REST (and later with {@code flink run}), frames produced
+ * with Debian's {@code kcat}. At parallelism 2 the job runs on both TaskManagers; one killed
+ * mid-stream and restarted loses and duplicates nothing (read_committed); a job cancelled with a
+ * savepoint and resubmitted from it on the same TaskManager loads TensorFlow fine and goes on where
+ * it stopped; an upgrade through a savepoint to other settings and another model keeps every frame
+ * exactly once. Every process started here is stopped here.
  */
 class StandaloneClusterIT {
     private static final Path ROOT = Path.of(System.getProperty("ocellus.root", "..")).normalize();
@@ -85,7 +85,8 @@ class StandaloneClusterIT {
         Thread drain = new Thread(() -> lines.lines().forEach(line -> {}), "broker-output");
         drain.setDaemon(true);
         drain.start();
-        cluster("start", "--slots", "2");
+        // Two TaskManagers of one slot each: a job of parallelism 2 spreads over both JVMs.
+        cluster("start", "--slots", "1", "--taskmanagers", "2");
         clusterStarted = true;
     }
 
@@ -157,6 +158,11 @@ class StandaloneClusterIT {
                 .filteredOn(c -> c.getFrame().getFrameId().endsWith("-parrot.jpg"))
                 .hasSize(4)
                 .allMatch(c -> c.getTop().get(0).getLabel().equals("macaw"));
+        for (String taskManager : List.of("taskmanager", "taskmanager-2")) {
+            assertThat(Files.readString(CLUSTER_DIR.resolve("log/" + taskManager + ".log")))
+                    .as("an inference instance ran in %s", taskManager)
+                    .contains("Received task inference");
+        }
 
         // Cancelled with a savepoint and resubmitted from it, with `flink run` this time, on the
         // same TaskManager: TensorFlow's natives were loaded by the cluster's class loader, so the
