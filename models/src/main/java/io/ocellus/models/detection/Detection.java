@@ -15,6 +15,15 @@ package io.ocellus.models.detection;
 public record Detection(
         int index, String label, float score, float ymin, float xmin, float ymax, float xmax) {
 
+    /** The same detection with its box clipped to the image, [0, 1] on each side. */
+    public Detection clipped() {
+        return new Detection(index, label, score, clip(ymin), clip(xmin), clip(ymax), clip(xmax));
+    }
+
+    private static float clip(float v) {
+        return Math.min(1f, Math.max(0f, v));
+    }
+
     /** Intersection over union of the two boxes; 0 when either has no area. */
     public double iou(Detection other) {
         return iou(ymin, xmin, ymax, xmax, other.ymin, other.xmin, other.ymax, other.xmax);

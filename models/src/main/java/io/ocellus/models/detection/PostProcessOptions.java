@@ -84,21 +84,22 @@ public record PostProcessOptions(
 
     private static int integer(FlexBuffers.Map map, String key, String source)
             throws MalformedModelException {
-        FlexBuffers.Reference value = map.get(key);
-        if (value.isNull() || !value.isNumeric()) {
-            throw new MalformedModelException(
-                    source + ": " + OPERATOR + " options have no integer '" + key + "'");
-        }
-        return value.asInt();
+        return numeric(map, key, source, "integer").asInt();
     }
 
     private static double number(FlexBuffers.Map map, String key, String source)
             throws MalformedModelException {
+        return numeric(map, key, source, "number").asFloat();
+    }
+
+    private static FlexBuffers.Reference numeric(
+            FlexBuffers.Map map, String key, String source, String kind)
+            throws MalformedModelException {
         FlexBuffers.Reference value = map.get(key);
         if (value.isNull() || !value.isNumeric()) {
             throw new MalformedModelException(
-                    source + ": " + OPERATOR + " options have no number '" + key + "'");
+                    source + ": " + OPERATOR + " options have no " + kind + " '" + key + "'");
         }
-        return value.asFloat();
+        return value;
     }
 }

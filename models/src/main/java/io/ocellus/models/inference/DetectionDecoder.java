@@ -53,20 +53,17 @@ final class DetectionDecoder {
                 int c = classes[i * anchors + anchor];
                 detections.add(
                         new Detection(
-                                c,
-                                labels.label(c + head.labelOffset()),
-                                scores[i * anchors + anchor],
-                                clip(boxes[b]),
-                                clip(boxes[b + 1]),
-                                clip(boxes[b + 2]),
-                                clip(boxes[b + 3])));
+                                        c,
+                                        labels.label(c + head.labelOffset()),
+                                        scores[i * anchors + anchor],
+                                        boxes[b],
+                                        boxes[b + 1],
+                                        boxes[b + 2],
+                                        boxes[b + 3])
+                                .clipped());
             }
             all.add(detections);
         }
         return all;
-    }
-
-    private static float clip(float v) {
-        return Math.min(1f, Math.max(0f, v));
     }
 }

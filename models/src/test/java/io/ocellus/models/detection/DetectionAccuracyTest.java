@@ -72,10 +72,7 @@ class DetectionAccuracyTest {
                 ours.add(truth, top10(engine, pixels));
                 oursFloat.add(truth, top10(floatEngine, pixels));
                 theirs.add(
-                        truth,
-                        oracle.detections(pixels).stream()
-                                .map(DetectorFidelityTest::clipped)
-                                .toList());
+                        truth, oracle.detections(pixels).stream().map(Detection::clipped).toList());
             }
         }
         assertThat(ours.images()).isEqualTo(10);

@@ -93,7 +93,7 @@ class DetectorFidelityTest {
                                                         o ->
                                                                 o.index() == t.index()
                                                                         && o.score() == t.score()
-                                                                        && o.iou(clipped(t))
+                                                                        && o.iou(t.clipped())
                                                                                 > 0.999))
                         .count();
         assertThat(exact)
@@ -127,26 +127,11 @@ class DetectorFidelityTest {
                                     .anyMatch(
                                             o ->
                                                     o.index() == d.index()
-                                                            && o.iou(clipped(d)) >= 0.9
+                                                            && o.iou(d.clipped()) >= 0.9
                                                             && Math.abs(o.score() - d.score())
                                                                     <= 0.05))
                     .as("%s %s matched in %s", what, d, in)
                     .isTrue();
         }
-    }
-
-    static Detection clipped(Detection d) {
-        return new Detection(
-                d.index(),
-                d.label(),
-                d.score(),
-                clip(d.ymin()),
-                clip(d.xmin()),
-                clip(d.ymax()),
-                clip(d.xmax()));
-    }
-
-    private static float clip(float v) {
-        return Math.min(1f, Math.max(0f, v));
     }
 }

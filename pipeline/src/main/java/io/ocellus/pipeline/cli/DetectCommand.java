@@ -8,7 +8,6 @@ import io.ocellus.models.inference.InferenceEngine;
 import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.Prediction;
 import io.ocellus.pipeline.config.DetectionOptions;
-import io.ocellus.pipeline.config.ModelOptions;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
@@ -56,13 +55,7 @@ public final class DetectCommand extends ImageCommand {
 
     /** The detector's settings: {@code --model} and {@code --labels} name the detector here. */
     static Configuration detectorSettings(ModelFlags model) {
-        Configuration config = model.configuration();
-        Configuration detector = new Configuration(config);
-        config.getOptional(ModelOptions.PATH)
-                .ifPresent(path -> detector.set(DetectionOptions.MODEL, path));
-        config.getOptional(ModelOptions.LABELS)
-                .ifPresent(labels -> detector.set(DetectionOptions.LABELS, labels));
-        return detector;
+        return DetectionOptions.modelAsDetector(model.configuration());
     }
 
     @Override

@@ -102,7 +102,11 @@ public final class DetectEvalCommand implements Callable<Integer> {
                 engineSame.add(truth, engine.inferLevels(levels, 1, query).get(0).detections());
                 engineOwn.add(truth, engine.infer(List.of(pixels), query).get(0).detections());
                 if (interpreter != null) {
-                    reference.add(truth, clipped(interpreter.detections(levels)));
+                    reference.add(
+                            truth,
+                            interpreter.detections(levels).stream()
+                                    .map(Detection::clipped)
+                                    .toList());
                 }
             }
             print(out, engine.signature().modelId(), file, boxes, engineSame, reference, engineOwn);
@@ -169,21 +173,5 @@ public final class DetectEvalCommand implements Callable<Integer> {
                             (float) ((x + w) / image.width())));
         }
         return truth;
-    }
-
-    /** The interpreter's boxes clipped to the image, as the engine's are. */
-    private static List<Detection> clipped(List<Detection> detections) {
-        return detections.stream()
-                .map(
-                        d ->
-                                new Detection(
-                                        d.index(),
-                                        d.label(),
-                                        d.score(),
-                                        Math.max(0f, Math.min(1f, d.ymin())),
-                                        Math.max(0f, Math.min(1f, d.xmin())),
-                                        Math.max(0f, Math.min(1f, d.ymax())),
-                                        Math.max(0f, Math.min(1f, d.xmax()))))
-                .toList();
     }
 }

@@ -6,11 +6,13 @@ import io.ocellus.models.ModelException;
 import io.ocellus.models.ModelNotFoundException;
 import io.ocellus.models.inference.InferenceEngine;
 import io.ocellus.models.inference.Outputs.DetectionQuery;
+import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.io.ModelLocator;
 import io.ocellus.models.io.ModelSource;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
@@ -90,8 +92,26 @@ public final class DetectionOptions {
                 InferenceEngine.open(source(config), ModelOptions.engineOptions(config, warmUp)));
     }
 
-    /** The engine, if it is a detector; else closed, with an error naming it. */
-    public static InferenceEngine check(InferenceEngine engine) throws ModelNotFoundException {
+    /**
+     * Settings where the model's path and labels name the detector, for a command or SQL model
+     * whose one model is the detector: {@code ocellus.model.path} and {@code ocellus.model.labels}
+     * stand for {@code ocellus.detect.model} and {@code ocellus.detect.labels} where those are not
+     * set.
+     */
+    public static Configuration modelAsDetector(ReadableConfig config) {
+        Configuration detector = Configuration.fromMap(config.toMap());
+        if (!detector.contains(MODEL)) {
+            config.getOptional(ModelOptions.PATH).ifPresent(path -> detector.set(MODEL, path));
+        }
+        if (!detector.contains(LABELS)) {
+            config.getOptional(ModelOptions.LABELS)
+                    .ifPresent(labels -> detector.set(LABELS, labels));
+        }
+        return detector;
+    }
+
+    /** The model, if it is a detector; else closed, with an error naming it. */
+    public static <P extends Predictor> P check(P engine) throws ModelNotFoundException {
         if (!engine.signature().isDetector()) {
             String id = engine.signature().modelId();
             engine.close();

@@ -1,7 +1,6 @@
 package io.ocellus.pipeline.sql;
 
 import io.ocellus.models.ModelException;
-import io.ocellus.models.ModelNotFoundException;
 import io.ocellus.models.image.ImageDecoder;
 import io.ocellus.models.image.ImageDecodingException;
 import io.ocellus.models.image.ScaledJpegDecoder;
@@ -66,18 +65,14 @@ public final class OcellusPredictFunction extends AsyncPredictFunction {
                 new SharedPredictorFactory(
                                 new EngineFactory(
                                         detect
-                                                ? DetectionOptions.source(detectorSettings(config))
+                                                ? DetectionOptions.source(
+                                                        DetectionOptions.modelAsDetector(config))
                                                 : ModelOptions.source(config),
                                         ModelOptions.engineOptions(
                                                 config, List.of(batching.maxSize()))))
                         .open();
-        if (detect && !engine.signature().isDetector()) {
-            String id = engine.signature().modelId();
-            engine.close();
-            throw new ModelNotFoundException(
-                    id
-                            + " is not a detector: 'task' = 'detect' needs an SSD file such as"
-                            + " ssd_mobilenet_v1_coco_quant.tflite");
+        if (detect) {
+            DetectionOptions.check(engine);
         }
         scaler = new ScaledJpegDecoder();
         long maxPixels =
@@ -108,19 +103,6 @@ public final class OcellusPredictFunction extends AsyncPredictFunction {
                     default -> Outputs.classes(TaskOptions.topK(config));
                 };
         batcher = new RowBatcher(engine, outputs, columns, batching);
-    }
-
-    /**
-     * The detector's settings: {@code ocellus.detect.model}, else {@code ocellus.model.path}, else
-     * the default detector folder.
-     */
-    private static Configuration detectorSettings(Configuration config) {
-        Configuration detector = new Configuration(config);
-        if (!config.contains(DetectionOptions.MODEL)) {
-            config.getOptional(ModelOptions.PATH)
-                    .ifPresent(path -> detector.set(DetectionOptions.MODEL, path));
-        }
-        return detector;
     }
 
     @Override
