@@ -1,168 +1,36 @@
 package io.ocellus.operators.batch;
 
-import io.ocellus.operators.DeadLetters;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.metrics.MeterView;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Groups records into micro-batches for a {@link BatchFunction}.
- *
- * <p>A batch is flushed when it is full, when its first record has waited {@link
- * MicroBatchOptions#maxDelay()}, before every checkpoint barrier and at end of input. The operator
- * therefore never holds records across a checkpoint and needs no state: after a failure, the
- * records of an unfinished batch are replayed from the source, so nothing is lost or duplicated.
- * Outputs keep their input's timestamp. A batch whose function throws goes, record by record, to
- * {@link DeadLetters#TAG}; the job goes on.
- *
- * <p>Metrics: {@code batchRecordsIn} (counter), {@code batchRecordsPerSecond} (meter), {@code
- * batchSize} and {@code batchMillis} (histograms), {@code batchFailures} (records sent to dead
- * letters).
+ * Groups records into micro-batches for a {@link BatchFunction}: flushed when full, after {@link
+ * MicroBatchOptions#maxDelay()}, before every checkpoint barrier and at end of input, so it needs
+ * no state (see {@link AbstractMicroBatchOperator} for the guarantees and metrics).
  *
  * @param <IN> input records
  * @param <OUT> output records, one per input
  */
-public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
-        implements OneInputStreamOperator<IN, OUT>, BoundedOneInput, ProcessingTimeCallback {
+public final class MicroBatchOperator<IN, OUT>
+        extends AbstractMicroBatchOperator<IN, OUT, BatchFunction<IN, OUT>>
+        implements OneInputStreamOperator<IN, OUT>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
-
-    private static final int HISTOGRAM_WINDOW = 500;
-
-    private final BatchFunction<IN, OUT> function;
-    private final DeadLetterFunction<IN> deadLetters;
-    private final MicroBatchOptions options;
-
-    private transient List<StreamRecord<IN>> buffer;
-    private transient ScheduledFuture<?> timer;
-    private transient Counter recordsIn;
-    private transient Counter failures;
-    private transient Histogram batchSizes;
-    private transient Histogram batchMillis;
 
     public MicroBatchOperator(
             BatchFunction<IN, OUT> function,
             DeadLetterFunction<IN> deadLetters,
             MicroBatchOptions options) {
-        this.function = function;
-        this.deadLetters = deadLetters;
-        this.options = options;
-    }
-
-    @Override
-    public void open() throws Exception {
-        super.open();
-        buffer = new ArrayList<>(options.maxSize());
-        recordsIn = getMetricGroup().counter("batchRecordsIn");
-        getMetricGroup().meter("batchRecordsPerSecond", new MeterView(recordsIn));
-        failures = getMetricGroup().counter("batchFailures");
-        batchSizes =
-                getMetricGroup()
-                        .histogram(
-                                "batchSize", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        batchMillis =
-                getMetricGroup()
-                        .histogram(
-                                "batchMillis",
-                                new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        function.open();
+        super(function, deadLetters, options);
     }
 
     @Override
     public void processElement(StreamRecord<IN> element) throws Exception {
-        buffer.add(element.copy(element.getValue()));
-        recordsIn.inc();
-        if (buffer.size() >= options.maxSize()) {
-            flush();
-        } else if (timer == null) {
-            long due =
-                    getProcessingTimeService().getCurrentProcessingTime()
-                            + options.maxDelay().toMillis();
-            timer = getProcessingTimeService().registerTimer(due, this);
-        }
-    }
-
-    @Override
-    public void onProcessingTime(long time) throws Exception {
-        timer = null;
-        flush();
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-        super.prepareSnapshotPreBarrier(checkpointId);
+        add(element);
     }
 
     @Override
     public void endInput() throws Exception {
         flush();
-    }
-
-    @Override
-    public void finish() throws Exception {
-        flush();
-        super.finish();
-    }
-
-    @Override
-    public void close() throws Exception {
-        try {
-            cancelTimer();
-            function.close();
-        } finally {
-            super.close();
-        }
-    }
-
-    /** Runs the buffered records through the function and emits the results or dead letters. */
-    private void flush() {
-        cancelTimer();
-        if (buffer == null || buffer.isEmpty()) {
-            return;
-        }
-        List<StreamRecord<IN>> batch = buffer;
-        buffer = new ArrayList<>(options.maxSize());
-        List<IN> values = new ArrayList<>(batch.size());
-        batch.forEach(record -> values.add(record.getValue()));
-        long start = System.nanoTime();
-        List<OUT> results;
-        try {
-            results = function.apply(values);
-            if (results.size() != values.size()) {
-                throw new IllegalStateException(
-                        String.format(
-                                "batch function returned %d results for %d records",
-                                results.size(), values.size()));
-            }
-        } catch (Exception e) {
-            failures.inc(batch.size());
-            for (StreamRecord<IN> record : batch) {
-                output.collect(
-                        DeadLetters.TAG,
-                        record.replace(deadLetters.describe(record.getValue(), e)));
-            }
-            return;
-        }
-        batchMillis.update((System.nanoTime() - start) / 1_000_000);
-        batchSizes.update(batch.size());
-        for (int i = 0; i < results.size(); i++) {
-            output.collect(batch.get(i).replace(results.get(i)));
-        }
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
     }
 }

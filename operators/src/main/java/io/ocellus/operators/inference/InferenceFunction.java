@@ -40,9 +40,11 @@ public final class InferenceFunction implements BatchFunction<DecodedFrame, Fram
     private final PredictorFactory model;
     private final PredictorFactory detector;
     private final InferenceTasks tasks;
+    private final ModelUpdate.Reader updates;
 
     private transient Predictor predictor;
     private transient Predictor detecting;
+    private transient String version;
 
     /** One model for every task; no detection. */
     public InferenceFunction(PredictorFactory model, InferenceTasks tasks) {
@@ -55,6 +57,23 @@ public final class InferenceFunction implements BatchFunction<DecodedFrame, Fram
      */
     public InferenceFunction(
             PredictorFactory model, PredictorFactory detector, InferenceTasks tasks) {
+        this(model, detector, tasks, null);
+    }
+
+    /**
+     * @param model the classifier, or null when no task but detection is on
+     * @param detector the detector, or null when detection is off
+     * @param updates reads the records that name a new model ({@link #swap}), or null when the
+     *     model is fixed
+     */
+    public InferenceFunction(
+            PredictorFactory model,
+            PredictorFactory detector,
+            InferenceTasks tasks,
+            ModelUpdate.Reader updates) {
+        if (updates != null && !tasks.needsModel()) {
+            throw new IllegalArgumentException("model updates need a task that uses the model");
+        }
         if (tasks.needsModel() && model == null) {
             throw new IllegalArgumentException("the tasks need a model");
         }
@@ -65,6 +84,75 @@ public final class InferenceFunction implements BatchFunction<DecodedFrame, Fram
         this.model = tasks.needsModel() ? model : null;
         this.detector = detector;
         this.tasks = tasks;
+        this.updates = updates;
+    }
+
+    /** Whether {@link #swap} takes updates. */
+    public boolean swappable() {
+        return updates != null;
+    }
+
+    /**
+     * Replaces the model (not the detector) by the one {@code record} names: opened, warmed up and
+     * checked before the current one is released; on any error the current model stays.
+     *
+     * @return a description of the new model, for the log
+     * @throws Exception saying why the update is refused
+     */
+    public String swap(String record) throws Exception {
+        if (updates == null) {
+            throw new IllegalStateException("this inference function takes no model updates");
+        }
+        ModelUpdate update = updates.read(record);
+        Predictor next = update.model().open();
+        try {
+            checkServes(next.signature(), tasks);
+        } catch (RuntimeException e) {
+            next.close();
+            throw e;
+        }
+        Predictor previous = predictor;
+        predictor = next;
+        version = update.version();
+        if (previous != null) {
+            previous.close();
+        }
+        return modelLabel() + " from " + update.description();
+    }
+
+    /** The id results carry for the model in use: its id, and {@code @version} when given. */
+    public String modelLabel() {
+        if (predictor == null) {
+            return "(no model)";
+        }
+        String id = predictor.signature().modelId();
+        return version == null ? id : id + "@" + version;
+    }
+
+    /** Fails, naming what is missing, when a model cannot serve {@code tasks}. */
+    static void checkServes(ModelSignature signature, InferenceTasks tasks) {
+        String id = signature.modelId();
+        if (signature.isDetector()) {
+            throw new IllegalArgumentException(
+                    id
+                            + " is a detector; the model's tasks need a"
+                            + " classifier or feature extractor");
+        }
+        if (tasks.topK() > 0 && !signature.hasClassifier()) {
+            throw new IllegalArgumentException(id + " has no classifier; the job classifies");
+        }
+        if (tasks.embeddings() && signature.embedding() == null) {
+            throw new IllegalArgumentException(id + " has no embedding; the job embeds");
+        }
+        if (tasks.features()
+                && !signature.featureTensors().keySet().containsAll(Outputs.DETECTION_LAYERS)) {
+            throw new IllegalArgumentException(
+                    id
+                            + " lacks the feature maps "
+                            + Outputs.DETECTION_LAYERS
+                            + "; the job"
+                            + " emits them");
+        }
     }
 
     @Override
@@ -82,11 +170,15 @@ public final class InferenceFunction implements BatchFunction<DecodedFrame, Fram
 
     @Override
     public List<FrameResults> apply(List<DecodedFrame> batch) throws Exception {
-        Pass main = predictor == null ? null : run(predictor, batch, tasks.outputs());
+        Pass main = predictor == null ? null : run(predictor, modelLabel(), batch, tasks.outputs());
         Pass boxes =
                 detecting == null
                         ? null
-                        : run(detecting, batch, Outputs.detections(tasks.detections()));
+                        : run(
+                                detecting,
+                                detecting.signature().modelId(),
+                                batch,
+                                Outputs.detections(tasks.detections()));
         List<FrameResults> results = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             DecodedFrame frame = batch.get(i);
@@ -112,7 +204,8 @@ public final class InferenceFunction implements BatchFunction<DecodedFrame, Fram
     }
 
     /** Pre-processes the batch for one model and runs it. */
-    private static Pass run(Predictor predictor, List<DecodedFrame> batch, Outputs outputs)
+    private static Pass run(
+            Predictor predictor, String modelId, List<DecodedFrame> batch, Outputs outputs)
             throws Exception {
         ModelSignature signature = predictor.signature();
         int size = signature.resolution() * signature.resolution() * 3;
@@ -154,7 +247,7 @@ public final class InferenceFunction implements BatchFunction<DecodedFrame, Fram
                             inferenceMicros,
                             batch.size());
         }
-        return new Pass(signature.modelId(), predictions, timings);
+        return new Pass(modelId, predictions, timings);
     }
 
     private FrameResults results(

@@ -160,6 +160,7 @@ public final class Flags {
                             "--geo-index-updates-topic",
                             KafkaOptions.GEO_INDEX_UPDATES_TOPIC,
                             "TOPIC"),
+                    Flag.value("--model-updates-topic", KafkaOptions.MODEL_UPDATES_TOPIC, "TOPIC"),
                     Flag.value("--job-name", JobOptions.NAME, "NAME"),
                     Flag.switching("--bounded", JobOptions.BOUNDED, "true"));
 

@@ -200,7 +200,14 @@ public final class Jobs {
                         features != null,
                         detections != null);
         log(config, workflow);
-        return kafkaJob(config, workflow.options(), bootstrap, input, deadLetters)
+        String modelUpdates = Settings.get(config, KafkaOptions.MODEL_UPDATES_TOPIC);
+        return kafkaJob(
+                        config,
+                        ModelUpdates.workflow(config, workflow.options(), modelUpdates),
+                        bootstrap,
+                        input,
+                        deadLetters)
+                .optModelUpdatesTopic(modelUpdates)
                 .optClassificationsTopic(classifications)
                 .optEmbeddingsTopic(embeddings)
                 .optFeaturesTopic(features)
@@ -282,7 +289,9 @@ public final class Jobs {
                                 config.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(null))
                         .optRunId(runId);
         if (bootstrap != null) {
-            builder.optKafka(reprocessTopics(config, workflow, bootstrap, runId, tasks, geo));
+            builder.optKafka(
+                    ReprocessOptions.kafkaOutput(
+                            config, workflow.options(), bootstrap, runId, tasks, geo));
         } else {
             builder.optResultsFolder(
                     output,
@@ -292,60 +301,6 @@ public final class Jobs {
                     Settings.get(config, ReprocessOptions.OVERWRITE));
         }
         return new Reprocess(builder.build(), workflow.modelId());
-    }
-
-    /** The archive job's Kafka output: a task's topic, else {@code ocellus.<task>}. */
-    private static StreamJobOptions reprocessTopics(
-            ReadableConfig config,
-            Workflow workflow,
-            String bootstrap,
-            String runId,
-            List<String> tasks,
-            boolean geo) {
-        String deadLetters =
-                topic(config, KafkaOptions.DEAD_LETTER_TOPIC, true, "ocellus.dead-letters");
-        return kafkaJob(config, workflow.options(), bootstrap, "(files)", deadLetters)
-                .setJobName("ocellus-reprocess-" + runId)
-                .optClassificationsTopic(
-                        topic(
-                                config,
-                                KafkaOptions.CLASSIFICATIONS_TOPIC,
-                                tasks.contains("classify"),
-                                "ocellus.classifications"))
-                .optEmbeddingsTopic(
-                        topic(
-                                config,
-                                KafkaOptions.EMBEDDINGS_TOPIC,
-                                tasks.contains("embed"),
-                                "ocellus.embeddings"))
-                .optFeaturesTopic(
-                        topic(
-                                config,
-                                KafkaOptions.FEATURES_TOPIC,
-                                tasks.contains("features"),
-                                "ocellus.features"))
-                .optGeoTopic(topic(config, KafkaOptions.GEO_TOPIC, geo, "ocellus.geo"))
-                .optDetectionsTopic(
-                        topic(
-                                config,
-                                KafkaOptions.DETECTIONS_TOPIC,
-                                tasks.contains("detect"),
-                                "ocellus.detections"))
-                .optGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .optBounded(true)
-                .build();
-    }
-
-    private static String topic(
-            ReadableConfig config,
-            org.apache.flink.configuration.ConfigOption<String> option,
-            boolean on,
-            String fallback) {
-        if (!on) {
-            return null;
-        }
-        String topic = Settings.get(config, option);
-        return topic != null ? topic : fallback;
     }
 
     private static String bootstrapServers(ReadableConfig config) {

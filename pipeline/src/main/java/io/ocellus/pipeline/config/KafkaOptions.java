@@ -91,6 +91,19 @@ public final class KafkaOptions {
                                     + " restart, no frame lost). Read from the job's committed"
                                     + " offsets, else from the end.");
 
+    public static final ConfigOption<String> MODEL_UPDATES_TOPIC =
+            key("ocellus.kafka.model-updates-topic")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A topic whose records name a new model (a path or URI, or"
+                                    + " ocellus.model.* lines and an optional version): each"
+                                    + " TaskManager loads it, warms it up, checks it serves the"
+                                    + " job's tasks and swaps it in between two batches (no"
+                                    + " restart, no frame lost or doubled; refused ones keep the"
+                                    + " current model). Read from the job's committed offsets,"
+                                    + " else from the end. README: model swap.");
+
     public static final ConfigOption<String> DEAD_LETTER_TOPIC =
             key("ocellus.kafka.dead-letter-topic")
                     .stringType()

@@ -2,8 +2,12 @@ package io.ocellus.pipeline.config;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.ocellus.pipeline.kafka.StreamJobOptions;
+import io.ocellus.pipeline.workflow.WorkflowOptions;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /** The archive job: what it reads, what it computes and where the results go. */
 public final class ReprocessOptions {
@@ -57,4 +61,58 @@ public final class ReprocessOptions {
                     .withDescription("Empty the results folder first instead of resuming into it.");
 
     private ReprocessOptions() {}
+
+    /** The archive job's Kafka output: a task's topic, else {@code ocellus.<task>}. */
+    static StreamJobOptions kafkaOutput(
+            ReadableConfig config,
+            WorkflowOptions workflow,
+            String bootstrap,
+            String runId,
+            List<String> tasks,
+            boolean geo) {
+        String deadLetters =
+                topic(config, KafkaOptions.DEAD_LETTER_TOPIC, true, "ocellus.dead-letters");
+        return Jobs.kafkaJob(config, workflow, bootstrap, "(files)", deadLetters)
+                .setJobName("ocellus-reprocess-" + runId)
+                .optClassificationsTopic(
+                        topic(
+                                config,
+                                KafkaOptions.CLASSIFICATIONS_TOPIC,
+                                tasks.contains("classify"),
+                                "ocellus.classifications"))
+                .optEmbeddingsTopic(
+                        topic(
+                                config,
+                                KafkaOptions.EMBEDDINGS_TOPIC,
+                                tasks.contains("embed"),
+                                "ocellus.embeddings"))
+                .optFeaturesTopic(
+                        topic(
+                                config,
+                                KafkaOptions.FEATURES_TOPIC,
+                                tasks.contains("features"),
+                                "ocellus.features"))
+                .optGeoTopic(topic(config, KafkaOptions.GEO_TOPIC, geo, "ocellus.geo"))
+                .optDetectionsTopic(
+                        topic(
+                                config,
+                                KafkaOptions.DETECTIONS_TOPIC,
+                                tasks.contains("detect"),
+                                "ocellus.detections"))
+                .optGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .optBounded(true)
+                .build();
+    }
+
+    private static String topic(
+            ReadableConfig config,
+            org.apache.flink.configuration.ConfigOption<String> option,
+            boolean on,
+            String fallback) {
+        if (!on) {
+            return null;
+        }
+        String topic = Settings.get(config, option);
+        return topic != null ? topic : fallback;
+    }
 }

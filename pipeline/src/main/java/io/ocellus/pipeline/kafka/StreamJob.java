@@ -85,14 +85,11 @@ public final class StreamJob {
                         .name("parse")
                         .uid("ocellus-parse");
         DataStream<String> geoIndexUpdates =
-                options.geoIndexUpdatesTopic() == null
-                        ? null
-                        : env.fromSource(
-                                        geoIndexUpdates(options),
-                                        WatermarkStrategy.noWatermarks(),
-                                        "geo-index-updates")
-                                .uid("ocellus-geo-index-updates");
-        WorkflowOutputs out = OcellusWorkflow.define(frames, options.workflow(), geoIndexUpdates);
+                control(env, options, options.geoIndexUpdatesTopic(), "geo-index-updates");
+        DataStream<String> modelUpdates =
+                control(env, options, options.modelUpdatesTopic(), "model-updates");
+        WorkflowOutputs out =
+                OcellusWorkflow.define(frames, options.workflow(), geoIndexUpdates, modelUpdates);
         sinkTo(options, out, frames.getSideOutput(DeadLetters.TAG));
     }
 
@@ -154,28 +151,44 @@ public final class StreamJob {
                 "dead-letters");
     }
 
+    /** The records of a control topic (null when {@code topic} is), uid {@code ocellus-NAME}. */
+    private static DataStream<String> control(
+            StreamExecutionEnvironment env, StreamJobOptions options, String topic, String name) {
+        if (topic == null) {
+            return null;
+        }
+        return env.fromSource(
+                        controlSource(options, topic, name), WatermarkStrategy.noWatermarks(), name)
+                .uid("ocellus-" + name);
+    }
+
     /**
-     * The URIs of new geo index versions: each record's value, UTF-8. Read from the offsets the job
-     * committed, else from the end: an update published before a first start does not replace the
-     * index the job was started with.
+     * A control topic's records (geo index URIs, model updates): each record's value, UTF-8. Read
+     * from the offsets the job committed, else from the end: an update published before a first
+     * start does not replace what the job was started with. A bounded job reads it up to the
+     * offsets at start.
      */
     // The connector's committedOffsets takes only Kafka's deprecated OffsetResetStrategy.
     @SuppressWarnings("deprecation")
-    private static KafkaSource<String> geoIndexUpdates(StreamJobOptions options) {
+    private static KafkaSource<String> controlSource(
+            StreamJobOptions options, String topic, String name) {
         KafkaSourceBuilder<String> builder =
                 KafkaSource.<String>builder()
                         .setBootstrapServers(options.bootstrapServers())
-                        .setTopics(options.geoIndexUpdatesTopic())
-                        .setGroupId(options.jobName() + "-geo-index-updates")
+                        .setTopics(topic)
+                        .setGroupId(options.jobName() + "-" + name)
                         .setStartingOffsets(
                                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST))
                         .setValueOnlyDeserializer(new SimpleStringSchema());
         ClientSettings.merge(
-                        "the geo index updates source",
+                        "the " + name + " source",
                         Map.of(),
                         options.clientProperties(),
                         Map.of("isolation.level", "read_committed"))
                 .forEach(builder::setProperty);
+        if (options.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
         return builder.build();
     }
 

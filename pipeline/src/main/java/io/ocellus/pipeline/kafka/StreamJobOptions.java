@@ -31,6 +31,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *     while the job runs; null for none
  * @param detectionsTopic where the detector's boxes go, or null (the workflow's detector must be on
  *     for any)
+ * @param modelUpdatesTopic a topic whose records name a new model, swapped in while the job runs
+ *     (the workflow must read them: {@link WorkflowOptions#modelUpdates()}); null for none
  */
 public record StreamJobOptions(
         String bootstrapServers,
@@ -49,7 +51,8 @@ public record StreamJobOptions(
         WorkflowOptions workflow,
         String geoTopic,
         String geoIndexUpdatesTopic,
-        String detectionsTopic)
+        String detectionsTopic,
+        String modelUpdatesTopic)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -76,6 +79,10 @@ public record StreamJobOptions(
         }
         if ((geoTopic != null || geoIndexUpdatesTopic != null) && workflow.geo() == null) {
             throw new IllegalArgumentException("the geo topics need a geo index (--geo-index)");
+        }
+        if ((modelUpdatesTopic != null) != (workflow.modelUpdates() != null)) {
+            throw new IllegalArgumentException(
+                    "a model-updates topic goes with a workflow that reads model updates");
         }
         kafkaProperties = Map.copyOf(kafkaProperties);
         if (registryUrl == null
@@ -114,6 +121,7 @@ public record StreamJobOptions(
         private String geoTopic;
         private String geoIndexUpdatesTopic;
         private String detectionsTopic;
+        private String modelUpdatesTopic;
 
         private Builder() {}
 
@@ -181,6 +189,12 @@ public record StreamJobOptions(
             return this;
         }
 
+        /** A topic of records naming new models, swapped in while the job runs. */
+        public Builder optModelUpdatesTopic(String topic) {
+            this.modelUpdatesTopic = topic;
+            return this;
+        }
+
         public Builder optOutputFormat(WireFormat outputFormat) {
             this.outputFormat = outputFormat;
             return this;
@@ -231,7 +245,8 @@ public record StreamJobOptions(
                     workflow,
                     geoTopic,
                     geoIndexUpdatesTopic,
-                    detectionsTopic);
+                    detectionsTopic,
+                    modelUpdatesTopic);
         }
     }
 
@@ -267,6 +282,10 @@ public record StreamJobOptions(
                 + detectionsTopic
                 + ", deadLetterTopic="
                 + deadLetterTopic
+                + ", geoIndexUpdatesTopic="
+                + geoIndexUpdatesTopic
+                + ", modelUpdatesTopic="
+                + modelUpdatesTopic
                 + ", outputFormat="
                 + outputFormat
                 + ", guarantee="

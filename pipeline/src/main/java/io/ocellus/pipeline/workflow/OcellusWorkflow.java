@@ -1,12 +1,14 @@
 package io.ocellus.pipeline.workflow;
 
 import io.ocellus.operators.DeadLetters;
+import io.ocellus.operators.batch.DeadLetterFunction;
 import io.ocellus.operators.batch.MicroBatchOperator;
 import io.ocellus.operators.decode.DecodedFrame;
 import io.ocellus.operators.decode.FrameDecodeFunction;
 import io.ocellus.operators.geo.GeoFunction;
 import io.ocellus.operators.geo.GeoLookupFunction;
 import io.ocellus.operators.inference.InferenceFunction;
+import io.ocellus.operators.inference.ModelSwapOperator;
 import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.FrameResults;
@@ -48,6 +50,23 @@ public final class OcellusWorkflow {
             DataStream<ImageFrame> frames,
             WorkflowOptions options,
             DataStream<String> geoIndexUpdates) {
+        return define(frames, options, geoIndexUpdates, null);
+    }
+
+    /**
+     * As {@link #define(DataStream, WorkflowOptions, DataStream)}, the model replaced by each one
+     * named on {@code modelUpdates} (null: the model of the options throughout; else the options
+     * must have {@link WorkflowOptions#modelUpdates()}).
+     */
+    public static WorkflowOutputs define(
+            DataStream<ImageFrame> frames,
+            WorkflowOptions options,
+            DataStream<String> geoIndexUpdates,
+            DataStream<String> modelUpdates) {
+        if ((modelUpdates != null) != (options.modelUpdates() != null)) {
+            throw new IllegalArgumentException(
+                    "a model-updates stream goes with options that read it (withModelUpdates)");
+        }
         SingleOutputStreamOperator<DecodedFrame> decoded =
                 // Spread frames over the decode and inference instances whatever the input's
                 // partitioning: one busy camera, or fewer Kafka partitions than slots.
@@ -56,21 +75,7 @@ public final class OcellusWorkflow {
                         .name("decode")
                         .uid("ocellus-decode");
         SingleOutputStreamOperator<FrameResults> inferred =
-                decoded.transform(
-                                "inference",
-                                TypeInformation.of(FrameResults.class),
-                                new MicroBatchOperator<>(
-                                        new InferenceFunction(
-                                                options.model(),
-                                                options.detector(),
-                                                options.tasks()),
-                                        (frame, cause) ->
-                                                DeadLetters.of(
-                                                        frame.ref(),
-                                                        Stage.INFERENCE,
-                                                        ReasonCode.INFERENCE_FAILED,
-                                                        String.valueOf(cause.getMessage())),
-                                        options.batching()))
+                inference(decoded, options, modelUpdates)
                         .uid("ocellus-inference")
                         // Its own task: decoding the next frames overlaps the forward pass
                         // (README, pipeline speed).
@@ -99,5 +104,36 @@ public final class OcellusWorkflow {
                 classifications.getSideOutput(ResultSplitter.GEO),
                 classifications.getSideOutput(ResultSplitter.DETECTIONS),
                 deadLetters);
+    }
+
+    private static SingleOutputStreamOperator<FrameResults> inference(
+            DataStream<DecodedFrame> decoded,
+            WorkflowOptions options,
+            DataStream<String> modelUpdates) {
+        InferenceFunction function =
+                new InferenceFunction(
+                        options.model(),
+                        options.detector(),
+                        options.tasks(),
+                        options.modelUpdates());
+        DeadLetterFunction<DecodedFrame> deadLetter =
+                (frame, cause) ->
+                        DeadLetters.of(
+                                frame.ref(),
+                                Stage.INFERENCE,
+                                ReasonCode.INFERENCE_FAILED,
+                                String.valueOf(cause.getMessage()));
+        TypeInformation<FrameResults> type = TypeInformation.of(FrameResults.class);
+        if (modelUpdates == null) {
+            return decoded.transform(
+                    "inference",
+                    type,
+                    new MicroBatchOperator<>(function, deadLetter, options.batching()));
+        }
+        return decoded.connect(modelUpdates.broadcast())
+                .transform(
+                        "inference",
+                        type,
+                        new ModelSwapOperator(function, deadLetter, options.batching()));
     }
 }

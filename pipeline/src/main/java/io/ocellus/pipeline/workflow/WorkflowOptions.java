@@ -5,6 +5,7 @@ import io.ocellus.operators.batch.MicroBatchOptions;
 import io.ocellus.operators.decode.DecodeOptions;
 import io.ocellus.operators.geo.GeoOptions;
 import io.ocellus.operators.inference.InferenceTasks;
+import io.ocellus.operators.inference.ModelUpdate;
 import java.io.Serializable;
 
 /**
@@ -17,6 +18,8 @@ import java.io.Serializable;
  * @param geo the geo-localization stage, or null for none (it needs embeddings on)
  * @param detector opens the detector on each worker, or null when detection is off (it runs beside
  *     the model on the same decoded frames)
+ * @param modelUpdates reads the records of a model-updates stream (the model swapped while the job
+ *     runs), or null when the model is fixed
  */
 public record WorkflowOptions(
         PredictorFactory model,
@@ -24,7 +27,8 @@ public record WorkflowOptions(
         MicroBatchOptions batching,
         DecodeOptions decoding,
         GeoOptions geo,
-        PredictorFactory detector)
+        PredictorFactory detector,
+        ModelUpdate.Reader modelUpdates)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -44,9 +48,36 @@ public record WorkflowOptions(
                     "with a detector, frames are pre-processed per model in the inference task,"
                             + " not where they are decoded");
         }
+        if (modelUpdates != null && (model == null || decoding.input() != null)) {
+            throw new IllegalArgumentException(
+                    "model updates need a model, and frames pre-processed in the inference task"
+                            + " (a new model may take another input size)");
+        }
+        if (modelUpdates != null && geo != null) {
+            throw new IllegalArgumentException(
+                    "the model cannot be swapped under geo-localization: the geo index holds the"
+                            + " embeddings of one model; start a new job for a new model");
+        }
         if (geo != null && !tasks.embeddings()) {
             throw new IllegalArgumentException("geo-localization needs the embeddings task on");
         }
+    }
+
+    /** A fixed model. */
+    public WorkflowOptions(
+            PredictorFactory model,
+            InferenceTasks tasks,
+            MicroBatchOptions batching,
+            DecodeOptions decoding,
+            GeoOptions geo,
+            PredictorFactory detector) {
+        this(model, tasks, batching, decoding, geo, detector, null);
+    }
+
+    /** The same workflow, its model swapped by the records {@code reader} reads. */
+    public WorkflowOptions withModelUpdates(ModelUpdate.Reader reader) {
+        return new WorkflowOptions(
+                model, tasks, batching, decoding.withInput(null), geo, detector, reader);
     }
 
     /** Without a detector. */
