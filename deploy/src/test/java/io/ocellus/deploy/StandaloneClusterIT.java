@@ -44,6 +44,9 @@ class StandaloneClusterIT {
             ROOT.resolve("deploy/target/it-cluster").toAbsolutePath();
     private static final String ENTRY = "io.ocellus.pipeline.StreamJobMain";
 
+    /** The Prometheus reporters' port range: ten ports from a free one. */
+    private static final int[] METRICS_PORTS = metricsPorts();
+
     private static Process broker;
     private static String bootstrap;
     private static boolean clusterStarted;
@@ -100,6 +103,96 @@ class StandaloneClusterIT {
             if (!broker.waitFor(30, TimeUnit.SECONDS)) {
                 broker.destroyForcibly().waitFor();
             }
+        }
+    }
+
+    @Test
+    void servesRestAndMetricsOnLoopbackOnly() throws Exception {
+        int rest = Integer.parseInt(cluster("rest").strip().replaceAll(".*:", ""));
+        List<String> listening = listening();
+        assertThat(listening).contains("127.0.0.1:" + rest).doesNotContain("0.0.0.0:" + rest);
+        List<String> metrics =
+                listening.stream()
+                        .filter(
+                                address -> {
+                                    int port = Integer.parseInt(address.replaceAll(".*:", ""));
+                                    return port >= METRICS_PORTS[0] && port <= METRICS_PORTS[1];
+                                })
+                        .toList();
+        // The JobManager and both TaskManagers, each on one port of the range, all on loopback.
+        assertThat(metrics)
+                .hasSizeGreaterThanOrEqualTo(3)
+                .allMatch(a -> a.startsWith("127.0.0.1:"));
+        assertThat(listening)
+                .filteredOn(a -> a.endsWith(":" + rest) || metrics.contains(a))
+                .allMatch(a -> a.startsWith("127.0.0.1:"));
+        String scraped = "";
+        for (String address : metrics) {
+            scraped += http("http://" + address + "/metrics");
+        }
+        assertThat(scraped).contains("flink_jobmanager_").contains("flink_taskmanager_");
+    }
+
+    /** Every listening TCP socket of this machine, as host:port (IPv4 and IPv6 tables). */
+    private static List<String> listening() throws IOException {
+        List<String> sockets = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path file = Path.of(table);
+            if (!Files.isReadable(file)) {
+                continue;
+            }
+            for (String line :
+                    Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+                String[] fields = line.trim().split("\\s+");
+                if (!fields[3].equals("0A")) { // LISTEN
+                    continue;
+                }
+                String[] local = fields[1].split(":");
+                sockets.add(host(local[0]) + ":" + Integer.parseInt(local[1], 16));
+            }
+        }
+        return sockets;
+    }
+
+    /**
+     * A /proc/net address (32-bit words in the machine's little-endian order): 127.0.0.1, 0.0.0.0;
+     * IPv4-mapped IPv6 addresses as IPv4; ::1, :: and other IPv6 ones in hex.
+     */
+    private static String host(String hex) {
+        if (hex.length() == 32 && hex.startsWith("0000000000000000FFFF0000")) {
+            return host(hex.substring(24));
+        }
+        if (hex.equals("00000000000000000000000001000000")) {
+            return "::1";
+        }
+        if (hex.length() == 8) {
+            int value = (int) Long.parseLong(hex, 16);
+            return (value & 0xff)
+                    + "."
+                    + (value >> 8 & 0xff)
+                    + "."
+                    + (value >> 16 & 0xff)
+                    + "."
+                    + (value >>> 24);
+        }
+        return hex.equals("00000000000000000000000000000000") ? "::" : "ipv6:" + hex;
+    }
+
+    private static String http(String uri) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    private static int[] metricsPorts() {
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int first = Math.min(socket.getLocalPort(), 65_000);
+            return new int[] {first, first + 9};
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -485,7 +578,13 @@ class StandaloneClusterIT {
         List<String> command = new ArrayList<>();
         command.add(ROOT.resolve("deploy/bin/flink-standalone").toString());
         command.addAll(List.of(args));
-        return run(command, Map.of("OCELLUS_CLUSTER_DIR", CLUSTER_DIR.toString()));
+        return run(
+                command,
+                Map.of(
+                        "OCELLUS_CLUSTER_DIR",
+                        CLUSTER_DIR.toString(),
+                        "OCELLUS_METRICS_PORTS",
+                        METRICS_PORTS[0] + "-" + METRICS_PORTS[1]));
     }
 
     private static String run(List<String> command, Map<String, String> env) throws Exception {

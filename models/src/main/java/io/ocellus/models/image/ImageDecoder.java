@@ -1,17 +1,16 @@
 package io.ocellus.models.image;
 
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import io.ocellus.models.image.ImageDecodingException.Reason;
 import io.ocellus.models.inference.RgbImage;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -186,15 +185,14 @@ public final class ImageDecoder {
      * action} with the warnings it collects.
      */
     private RgbImage withReader(byte[] encoded, ReaderAction action) throws ImageDecodingException {
-        try (ImageInputStream input =
-                ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
-            if (!readers.hasNext()) {
+        // Not ImageIO.createImageInputStream / getImageReaders: see ImageReaders.
+        try (ImageInputStream input = new ByteArrayImageInputStream(encoded)) {
+            ImageReader reader = ImageReaders.find(input);
+            if (reader == null) {
                 throw new ImageDecodingException(
                         Reason.UNSUPPORTED_FORMAT,
                         "unknown image format (not JPEG, PNG, BMP, GIF or WebP)");
             }
-            ImageReader reader = readers.next();
             try {
                 reader.setInput(input, true, true);
                 checkPixels(reader.getWidth(0), reader.getHeight(0));

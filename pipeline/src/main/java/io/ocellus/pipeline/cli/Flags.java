@@ -11,6 +11,7 @@ import io.ocellus.pipeline.config.LocalClusterOptions;
 import io.ocellus.pipeline.config.ModelOptions;
 import io.ocellus.pipeline.config.ReprocessOptions;
 import io.ocellus.pipeline.config.TaskOptions;
+import io.ocellus.pipeline.kafka.KafkaPreflight;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -279,6 +280,11 @@ public final class Flags {
      */
     public static picocli.CommandLine.IExecutionExceptionHandler invalidSettings() {
         return (e, line, parsed) -> {
+            if (e instanceof KafkaPreflight.KafkaAccessException) {
+                line.getErr()
+                        .println(line.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+                return ExitCode.CANNOT_RUN.code();
+            }
             if (!(e instanceof InvalidSettingException invalid)) {
                 throw e;
             }

@@ -14,6 +14,7 @@ import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.archive.ReprocessJob;
 import io.ocellus.pipeline.archive.ReprocessRun;
 import io.ocellus.pipeline.archive.RowFormat;
+import io.ocellus.pipeline.kafka.KafkaPreflight;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
 import io.ocellus.pipeline.local.LocalFlink;
@@ -243,6 +244,7 @@ public final class Jobs {
             throws ModelException, IOException {
         Configuration config = effective(env, settings);
         StreamJobOptions options = streamJob(config);
+        KafkaPreflight.check(options);
         if (options.guarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             StreamJob.checkpointing(env);
         }
@@ -289,9 +291,11 @@ public final class Jobs {
                                 config.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(null))
                         .optRunId(runId);
         if (bootstrap != null) {
-            builder.optKafka(
+            StreamJobOptions kafka =
                     ReprocessOptions.kafkaOutput(
-                            config, workflow.options(), bootstrap, runId, tasks, geo));
+                            config, workflow.options(), bootstrap, runId, tasks, geo);
+            KafkaPreflight.check(kafka);
+            builder.optKafka(kafka);
         } else {
             builder.optResultsFolder(
                     output,

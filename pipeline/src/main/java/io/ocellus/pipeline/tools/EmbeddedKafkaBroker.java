@@ -44,20 +44,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final int port;
+    private final String adminBootstrap;
     private final Map<String, String> adminProperties;
     private boolean closed;
 
     private EmbeddedKafkaBroker(
-            KafkaRaftServer server, Path dataDir, int port, Map<String, String> adminProperties) {
+            KafkaRaftServer server,
+            Path dataDir,
+            int port,
+            String adminBootstrap,
+            Map<String, String> adminProperties) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
+        this.adminBootstrap = adminBootstrap;
         this.adminProperties = adminProperties;
+    }
+
+    /**
+     * The TLS identity of a broker's client listener.
+     *
+     * @param keystore a PKCS12 keystore with the broker's key and certificate chain
+     * @param password the keystore's and the key's password
+     */
+    public record Tls(Path keystore, String password) {
+        @Override
+        public String toString() {
+            return "Tls[keystore=" + keystore + ", password=******]";
+        }
     }
 
     /** Formats a fresh log directory and starts the broker (about 3 s). */
     public static EmbeddedKafkaBroker start() throws IOException {
-        return start(Map.of());
+        return start(null, Map.of());
     }
 
     /**
@@ -69,52 +88,66 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (users.isEmpty()) {
             throw new IllegalArgumentException("SASL/PLAIN needs at least one user");
         }
-        return start(users);
+        return start(null, users);
     }
 
-    private static EmbeddedKafkaBroker start(Map<String, String> saslUsers) throws IOException {
+    /**
+     * A broker whose client listener takes only TLS: SSL, or SASL_SSL with the PLAIN mechanism when
+     * {@code saslUsers} is not empty. The broker's own traffic (controller, topic creation by
+     * {@link #createTopics}) goes over a second, plaintext listener, also on loopback.
+     */
+    public static EmbeddedKafkaBroker startWithTls(Tls tls, Map<String, String> saslUsers)
+            throws IOException {
+        if (tls == null) {
+            throw new IllegalArgumentException("a TLS broker needs a keystore");
+        }
+        return start(tls, saslUsers);
+    }
+
+    private static EmbeddedKafkaBroker start(Tls tls, Map<String, String> saslUsers)
+            throws IOException {
         Path dataDir = Files.createTempDirectory("ocellus-kafka-");
         int port = freePort();
         int controllerPort = freePort();
         Properties props = properties(dataDir, port, controllerPort);
+        String adminBootstrap = HOST + ":" + port;
         Map<String, String> admin = Map.of();
-        if (!saslUsers.isEmpty()) {
-            String brokerPassword = Uuid.randomUuid().toString();
-            StringBuilder jaas =
-                    new StringBuilder(
-                            "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                                    + " username=\"broker\" password=\""
-                                    + brokerPassword
-                                    + "\" user_broker=\""
-                                    + brokerPassword
-                                    + "\"");
-            saslUsers.forEach(
-                    (user, password) ->
-                            jaas.append(" user_")
-                                    .append(user)
-                                    .append("=\"")
-                                    .append(password)
-                                    .append('"'));
-            jaas.append(';');
-            String listeners =
-                    "SASL_PLAINTEXT://"
-                            + HOST
-                            + ":"
-                            + port
-                            + ",CONTROLLER://"
-                            + HOST
-                            + ":"
-                            + controllerPort;
-            props.put("listeners", listeners);
+        String brokerPassword = Uuid.randomUuid().toString();
+        String protocol =
+                tls == null
+                        ? (saslUsers.isEmpty() ? null : "SASL_PLAINTEXT")
+                        : (saslUsers.isEmpty() ? "SSL" : "SASL_SSL");
+        if (protocol != null) {
+            String listeners = protocol + "://" + HOST + ":" + port;
+            String map = protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT";
+            String interBroker = protocol;
+            if (tls != null) {
+                int internalPort = freePort();
+                listeners += ",INTERNAL://" + HOST + ":" + internalPort;
+                map += ",INTERNAL:PLAINTEXT";
+                interBroker = "INTERNAL";
+                adminBootstrap = HOST + ":" + internalPort;
+                String prefix = "listener.name." + protocol.toLowerCase(java.util.Locale.ROOT);
+                props.put(prefix + ".ssl.keystore.location", tls.keystore().toString());
+                props.put(prefix + ".ssl.keystore.password", tls.password());
+                props.put(prefix + ".ssl.key.password", tls.password());
+                props.put(prefix + ".ssl.keystore.type", "PKCS12");
+            } else {
+                admin = saslPlain("broker", brokerPassword);
+            }
+            props.put("listeners", listeners + ",CONTROLLER://" + HOST + ":" + controllerPort);
             props.put("advertised.listeners", listeners);
-            props.put(
-                    "listener.security.protocol.map",
-                    "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
-            props.put("inter.broker.listener.name", "SASL_PLAINTEXT");
-            props.put("sasl.enabled.mechanisms", "PLAIN");
-            props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-            props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.toString());
-            admin = saslPlain("broker", brokerPassword);
+            props.put("listener.security.protocol.map", map);
+            props.put("inter.broker.listener.name", interBroker);
+            if (!saslUsers.isEmpty()) {
+                props.put("sasl.enabled.mechanisms", "PLAIN");
+                props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+                props.put(
+                        "listener.name."
+                                + protocol.toLowerCase(java.util.Locale.ROOT)
+                                + ".plain.sasl.jaas.config",
+                        jaas(brokerPassword, saslUsers));
+            }
         }
         format(dataDir, props);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
@@ -125,7 +158,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Directories.deleteRecursively(dataDir);
             throw e;
         }
-        return new EmbeddedKafkaBroker(server, dataDir, port, admin);
+        return new EmbeddedKafkaBroker(server, dataDir, port, adminBootstrap, admin);
+    }
+
+    /** The PLAIN login module's settings: the broker's own user and the clients'. */
+    private static String jaas(String brokerPassword, Map<String, String> users) {
+        StringBuilder jaas =
+                new StringBuilder(
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                + " username=\"broker\" password=\""
+                                + brokerPassword
+                                + "\" user_broker=\""
+                                + brokerPassword
+                                + "\"");
+        users.forEach(
+                (user, password) ->
+                        jaas.append(" user_")
+                                .append(user)
+                                .append("=\"")
+                                .append(password)
+                                .append('"'));
+        return jaas.append(';').toString();
     }
 
     /** The client settings of a SASL_PLAINTEXT / PLAIN login. */
@@ -151,7 +204,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Creates topics with the given partitions, replication 1, accepting large records. */
     public void createTopics(int partitions, List<String> names) {
         Map<String, Object> config = new HashMap<>(adminProperties);
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, adminBootstrap);
         try (Admin admin = Admin.create(config)) {
             List<NewTopic> topics =
                     names.stream()

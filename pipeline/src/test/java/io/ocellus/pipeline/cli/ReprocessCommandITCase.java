@@ -9,7 +9,9 @@ import io.ocellus.models.io.ModelLocator;
 import io.ocellus.pipeline.archive.ArchiveEntries;
 import io.ocellus.pipeline.archive.ResultsDir;
 import io.ocellus.pipeline.kafka.KafkaCodec;
+import io.ocellus.pipeline.testutils.LogCapture;
 import io.ocellus.pipeline.testutils.Samples;
+import io.ocellus.pipeline.testutils.TestPki;
 import io.ocellus.pipeline.tools.EmbeddedKafkaBroker;
 import io.ocellus.pipeline.tools.FrameClients;
 import io.ocellus.schemas.Classification;
@@ -380,6 +382,53 @@ class ReprocessCommandITCase {
             }
             assertThat(seen).isEqualTo(expected);
             assertThat(run.summary().accounted()).isTrue();
+        }
+    }
+
+    @Test
+    void toKafkaOverTlsWithATruststoreInThePropertiesFile() throws Exception {
+        Path pkiDir = Files.createDirectories(inputs.getParent().resolve("pki"));
+        TestPki pki = TestPki.create(pkiDir);
+        Map<String, String> client = TlsITCase.ssl(pki.truststore(), pki.password());
+        Path properties = TlsITCase.write(client, pkiDir.resolve("ssl.properties"));
+        try (LogCapture logs = LogCapture.start();
+                EmbeddedKafkaBroker kafka =
+                        EmbeddedKafkaBroker.startWithTls(
+                                new EmbeddedKafkaBroker.Tls(pki.brokerKeystore(), pki.password()),
+                                Map.of())) {
+            kafka.createTopics(1, List.of("tls.classifications", "tls.dead-letters"));
+            CliRun run =
+                    reprocess(
+                            "--input",
+                            inputs.resolve("loose").toString(),
+                            "--output",
+                            "kafka",
+                            "--bootstrap-servers",
+                            kafka.bootstrapServers(),
+                            "--classifications-topic",
+                            "tls.classifications",
+                            "--dead-letter-topic",
+                            "tls.dead-letters",
+                            "--kafka-properties-file",
+                            properties.toString());
+            assertThat(run.code()).as(run.err()).isZero();
+            long results =
+                    FrameClients.readCommitted(
+                                    kafka.bootstrapServers(),
+                                    client,
+                                    "tls.classifications",
+                                    Classification.class,
+                                    KafkaCodec.Settings.of(WireFormat.SINGLE_OBJECT),
+                                    1,
+                                    Duration.ofSeconds(2),
+                                    Duration.ofSeconds(30))
+                            .size();
+            assertThat(results).isEqualTo(run.summary().results());
+            assertThat(results).isPositive();
+            assertThat(logs.text()).contains("security.protocol = SSL");
+            for (String text : List.of(run.out(), run.err(), logs.text())) {
+                assertThat(text).doesNotContain(pki.password());
+            }
         }
     }
 

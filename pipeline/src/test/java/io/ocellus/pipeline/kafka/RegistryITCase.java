@@ -11,6 +11,7 @@ import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.testutils.ApicurioRegistry;
 import io.ocellus.pipeline.testutils.LoopbackMiniCluster;
 import io.ocellus.pipeline.testutils.Samples;
+import io.ocellus.pipeline.testutils.TestPki;
 import io.ocellus.pipeline.tools.EmbeddedKafkaBroker;
 import io.ocellus.pipeline.tools.FrameClients;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
@@ -19,6 +20,7 @@ import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.serde.WireFormat;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The registry wire format end to end: a real Apicurio Registry server and Apicurio's own Kafka
@@ -126,6 +129,62 @@ class RegistryITCase {
         }
     }
 
+    @Test
+    void registersItsSchemasWithAnHttpsRegistryThroughTheTlsSettings(@TempDir Path dir)
+            throws Exception {
+        TestPki pki = TestPki.create(dir);
+        Map<String, String> tls =
+                Map.of(
+                        "apicurio.registry.tls.truststore.location", pki.truststore().toString(),
+                        "apicurio.registry.tls.truststore.password", pki.password(),
+                        "apicurio.registry.tls.truststore.type", "PKCS12");
+        try (ApicurioRegistry registry = ApicurioRegistry.startWithTls(pki);
+                EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            assertThat(registry.url()).startsWith("https://");
+            kafka.createTopics(1, List.of("frames", "classifications", "dead-letters"));
+            FrameClients.sendRaw(
+                    kafka.bootstrapServers(),
+                    "frames",
+                    "camera-9",
+                    Map.of("parrot.jpg", Samples.pictures().get("parrot.jpg")));
+            StreamJobOptions options =
+                    StreamJobOptions.builder()
+                            .setBootstrapServers(kafka.bootstrapServers())
+                            .setInputTopic("frames")
+                            .setDeadLetterTopic("dead-letters")
+                            .setJobName("ocellus-registry-tls-it")
+                            .setWorkflow(workflow())
+                            .optClassificationsTopic("classifications")
+                            .optOutputFormat(WireFormat.REGISTRY)
+                            .optRegistryUrl(registry.url())
+                            .optKafkaProperties(tls)
+                            .optBounded(true)
+                            .build();
+            assertThat(options.toString()).doesNotContain(pki.password());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(1);
+            env.enableCheckpointing(200);
+            StreamJob.define(env, options);
+            env.execute("ocellus-registry-tls-it");
+
+            List<Classification> classifications =
+                    FrameClients.readCommitted(
+                            kafka.bootstrapServers(),
+                            "classifications",
+                            Classification.class,
+                            KafkaCodec.Settings.from(WireFormat.REGISTRY, registry.url(), tls),
+                            1,
+                            Duration.ofSeconds(2),
+                            Duration.ofSeconds(30));
+            assertThat(classifications)
+                    .extracting(c -> c.getTop().get(0).getLabel().toString())
+                    .containsExactly("macaw");
+            int id = ByteBuffer.wrap(firstValue(kafka, "classifications"), 1, 4).getInt();
+            assertThat(registry.get("/ids/contentIds/" + id))
+                    .contains("\"name\":\"Classification\"");
+        }
+    }
+
     private static ImageFrame frame(String name, Map<String, byte[]> pictures) {
         return ImageFrame.newBuilder()
                 .setSourceId("camera-9")
@@ -136,13 +195,16 @@ class RegistryITCase {
                 .build();
     }
 
+    private static WorkflowOptions workflow() throws Exception {
+        return new WorkflowOptions(
+                Samples.engine(1.0, 224),
+                new InferenceTasks(3, false, false, false),
+                new MicroBatchOptions(4, Duration.ofMillis(100)),
+                DecodeOptions.defaults());
+    }
+
     private static void run(EmbeddedKafkaBroker kafka, ApicurioRegistry registry) throws Exception {
-        WorkflowOptions workflow =
-                new WorkflowOptions(
-                        Samples.engine(1.0, 224),
-                        new InferenceTasks(3, false, false, false),
-                        new MicroBatchOptions(4, Duration.ofMillis(100)),
-                        DecodeOptions.defaults());
+        WorkflowOptions workflow = workflow();
         StreamJobOptions options =
                 StreamJobOptions.builder()
                         .setBootstrapServers(kafka.bootstrapServers())

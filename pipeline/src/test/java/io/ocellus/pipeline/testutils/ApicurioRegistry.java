@@ -3,6 +3,7 @@ package io.ocellus.pipeline.testutils;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,12 +12,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A real Apicurio Registry server (3.x, a Quarkus application that needs Java 21 or later) in its
@@ -28,14 +32,28 @@ import java.util.stream.Stream;
 public final class ApicurioRegistry implements AutoCloseable {
     private final Process process;
     private final int port;
+    private final TestPki tls;
 
-    private ApicurioRegistry(Process process, int port) {
+    private ApicurioRegistry(Process process, int port, TestPki tls) {
         this.process = process;
         this.port = port;
+        this.tls = tls;
     }
 
     /** Starts the server and waits until its API answers. */
     public static ApicurioRegistry start() throws Exception {
+        return start(null);
+    }
+
+    /**
+     * Starts the server serving HTTPS only, with the broker certificate of {@code pki} (signed by
+     * its CA for 127.0.0.1), and waits until its API answers.
+     */
+    public static ApicurioRegistry startWithTls(TestPki pki) throws Exception {
+        return start(pki);
+    }
+
+    private static ApicurioRegistry start(TestPki pki) throws Exception {
         Path home = Path.of(System.getProperty("ocellus.registry.dir", "target/apicurio-registry"));
         Path runner = home.resolve("quarkus-run.jar");
         assumeTrue(Files.isRegularFile(runner), "Apicurio Registry not unpacked at " + home);
@@ -51,7 +69,16 @@ public final class ApicurioRegistry implements AutoCloseable {
         command.add("-Xmx512m");
         command.add("-Djava.io.tmpdir=" + tmp.toAbsolutePath());
         command.add("-Dquarkus.http.host=127.0.0.1");
-        command.add("-Dquarkus.http.port=" + port);
+        if (pki == null) {
+            command.add("-Dquarkus.http.port=" + port);
+        } else {
+            command.add("-Dquarkus.http.port=" + freePort());
+            command.add("-Dquarkus.http.ssl-port=" + port);
+            command.add("-Dquarkus.http.insecure-requests=disabled");
+            command.add("-Dquarkus.http.ssl.certificate.key-store-file=" + pki.brokerKeystore());
+            command.add("-Dquarkus.http.ssl.certificate.key-store-file-type=PKCS12");
+            command.add("-Dquarkus.http.ssl.certificate.key-store-password=" + pki.password());
+        }
         // its management interface would otherwise listen on 0.0.0.0:9000
         command.add("-Dquarkus.management.host=127.0.0.1");
         command.add("-Dquarkus.management.port=" + managementPort);
@@ -62,7 +89,7 @@ public final class ApicurioRegistry implements AutoCloseable {
                         .redirectErrorStream(true)
                         .redirectOutput(home.resolve("registry.log").toFile())
                         .start();
-        ApicurioRegistry registry = new ApicurioRegistry(process, port);
+        ApicurioRegistry registry = new ApicurioRegistry(process, port, pki);
         try {
             registry.awaitReady(Duration.ofSeconds(90));
         } catch (Exception | Error e) {
@@ -80,20 +107,39 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** The v3 API root, what the serdes' {@code apicurio.registry.url} takes. */
     public String url() {
-        return "http://127.0.0.1:" + port + "/apis/registry/v3";
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port + "/apis/registry/v3";
     }
 
     /** A GET on the API, for checks; returns the body. */
     public String get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response =
-                HttpClient.newHttpClient()
-                        .send(
+                client().send(
                                 HttpRequest.newBuilder(URI.create(url() + path)).build(),
                                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("GET " + path + ": HTTP " + response.statusCode());
         }
         return response.body();
+    }
+
+    private HttpClient client() throws IOException {
+        if (tls == null) {
+            return HttpClient.newHttpClient();
+        }
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(tls.truststore())) {
+                trust.load(in, tls.password().toCharArray());
+            }
+            TrustManagerFactory factory =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return HttpClient.newBuilder().sslContext(context).build();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot trust the test CA", e);
+        }
     }
 
     private void awaitReady(Duration timeout) throws Exception {
