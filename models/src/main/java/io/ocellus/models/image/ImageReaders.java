@@ -35,11 +35,27 @@ final class ImageReaders {
                 REGISTRY.getServiceProviders(ImageReaderSpi.class, true);
         while (providers.hasNext()) {
             ImageReaderSpi provider = providers.next();
-            if (provider.canDecodeInput(input)) {
+            if (canDecode(provider, input)) {
                 return provider.createReaderInstance();
             }
         }
         return null;
+    }
+
+    /**
+     * As ImageIO asks: a provider that fails reading the header (too few bytes, say) cannot decode
+     * it, and the stream is back where it was either way.
+     */
+    private static boolean canDecode(ImageReaderSpi provider, ImageInputStream input)
+            throws IOException {
+        input.mark();
+        try {
+            return provider.canDecodeInput(input);
+        } catch (IOException e) {
+            return false;
+        } finally {
+            input.reset();
+        }
     }
 
     /**

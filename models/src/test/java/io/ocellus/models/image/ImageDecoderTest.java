@@ -8,6 +8,7 @@ import io.ocellus.models.testutils.SharedFixtures;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.Random;
@@ -191,6 +192,13 @@ class ImageDecoderTest {
         new Random(7).nextBytes(noise);
         assertThatThrownBy(() -> decoder.decode(noise))
                 .hasMessageContaining("unknown image format");
+        // Shorter than any format's signature: every reader's check runs out of bytes.
+        for (String text : new String[] {"g", "gar", "garbage"}) {
+            assertThatThrownBy(() -> decoder.decode(text.getBytes(StandardCharsets.UTF_8)))
+                    .extracting(e -> ((ImageDecodingException) e).reason())
+                    .as(text)
+                    .isEqualTo(ImageDecodingException.Reason.UNSUPPORTED_FORMAT);
+        }
         byte[] jpeg = Files.readAllBytes(SharedFixtures.imagesDir().resolve("parrot.jpg"));
         assertThatThrownBy(() -> decoder.decode(Arrays.copyOf(jpeg, jpeg.length / 2)))
                 .isInstanceOf(ImageDecodingException.class)
