@@ -28,6 +28,9 @@ final class BoxDecoding {
      *
      * @param encodings the box encodings, real values
      * @param classes the class scores, real values
+     * @param logits the logits whose sigmoid {@code classes} is, or null: then each anchor's best
+     *     class is found on them and only its score goes through the sigmoid (monotonic, so the
+     *     same class and score; without 8-bit grids, whose ties the logits would break otherwise)
      * @param labels lines in the label file (0 when none)
      * @param macs the convolutions' multiply-adds, for the head
      */
@@ -39,6 +42,7 @@ final class BoxDecoding {
             TfliteSchema.Operator op,
             Operand<TFloat32> encodings,
             Operand<TFloat32> classes,
+            Operand<TFloat32> logits,
             int labels,
             long macs)
             throws MalformedModelException {
@@ -74,11 +78,15 @@ final class BoxDecoding {
         int labelOffset = classShape[2] - options.numClasses();
         Operand<TFloat32> classScores =
                 decode.slice(
-                        classes,
+                        logits != null ? logits : classes,
                         tf.constant(new int[] {0, 0, labelOffset}),
                         tf.constant(new int[] {-1, -1, options.numClasses()}));
         Operand<TInt32> last = tf.constant(-1);
-        decode.withName("scores").max(classScores, last);
+        if (logits != null) {
+            decode.withName("scores").math.sigmoid(decode.max(classScores, last));
+        } else {
+            decode.withName("scores").max(classScores, last);
+        }
         decode.withName("classes").math.argMax(classScores, last, TInt32.class);
         int fileLabelOffset = labels == 0 || labels == options.numClasses() ? 0 : labelOffset;
         return new DetectionHead(

@@ -31,6 +31,10 @@ final class SsdTranslation {
     private final boolean emulate;
     private final Map<Integer, TensorValue> values = new HashMap<>();
     private final Map<String, String> features = new LinkedHashMap<>();
+
+    /** Without emulation: the logits under each logistic's output, for scoring before it. */
+    private final Map<Integer, Operand<TFloat32>> logits = new HashMap<>();
+
     private int embeddingChannels;
     private long macs;
 
@@ -113,6 +117,7 @@ final class SsdTranslation {
                         op,
                         values.get(op.inputs()[0]).real(tf),
                         values.get(op.inputs()[1]).real(tf),
+                        logits.get(op.inputs()[1]),
                         labels,
                         macs);
             }
@@ -186,7 +191,11 @@ final class SsdTranslation {
 
     private void logistic(TfliteSchema.Operator op) {
         TfliteSchema.Tensor output = graph.tensor(op.outputs()[0]);
-        Operand<TFloat32> y = tf.math.sigmoid(values.get(op.inputs()[0]).real(tf));
+        Operand<TFloat32> x = values.get(op.inputs()[0]).real(tf);
+        if (!emulate) {
+            logits.put(op.outputs()[0], x);
+        }
+        Operand<TFloat32> y = tf.math.sigmoid(x);
         values.put(
                 op.outputs()[0],
                 new TensorValue(quantized(y, output, scope(output.name()) + "/quant"), 1f));
