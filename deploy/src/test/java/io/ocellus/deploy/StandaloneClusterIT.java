@@ -72,7 +72,11 @@ class StandaloneClusterIT {
                                 "--topic",
                                 "upgrade-classifications",
                                 "--topic",
-                                "upgrade-dead-letters")
+                                "upgrade-dead-letters",
+                                "--topic",
+                                "sql-frames",
+                                "--topic",
+                                "sql-labels")
                         .redirectErrorStream(true)
                         .start();
         BufferedReader lines =
@@ -414,6 +418,106 @@ class StandaloneClusterIT {
 
     private static String lastLine(String out) {
         return out.lines().reduce((a, b) -> b).orElseThrow().trim();
+    }
+
+    /**
+     * Flink's own SQL client (org.apache.flink:flink-sql-client from Maven Central, 2.2.0: the
+     * version served) runs deploy/sql/classify-frames.sql against this cluster with the job jar
+     * added: ML_PREDICT with the ocellus provider reads raw frames from Kafka and writes one JSON
+     * row per frame, read back with kcat (read_committed): the labels and scores of `ocellus
+     * classify`, and the bad frame's row carrying its reason.
+     */
+    @Test
+    void runsFlinksOwnSqlClientWithTheOcellusProvider(@TempDir Path tmp) throws Exception {
+        String jar = System.getProperty("ocellus.job.jar", "target/ocellus-job.jar");
+        Map<String, Path> pictures = pictures();
+        for (Map.Entry<String, Path> picture : pictures.entrySet()) {
+            produce("sql-frames", picture.getKey(), picture.getValue());
+        }
+        Path truncated = tmp.resolve("truncated.jpg");
+        byte[] parrot = Files.readAllBytes(pictures.get("parrot.jpg"));
+        Files.write(truncated, java.util.Arrays.copyOf(parrot, parrot.length / 3));
+        produce("sql-frames", "truncated", truncated);
+
+        String sql =
+                Files.readString(ROOT.resolve("deploy/sql/classify-frames.sql"))
+                        .replace("'topic' = 'frames'", "'topic' = 'sql-frames'")
+                        .replace("'topic' = 'labels'", "'topic' = 'sql-labels'");
+        Path file = tmp.resolve("classify.sql");
+        Files.writeString(file, "SET 'execution.checkpointing.interval' = '1 s';\n" + sql);
+        String out =
+                run(
+                        List.of(
+                                ROOT.resolve("deploy/bin/flink-sql-client").toString(),
+                                "--jar",
+                                Path.of(jar).toAbsolutePath().toString(),
+                                "--define",
+                                "BOOTSTRAP=" + bootstrap,
+                                "--define",
+                                "MODELS=" + models().toAbsolutePath(),
+                                "--define",
+                                "JOB=ocellus-sql-it",
+                                "-f",
+                                file.toString()),
+                        Map.of("OCELLUS_CLUSTER_DIR", CLUSTER_DIR.toString()));
+        java.util.regex.Matcher id =
+                java.util.regex.Pattern.compile("Job ID: ([0-9a-f]{32})").matcher(out);
+        assertThat(id.find()).as(out).isTrue();
+        awaitState(id.group(1), "FINISHED");
+
+        String rows =
+                run(
+                        List.of(
+                                "kcat",
+                                "-C",
+                                "-b",
+                                bootstrap,
+                                "-t",
+                                "sql-labels",
+                                "-o",
+                                "beginning",
+                                "-e",
+                                "-q",
+                                "-X",
+                                "isolation.level=read_committed"),
+                        Map.of());
+        com.fasterxml.jackson.databind.ObjectMapper json =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<String, com.fasterxml.jackson.databind.JsonNode> byFrame = new LinkedHashMap<>();
+        for (String line : rows.lines().filter(l -> l.startsWith("{")).toList()) {
+            com.fasterxml.jackson.databind.JsonNode row = json.readTree(line);
+            assertThat(byFrame.put(row.get("frame_id").asText(), row)).as("once: " + line).isNull();
+        }
+        List<String> expected = new ArrayList<>(pictures.keySet());
+        expected.add("truncated");
+        assertThat(byFrame.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(byFrame.get("truncated").get("error").asText()).startsWith("UNDECODABLE:");
+        assertThat(byFrame.get("truncated").get("label").isNull()).isTrue();
+
+        List<String> classify =
+                new ArrayList<>(
+                        List.of(
+                                ROOT.resolve("pipeline/bin/ocellus").toString(),
+                                "classify",
+                                "--top",
+                                "1"));
+        classify.addAll(modelArguments());
+        pictures.values().forEach(p -> classify.add(p.toString()));
+        for (String line :
+                run(classify, Map.of()).lines().filter(l -> l.startsWith("{")).toList()) {
+            com.fasterxml.jackson.databind.JsonNode answer = json.readTree(line);
+            String name = Path.of(answer.get("file").asText()).getFileName().toString();
+            com.fasterxml.jackson.databind.JsonNode row = byFrame.get(name);
+            assertThat(row.get("error").isNull()).as(name).isTrue();
+            assertThat(row.get("label").asText())
+                    .as(name)
+                    .isEqualTo(answer.at("/top/0/label").asText());
+            assertThat(row.get("score").asDouble())
+                    .as(name)
+                    .isCloseTo(
+                            answer.at("/top/0/score").asDouble(),
+                            org.assertj.core.data.Offset.offset(1e-4));
+        }
     }
 
     @Test
