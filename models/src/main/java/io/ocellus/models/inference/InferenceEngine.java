@@ -51,7 +51,11 @@ public final class InferenceEngine implements Predictor {
     public static InferenceEngine open(ModelSource source, EngineOptions options)
             throws ModelException {
         return open(
-                ModelLoader.load(source, options.toConfigProto(), options.quantizedActivations()),
+                ModelLoader.load(
+                        source,
+                        options.toConfigProto(),
+                        options.quantizedActivations(),
+                        options.precision().resolve() == Precision.INT8),
                 options);
     }
 

@@ -5,6 +5,7 @@ import io.ocellus.models.ModelException;
 import io.ocellus.models.ModelNotFoundException;
 import io.ocellus.models.detection.SsdGraphBuilder;
 import io.ocellus.models.inference.Labels;
+import io.ocellus.models.mobilenet.Int8MobileNetGraphBuilder;
 import io.ocellus.models.mobilenet.MobileNetV1GraphBuilder;
 import io.ocellus.models.mobilenet.MobileNetV1GraphBuilder.WeightMode;
 import io.ocellus.models.weights.MobileNetV1Weights;
@@ -24,6 +25,9 @@ import org.tensorflow.proto.GraphDef;
  * closed before the exception leaves. Stateless and thread-safe.
  */
 public final class ModelLoader {
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(ModelLoader.class);
+
     private ModelLoader() {}
 
     /**
@@ -39,24 +43,63 @@ public final class ModelLoader {
     public static LoadedModel load(
             ModelSource source, ConfigProto config, boolean emulateQuantization)
             throws ModelException {
+        return load(source, config, emulateQuantization, false);
+    }
+
+    /**
+     * As {@link #load(ModelSource, ConfigProto, boolean)}; with {@code int8}, a released 8-bit
+     * MobileNet classifier runs as an integer graph ({@link Int8MobileNetGraphBuilder}). Any other
+     * model runs as without it, and the log says so.
+     */
+    public static LoadedModel load(
+            ModelSource source, ConfigProto config, boolean emulateQuantization, boolean int8)
+            throws ModelException {
         Labels labels = readLabels(source);
         if (source.format() == ModelFormat.TFLITE
                 && SsdGraphBuilder.isDetector(source.files().get(0))) {
+            warnNoInt8(int8, source.files().get(0) + " is a detector");
             return fromDetector(source, config, labels, emulateQuantization);
         }
+        if (source.format() != ModelFormat.TFLITE) {
+            warnNoInt8(int8, source.files().get(0) + " is not an 8-bit TensorFlow Lite model");
+        }
         return switch (source.format()) {
-            case TFLITE ->
-                    fromWeights(
-                            new TfliteWeightImporter().read(source.files(), source.resolution()),
-                            config,
-                            labels,
-                            emulateQuantization);
+            case TFLITE -> {
+                MobileNetV1Weights weights =
+                        new TfliteWeightImporter().read(source.files(), source.resolution());
+                if (int8 && weights.isQuantized()) {
+                    yield fromInt8(weights, config, labels);
+                }
+                warnNoInt8(int8, weights.source() + " has float weights");
+                yield fromWeights(weights, config, labels, emulateQuantization);
+            }
             case FROZEN_GRAPH ->
                     checkResolution(source, fromFrozenGraph(source.files().get(0), config, labels));
             case SAVED_MODEL ->
                     checkResolution(
                             source, SavedModels.load(source.files().get(0), config, labels));
         };
+    }
+
+    private static void warnNoInt8(boolean int8, String why) {
+        if (int8) {
+            LOG.warn("precision int8 asked, but {}: running fp32", why);
+        }
+    }
+
+    /** The integer graph of an 8-bit model (see {@link Int8MobileNetGraphBuilder}). */
+    private static LoadedModel fromInt8(
+            MobileNetV1Weights weights, ConfigProto config, Labels labels) throws ModelException {
+        Graph graph = new Graph();
+        try {
+            Int8MobileNetGraphBuilder.build(Ops.create(graph), graph, weights);
+            return new LoadedModel(
+                    graph, new Session(graph, config), ModelSignature.slim(weights.spec()), labels);
+        } catch (RuntimeException e) {
+            graph.close();
+            throw new MalformedModelException(
+                    weights.source() + ": cannot build the int8 graph: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -39,7 +39,7 @@ public final class Flags {
                     Flag.value("--threads", ModelOptions.INTRA_OP_THREADS, "N"),
                     Flag.value("--inter-op-threads", ModelOptions.INTER_OP_THREADS, "N"),
                     Flag.switching("--float-activations", ModelOptions.FLOAT_ACTIVATIONS, "true"),
-                    Flag.value("--precision", ModelOptions.PRECISION, "fp32|bf16|auto"));
+                    Flag.value("--precision", ModelOptions.PRECISION, "fp32|bf16|int8|auto"));
 
     /** The label file, as most commands spell it. */
     static final List<Flag> LABELS = List.of(Flag.value("--labels", ModelOptions.LABELS, "FILE"));

@@ -88,9 +88,11 @@ public final class ModelOptions {
                     .defaultValue("fp32")
                     .withDescription(
                             "fp32, bf16 (oneDNN's bfloat16 rewrite: convolutions in bfloat16 with"
-                                    + " float32 accumulation, on CPUs with AVX512_BF16 or AMX; fp32"
-                                    + " elsewhere, with a log line) or auto (bf16 where the CPU has"
-                                    + " it). README: precision.");
+                                    + " float32 accumulation, on CPUs with AVX512_BF16 or AMX), int8"
+                                    + " (a released 8-bit MobileNet as oneDNN int8 convolutions, on"
+                                    + " CPUs with VNNI or AMX-INT8) or auto (bf16 where the CPU has"
+                                    + " it). Without the hardware, or int8 for another model: fp32,"
+                                    + " with a log line. README: precision.");
 
     public static final ConfigOption<Boolean> ENGINE_PER_SLOT =
             key("ocellus.model.engine-per-slot")
@@ -122,11 +124,16 @@ public final class ModelOptions {
     /** The precision asked for; bf16 on a CPU without it says so in the log. */
     public static Precision precision(ReadableConfig config) {
         Precision precision =
-                Settings.parsed(config, PRECISION, Precision::parse, "fp32, bf16 or auto");
+                Settings.parsed(config, PRECISION, Precision::parse, "fp32, bf16, int8 or auto");
         if (precision == Precision.BF16 && precision.resolve() != Precision.BF16) {
             LOG.warn(
                     "ocellus.model.precision = bf16, but this CPU has neither AVX512_BF16 nor"
                             + " AMX: running fp32");
+        }
+        if (precision == Precision.INT8 && precision.resolve() != Precision.INT8) {
+            LOG.warn(
+                    "ocellus.model.precision = int8, but this CPU has neither VNNI nor AMX-INT8:"
+                            + " running fp32");
         }
         return precision;
     }

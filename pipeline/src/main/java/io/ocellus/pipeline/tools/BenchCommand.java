@@ -3,6 +3,7 @@ package io.ocellus.pipeline.tools;
 import io.ocellus.models.ModelException;
 import io.ocellus.models.inference.InferenceEngine;
 import io.ocellus.models.inference.Outputs;
+import io.ocellus.models.inference.Precision;
 import io.ocellus.models.io.ModelSignature;
 import io.ocellus.models.mobilenet.MobileNetV1Spec;
 import io.ocellus.pipeline.cli.ExitCode;
@@ -87,7 +88,9 @@ public final class BenchCommand implements Callable<Integer> {
                             + " %s, %d cores, %s%n",
                     signature.modelId(),
                     macs / 1e6,
-                    engine.options().quantizedActivations() ? "8-bit-grid" : "float32",
+                    engine.options().precision().resolve() == Precision.INT8
+                            ? "uint8 (integer graph)"
+                            : engine.options().quantizedActivations() ? "8-bit-grid" : "float32",
                     engine.options().precision().resolve().label(),
                     engine.options().intraOpThreads() == 0
                             ? "all"
