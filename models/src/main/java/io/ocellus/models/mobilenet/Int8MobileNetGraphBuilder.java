@@ -85,10 +85,18 @@ public final class Int8MobileNetGraphBuilder {
                 pooling.withName("AvgPool")
                         .nn
                         .avgPool(real, List.of(1L, pool, pool, 1L), UNIT_STRIDES, "VALID");
-        if (spec.numClasses() == 0) {
-            return;
+        if (spec.numClasses() > 0) {
+            classify(root, logits, embedding, spec.headLayers().get(0), weights);
         }
-        Layer head = spec.headLayers().get(0);
+    }
+
+    /** The logits layer and the softmax, in float32, under TF-slim's names. */
+    private static void classify(
+            Ops root,
+            Ops logits,
+            Operand<TFloat32> embedding,
+            Layer head,
+            MobileNetV1Weights weights) {
         LayerWeights headWeights = weights.layer(head.name());
         Ops headScope = logits.withSubScope(head.name());
         Operand<TFloat32> scores =
