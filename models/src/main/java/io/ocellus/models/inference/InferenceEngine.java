@@ -54,7 +54,7 @@ public final class InferenceEngine implements Predictor {
                 ModelLoader.load(
                         source,
                         options.toConfigProto(),
-                        options.quantizedActivations(),
+                        options.emulatesGrids(),
                         options.precision().resolve() == Precision.INT8),
                 options);
     }

@@ -47,6 +47,18 @@ class PrecisionTest {
     }
 
     @Test
+    void onlyFloat32ProductsKeepTheEightBitGrids() {
+        assertThat(EngineOptions.defaults().emulatesGrids()).isTrue();
+        assertThat(EngineOptions.builder().optQuantizedActivations(false).build().emulatesGrids())
+                .isFalse();
+        for (Precision precision : Precision.values()) {
+            assertThat(EngineOptions.builder().optPrecision(precision).build().emulatesGrids())
+                    .as(precision.label())
+                    .isEqualTo(precision.resolve() == Precision.FP32);
+        }
+    }
+
+    @Test
     void bf16GivesFloat32sTopLabelOnEveryClearlyLedPicture() throws Exception {
         assertSameClearAnswers(
                 ModelLocator.locate(

@@ -90,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
                     macs / 1e6,
                     engine.options().precision().resolve() == Precision.INT8
                             ? "uint8 (integer graph)"
-                            : engine.options().quantizedActivations() ? "8-bit-grid" : "float32",
+                            : engine.options().emulatesGrids() ? "8-bit-grid" : "float32",
                     engine.options().precision().resolve().label(),
                     engine.options().intraOpThreads() == 0
                             ? "all"
