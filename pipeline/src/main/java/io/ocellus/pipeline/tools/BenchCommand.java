@@ -97,17 +97,21 @@ public final class BenchCommand implements Callable<Integer> {
                             : engine.options().intraOpThreads(),
                     Runtime.getRuntime().availableProcessors(),
                     System.getProperty("os.arch"));
+            MatMulLimit limit = MatMulLimit.measure(engine.options().intraOpThreads(), 1.0);
+            out.println(limit.describe(engine.options().intraOpThreads()));
             out.printf(
                     Locale.ROOT,
-                    "%6s %10s %12s %10s %10s%n",
+                    "%6s %10s %12s %10s %9s %10s%n",
                     "batch",
                     "images/s",
                     "ms/batch",
                     "GMAC/s",
+                    "of limit",
                     "best img/s");
+            double limitRate = limit.of(engine.options().precision().resolve());
             double[] rates = new double[batches.size()];
             for (int i = 0; i < batches.size(); i++) {
-                rates[i] = measure(engine, batches.get(i), macs, out);
+                rates[i] = measure(engine, batches.get(i), macs, limitRate, out);
             }
             if (!noReference) {
                 ReferenceBench.compare(
@@ -127,7 +131,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Measures one batch size; returns the median images/s. */
-    private double measure(InferenceEngine engine, int batch, long macs, PrintWriter out)
+    private double measure(
+            InferenceEngine engine, int batch, long macs, double limit, PrintWriter out)
             throws ModelException {
         float[] input = new float[batch * engine.inputSize()];
         Random random = new Random(batch);
@@ -154,13 +159,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Arrays.sort(rates);
         double median = rates[rounds / 2];
+        double gmacs = median * macs / 1e9;
         out.printf(
                 Locale.ROOT,
-                "%6d %10.1f %12.2f %10.1f %10.1f%n",
+                "%6d %10.1f %12.2f %10.1f %9s %10.1f%n",
                 batch,
                 median,
                 batch * 1000 / median,
-                median * macs / 1e9,
+                gmacs,
+                limit > 0 ? String.format(Locale.ROOT, "%.2f", gmacs / limit) : "-",
                 rates[rounds - 1]);
         out.flush();
         return median;
