@@ -2,6 +2,7 @@ package io.ocellus.pipeline.tools;
 
 import io.ocellus.models.ModelException;
 import io.ocellus.models.inference.InferenceEngine;
+import io.ocellus.models.inference.MatMulLimit;
 import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.Precision;
 import io.ocellus.models.io.ModelSignature;

@@ -1,7 +1,5 @@
-package io.ocellus.pipeline.tools;
+package io.ocellus.models.inference;
 
-import io.ocellus.models.inference.EngineOptions;
-import io.ocellus.models.inference.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +25,11 @@ import org.tensorflow.types.TFloat32;
  * @param bf16 GMAC/s with bfloat16 products, or 0 where the CPU has no bf16
  * @param cpu the CPU's model name and the features that matter here
  */
-record MatMulLimit(double fp32, double bf16, String cpu) {
+public record MatMulLimit(double fp32, double bf16, String cpu) {
     private static final int N = 2048;
 
     /** Measures both rates for about {@code seconds} each. */
-    static MatMulLimit measure(int intraOpThreads, double seconds) {
+    public static MatMulLimit measure(int intraOpThreads, double seconds) {
         double fp32 = rate(config(intraOpThreads, Precision.FP32), seconds);
         double bf16 =
                 Precision.cpuHasBf16() ? rate(config(intraOpThreads, Precision.BF16), seconds) : 0;
@@ -39,7 +37,7 @@ record MatMulLimit(double fp32, double bf16, String cpu) {
     }
 
     /** The rate a model's GMAC/s is a fraction of at {@code precision}; 0 when none applies. */
-    double of(Precision precision) {
+    public double of(Precision precision) {
         return switch (precision) {
             case FP32 -> fp32;
             case BF16 -> bf16;
@@ -48,7 +46,7 @@ record MatMulLimit(double fp32, double bf16, String cpu) {
     }
 
     /** One line for the bench's header. */
-    String describe(int threads) {
+    public String describe(int threads) {
         return String.format(
                 Locale.ROOT,
                 "cpu: %s; limit: MatMul %dx%d on %s threads: fp32 %.1f GMAC/s, bf16 %s",

@@ -1,8 +1,7 @@
-package io.ocellus.pipeline.tools;
+package io.ocellus.models.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ocellus.models.inference.Precision;
 import org.junit.jupiter.api.Test;
 
 /** The bench's limit: a real MatMul rate, per precision, and the CPU named. */
