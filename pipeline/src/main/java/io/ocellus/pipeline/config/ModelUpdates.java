@@ -39,13 +39,6 @@ public record ModelUpdates(Map<String, String> base, int batchSize) implements M
     static final String PREFIX = "ocellus.model.";
     static final String VERSION = "version";
 
-    /**
-     * With model updates on, large JPEGs are decoded scaled down to no less than this on their
-     * shorter side (the largest resolution of the released MobileNets), whatever the model at start
-     * takes.
-     */
-    public static final int LARGEST_RELEASED_RESOLUTION = 224;
-
     /** What a new path makes stale. */
     private static final Set<String> OF_THE_FILE =
             Set.of(
@@ -89,22 +82,6 @@ public record ModelUpdates(Map<String, String> base, int batchSize) implements M
                     topic,
                     "no geo index: the index holds one model's embeddings (start a new job for a"
                             + " new model)");
-        }
-        if (options.decoding().jpegMinSide() > 0) {
-            // JPEGs are DCT-scaled for the model at start; keep them large enough for the
-            // released resolutions of any model swapped in later.
-            options =
-                    new WorkflowOptions(
-                            options.model(),
-                            options.tasks(),
-                            options.batching(),
-                            options.decoding()
-                                    .withJpegMinSide(
-                                            Math.max(
-                                                    options.decoding().jpegMinSide(),
-                                                    LARGEST_RELEASED_RESOLUTION)),
-                            options.geo(),
-                            options.detector());
         }
         return options.withModelUpdates(
                 ModelUpdates.of(

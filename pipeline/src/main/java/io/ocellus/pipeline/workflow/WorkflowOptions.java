@@ -74,10 +74,25 @@ public record WorkflowOptions(
         this(model, tasks, batching, decoding, geo, detector, null);
     }
 
-    /** The same workflow, its model swapped by the records {@code reader} reads. */
+    /**
+     * With model updates on, large JPEGs are decoded scaled down to no less than this on their
+     * shorter side (the largest resolution of the released MobileNets), whatever the model at start
+     * takes.
+     */
+    public static final int LARGEST_RELEASED_RESOLUTION = 224;
+
+    /**
+     * The same workflow, its model swapped by the records {@code reader} reads. The decoding then
+     * serves models not known yet: frames are resized in the inference task, for the model in use,
+     * and JPEGs scaled in the DCT stay at least {@link #LARGEST_RELEASED_RESOLUTION} on their
+     * shorter side.
+     */
     public WorkflowOptions withModelUpdates(ModelUpdate.Reader reader) {
-        return new WorkflowOptions(
-                model, tasks, batching, decoding.withInput(null), geo, detector, reader);
+        DecodeOptions open = decoding.withInput(null);
+        if (open.jpegMinSide() > 0) {
+            open = open.withJpegMinSide(Math.max(open.jpegMinSide(), LARGEST_RELEASED_RESOLUTION));
+        }
+        return new WorkflowOptions(model, tasks, batching, open, geo, detector, reader);
     }
 
     /** Without a detector. */

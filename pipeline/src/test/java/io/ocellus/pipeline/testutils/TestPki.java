@@ -2,7 +2,6 @@ package io.ocellus.pipeline.testutils;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,6 +162,5 @@ public final class TestPki {
         if (process.waitFor() != 0) {
             throw new IOException("keytool " + args[0] + " failed: " + output);
         }
-        Files.createDirectories(dir);
     }
 }
