@@ -1,5 +1,6 @@
 package io.ocellus.pipeline.kafka;
 
+import com.microsoft.kiota.ApiException;
 import io.apicurio.registry.resolver.config.SchemaResolverConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -8,14 +9,18 @@ import io.apicurio.registry.serde.config.SerdeConfig;
 import io.apicurio.registry.serde.kafka.config.KafkaSerdeConfig;
 import io.ocellus.schemas.serde.AvroCodec;
 import io.ocellus.schemas.serde.WireFormat;
+import io.vertx.core.http.HttpClosedException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -135,7 +140,7 @@ public abstract class KafkaCodec<T extends SpecificRecord> implements AutoClosea
 
         @Override
         public byte[] encode(String topic, T record) {
-            return serializer.serialize(topic, record);
+            return retryingTransientFailures(() -> serializer.serialize(topic, record));
         }
 
         @Override
@@ -146,12 +151,10 @@ public abstract class KafkaCodec<T extends SpecificRecord> implements AutoClosea
             }
             Object record;
             try {
-                record = deserializer.deserialize(topic, value);
+                record = retryingTransientFailures(() -> deserializer.deserialize(topic, value));
+            } catch (UncheckedIOException unreachable) {
+                throw unreachable;
             } catch (RuntimeException e) {
-                if (unreachable(e)) {
-                    throw new UncheckedIOException(
-                            new IOException("the schema registry cannot be reached", e));
-                }
                 throw new IOException(
                         "cannot read with the registry's schema: " + rootMessage(e), e);
             }
@@ -165,16 +168,73 @@ public abstract class KafkaCodec<T extends SpecificRecord> implements AutoClosea
             return type.cast(record);
         }
 
-        private static boolean unreachable(Throwable e) {
+        /**
+         * Runs a registry call, trying again (three tries in all, 0.2 s then 0.8 s apart) when it
+         * fails for a reason of the network or the server rather than of the record: the schema
+         * could not be fetched, so the record cannot be judged. When the last try fails the same
+         * way this throws {@link UncheckedIOException}: the task fails and Flink restarts it from
+         * its checkpoint, so the frame is read again instead of being dead-lettered.
+         */
+        private static <R> R retryingTransientFailures(Supplier<R> call) {
+            long pauseMillis = 200;
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return call.get();
+                } catch (RuntimeException e) {
+                    if (!transientFailure(e)) {
+                        throw e;
+                    }
+                    if (attempt == ATTEMPTS) {
+                        throw new UncheckedIOException(
+                                new IOException(
+                                        "the schema registry cannot be reached ("
+                                                + rootMessage(e)
+                                                + ", "
+                                                + ATTEMPTS
+                                                + " tries)",
+                                        e));
+                    }
+                    sleep(pauseMillis);
+                    pauseMillis *= 4;
+                }
+            }
+        }
+
+        private static final int ATTEMPTS = 3;
+
+        /**
+         * Whether {@code e} says nothing about the record: the registry could not be reached, the
+         * connection was closed or reset under the request, it timed out, or the registry answered
+         * with a server error (5xx), 408 or 429. A 404 for an unknown id or an Avro body that does
+         * not parse are the record's fault, and are not retried.
+         */
+        static boolean transientFailure(Throwable e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof ConnectException
                         || t instanceof UnknownHostException
                         || t instanceof SocketTimeoutException
+                        || t instanceof SocketException
+                        || t instanceof TimeoutException
+                        || t instanceof HttpClosedException
                         || t instanceof io.netty.channel.ConnectTimeoutException) {
                     return true;
                 }
+                if (t instanceof ApiException api) {
+                    int status = api.getResponseStatusCode();
+                    return status >= 500 || status == 408 || status == 429;
+                }
             }
             return false;
+        }
+
+        private static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new UncheckedIOException(
+                        new IOException("interrupted while waiting for the schema registry"));
+            }
         }
 
         private static String rootMessage(Throwable e) {
