@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -37,6 +36,7 @@ public final class InferenceEngine implements Predictor {
     private final ModelSignature signature;
     private final EngineOptions options;
     private final InputTensorPool inputs;
+    private final StreamPool streams;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -45,6 +45,7 @@ public final class InferenceEngine implements Predictor {
         this.signature = model.signature();
         this.options = options;
         this.inputs = new InputTensorPool(signature.resolution());
+        this.streams = StreamPool.open(options.resolvedStreams(), signature.modelId());
     }
 
     /** Loads the model, opens a session with the options' threads and warms it up. */
@@ -110,14 +111,14 @@ public final class InferenceEngine implements Predictor {
         if (images.isEmpty()) {
             return List.of();
         }
-        float[] scratch = new float[inputSize()]; // one image, cache-sized, copied per image
         return run(
                 images.size(),
                 outputs,
-                buffer -> {
-                    for (int i = 0; i < images.size(); i++) {
+                (buffer, first, count) -> {
+                    float[] scratch = new float[inputSize()]; // one image, cache-sized
+                    for (int i = 0; i < count; i++) {
                         ImagePreprocessor.fill(
-                                images.get(i),
+                                images.get(first + i),
                                 preprocessing(),
                                 signature.resolution(),
                                 signature.inputLow(),
@@ -142,7 +143,11 @@ public final class InferenceEngine implements Predictor {
                             "a batch of %d images needs %d floats, got %d",
                             count, count * inputSize(), batch.length));
         }
-        return run(count, outputs, buffer -> buffer.write(batch));
+        return run(
+                count,
+                outputs,
+                (buffer, first, size) ->
+                        buffer.write(batch, first * inputSize(), size * inputSize()));
     }
 
     /**
@@ -161,32 +166,49 @@ public final class InferenceEngine implements Predictor {
         return inferPreprocessed(batch, count, outputs);
     }
 
-    /** Borrows an input tensor, lets {@code fill} write it, runs the session and decodes. */
-    private List<Prediction> run(int count, Outputs outputs, Consumer<FloatDataBuffer> fill)
+    /**
+     * Runs a batch as the slices {@link StreamPool#slices} cuts it into, at once on the pool's
+     * streams (or here, for one slice), and joins their predictions in order.
+     */
+    private List<Prediction> run(int count, Outputs outputs, SliceFill fill)
             throws InferenceException {
         List<String> fetches = fetches(outputs);
         lifecycle.readLock().lock();
         try {
             checkOpen();
-            TFloat32 input = inputs.borrow(count);
-            try {
-                fill.accept(input.asRawTensor().data().asFloats());
-                try (Result result = run(model.session(), input, fetches)) {
-                    return OutputDecoder.decode(
-                            result, fetches, count, outputs, signature, model.labels());
-                }
-            } catch (TensorFlowException | IllegalArgumentException e) {
-                throw new InferenceException(
-                        String.format(
-                                "inference of a batch of %d on %s failed: %s",
-                                count, signature.modelId(), e.getMessage()),
-                        e);
-            } finally {
-                inputs.release(input);
-            }
+            return streams.run(
+                    count, (first, size) -> runSlice(first, size, fetches, outputs, fill));
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    /** Borrows an input tensor, lets {@code fill} write one slice, runs the session, decodes. */
+    private List<Prediction> runSlice(
+            int first, int count, List<String> fetches, Outputs outputs, SliceFill fill)
+            throws InferenceException {
+        TFloat32 input = inputs.borrow(count);
+        try {
+            fill.write(input.asRawTensor().data().asFloats(), first, count);
+            try (Result result = run(model.session(), input, fetches)) {
+                return OutputDecoder.decode(
+                        result, fetches, count, outputs, signature, model.labels());
+            }
+        } catch (TensorFlowException | IllegalArgumentException e) {
+            throw new InferenceException(
+                    String.format(
+                            "inference of a batch of %d on %s failed: %s",
+                            count, signature.modelId(), e.getMessage()),
+                    e);
+        } finally {
+            inputs.release(input);
+        }
+    }
+
+    /** Writes images {@code first} to {@code first + count - 1} of a batch into an input. */
+    @FunctionalInterface
+    private interface SliceFill {
+        void write(FloatDataBuffer buffer, int first, int count);
     }
 
     /** Floats per image in the model's input: resolution x resolution x 3. */
@@ -271,6 +293,7 @@ public final class InferenceEngine implements Predictor {
             if (!closed) {
                 closed = true;
                 try {
+                    streams.close();
                     inputs.close();
                 } finally {
                     model.close();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
@@ -17,23 +18,27 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The limit a forward pass is compared with, measured in the same run: the rate of one large
- * TensorFlow MatMul (2048 x 2048 by 2048 x 2048, 8.6 G multiply-adds) on the engine's threads, in
- * float32 and with oneDNN's bfloat16 rewrite, and what the CPU is.
+ * The limit a forward pass is compared with, measured in the same run: the rate of large TensorFlow
+ * MatMuls (2048 x 2048 by 2048 x 2048, 8.6 G multiply-adds), as many at once as the engine has
+ * streams, on the engine's threads, in float32 and with oneDNN's bfloat16 rewrite, and what the CPU
+ * is. Several at once because TensorFlow's intra-op thread pool is one per process, sized by the
+ * first session: after an engine with one thread a stream, one MatMul would use one core.
  *
  * @param fp32 GMAC/s of the float32 MatMul
  * @param bf16 GMAC/s with bfloat16 products, or 0 where the CPU has no bf16
  * @param cpu the CPU's model name and the features that matter here
+ * @param runs MatMuls run at once
  */
-public record MatMulLimit(double fp32, double bf16, String cpu) {
+public record MatMulLimit(double fp32, double bf16, String cpu, int runs) {
     private static final int N = 2048;
 
-    /** Measures both rates for about {@code seconds} each. */
-    public static MatMulLimit measure(int intraOpThreads, double seconds) {
-        double fp32 = rate(config(intraOpThreads, Precision.FP32), seconds);
+    /** Measures both rates for about {@code seconds} each, on the threads of {@code engine}. */
+    public static MatMulLimit measure(EngineOptions engine, double seconds) {
+        int runs = engine.resolvedStreams();
+        double fp32 = rate(config(engine, Precision.FP32), runs, seconds);
         double bf16 =
-                Precision.cpuHasBf16() ? rate(config(intraOpThreads, Precision.BF16), seconds) : 0;
-        return new MatMulLimit(fp32, bf16, cpuDescription());
+                Precision.cpuHasBf16() ? rate(config(engine, Precision.BF16), runs, seconds) : 0;
+        return new MatMulLimit(fp32, bf16, cpuDescription(), runs);
     }
 
     /** The rate a model's GMAC/s is a fraction of at {@code precision}; 0 when none applies. */
@@ -46,29 +51,32 @@ public record MatMulLimit(double fp32, double bf16, String cpu) {
     }
 
     /** One line for the bench's header. */
-    public String describe(int threads) {
+    public String describe() {
         return String.format(
                 Locale.ROOT,
-                "cpu: %s; limit: MatMul %dx%d on %s threads: fp32 %.1f GMAC/s, bf16 %s",
+                "cpu: %s; limit: MatMul %dx%d, %d at once on the engine's threads: fp32 %.1f"
+                        + " GMAC/s, bf16 %s",
                 cpu,
                 N,
                 N,
-                threads == 0 ? "all" : String.valueOf(threads),
+                runs,
                 fp32,
                 bf16 > 0
                         ? String.format(Locale.ROOT, "%.1f GMAC/s", bf16)
                         : "n/a (no AVX512_BF16 or AMX)");
     }
 
-    private static ConfigProto config(int threads, Precision precision) {
+    private static ConfigProto config(EngineOptions engine, Precision precision) {
         return EngineOptions.builder()
-                .optIntraOpThreads(threads)
+                .optIntraOpThreads(engine.intraOpThreads())
+                .optInterOpThreads(engine.interOpThreads())
+                .optStreams(engine.streams())
                 .optPrecision(precision)
                 .build()
                 .toConfigProto();
     }
 
-    private static double rate(ConfigProto config, double seconds) {
+    private static double rate(ConfigProto config, int runs, double seconds) {
         float[] values = new float[N * N];
         Random random = new Random(1);
         for (int i = 0; i < values.length; i++) {
@@ -83,19 +91,52 @@ public record MatMulLimit(double fp32, double bf16, String cpu) {
             Operand<TFloat32> b = tf.withName("b").placeholder(TFloat32.class);
             tf.withName("sum").sum(tf.linalg.matMul(a, b), tf.constant(new int[] {0, 1}));
             try (Session session = new Session(graph, config)) {
+                Runnable multiply =
+                        () ->
+                                session.runner()
+                                        .feed("a", matrix)
+                                        .feed("b", matrix)
+                                        .fetch("sum")
+                                        .run()
+                                        .close();
                 for (int i = 0; i < 3; i++) {
-                    session.runner().feed("a", matrix).feed("b", matrix).fetch("sum").run().close();
+                    multiply.run();
                 }
-                long start = System.nanoTime();
-                long deadline = start + (long) (seconds * 1e9);
-                int runs = 0;
-                while (System.nanoTime() < deadline || runs < 3) {
-                    session.runner().feed("a", matrix).feed("b", matrix).fetch("sum").run().close();
-                    runs++;
-                }
-                return runs * (double) N * N * N / ((System.nanoTime() - start) / 1e9) / 1e9;
+                return runAtOnce(multiply, runs, seconds) * (double) N * N * N / 1e9;
             }
         }
+    }
+
+    /** Calls {@code multiply} on {@code runs} threads for {@code seconds}; calls per second. */
+    private static double runAtOnce(Runnable multiply, int runs, double seconds) {
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        AtomicInteger calls = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < runs; t++) {
+            Thread thread =
+                    new Thread(
+                            () -> {
+                                int mine = 0;
+                                while (System.nanoTime() < deadline || mine < 2) {
+                                    multiply.run();
+                                    mine++;
+                                }
+                                calls.addAndGet(mine);
+                            },
+                            "ocellus-matmul-limit-" + t);
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while measuring the MatMul limit", e);
+            }
+        }
+        return calls.get() / ((System.nanoTime() - start) / 1e9);
     }
 
     /** The CPU's model name and its AVX-512, bf16, VNNI and AMX features, from /proc/cpuinfo. */

@@ -8,14 +8,16 @@ import org.junit.jupiter.api.Test;
 class MatMulLimitTest {
     @Test
     void measuresARealRateAndNamesTheCpu() {
-        MatMulLimit limit = MatMulLimit.measure(0, 0.2);
+        MatMulLimit limit = MatMulLimit.measure(EngineOptions.defaults(), 0.2);
         // Any CPU that runs TensorFlow does far more than 1 GMAC/s on a 2048 x 2048 MatMul; a
         // folded constant would give thousands.
         assertThat(limit.fp32()).isBetween(1.0, 5000.0);
         assertThat(limit.of(Precision.FP32)).isEqualTo(limit.fp32());
         assertThat(limit.of(Precision.INT8)).isZero();
         assertThat(limit.bf16() > 0).isEqualTo(Precision.cpuHasBf16());
-        assertThat(limit.describe(0)).contains("limit: MatMul 2048x2048 on all threads: fp32");
+        assertThat(limit.runs()).isEqualTo(EngineOptions.defaults().resolvedStreams());
+        assertThat(limit.describe())
+                .contains("limit: MatMul 2048x2048, " + limit.runs() + " at once on the engine's");
         assertThat(limit.cpu()).isNotBlank();
     }
 }

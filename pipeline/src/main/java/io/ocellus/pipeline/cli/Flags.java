@@ -38,6 +38,7 @@ public final class Flags {
                     Flag.value("--preprocess", ModelOptions.PREPROCESSING, "MODE"),
                     Flag.value("--threads", ModelOptions.INTRA_OP_THREADS, "N"),
                     Flag.value("--inter-op-threads", ModelOptions.INTER_OP_THREADS, "N"),
+                    Flag.value("--streams", ModelOptions.STREAMS, "N"),
                     Flag.switching("--float-activations", ModelOptions.FLOAT_ACTIVATIONS, "true"),
                     Flag.value("--precision", ModelOptions.PRECISION, "fp32|bf16|int8|auto"));
 

@@ -66,13 +66,26 @@ public final class ModelOptions {
             key("ocellus.model.intra-op-threads")
                     .intType()
                     .defaultValue(0)
-                    .withDescription("TensorFlow intra-op threads (0 = all cores).");
+                    .withDescription(
+                            "TensorFlow intra-op threads (0 = all cores, or 1 a stream with"
+                                    + " several streams). TensorFlow keeps one such pool per"
+                                    + " process, sized by the first model opened in it.");
 
     public static final ConfigOption<Integer> INTER_OP_THREADS =
             key("ocellus.model.inter-op-threads")
                     .intType()
                     .defaultValue(1)
                     .withDescription("TensorFlow inter-op threads.");
+
+    public static final ConfigOption<Integer> STREAMS =
+            key("ocellus.model.streams")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription(
+                            "Slices of a batch (at most 4 images each) run at once, each on one"
+                                    + " thread: 0 = one stream per core when the intra-op threads"
+                                    + " are 0, else 1; 1 = a batch runs whole over the intra-op"
+                                    + " threads. README: streams.");
 
     public static final ConfigOption<Boolean> FLOAT_ACTIVATIONS =
             key("ocellus.model.float-activations")
@@ -143,6 +156,7 @@ public final class ModelOptions {
         return EngineOptions.builder()
                 .optIntraOpThreads(Settings.atLeast(config, INTRA_OP_THREADS, 0))
                 .optInterOpThreads(Settings.atLeast(config, INTER_OP_THREADS, 0))
+                .optStreams(Settings.atLeast(config, STREAMS, 0))
                 .optPreprocessing(preprocessing(config))
                 .optQuantizedActivations(!Settings.get(config, FLOAT_ACTIVATIONS))
                 .optPrecision(precision(config))

@@ -86,7 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(
                     Locale.ROOT,
                     "model %s (%.1f M MACs/image), %s activations, precision %s, intra-op threads"
-                            + " %s, %d cores, %s%n",
+                            + " %s, streams %d, %d cores, %s%n",
                     signature.modelId(),
                     macs / 1e6,
                     engine.options().precision().resolve() == Precision.INT8
@@ -96,10 +96,11 @@ public final class BenchCommand implements Callable<Integer> {
                     engine.options().intraOpThreads() == 0
                             ? "all"
                             : engine.options().intraOpThreads(),
+                    engine.options().resolvedStreams(),
                     Runtime.getRuntime().availableProcessors(),
                     System.getProperty("os.arch"));
-            MatMulLimit limit = MatMulLimit.measure(engine.options().intraOpThreads(), 1.0);
-            out.println(limit.describe(engine.options().intraOpThreads()));
+            MatMulLimit limit = MatMulLimit.measure(engine.options(), 1.0);
+            out.println(limit.describe());
             out.printf(
                     Locale.ROOT,
                     "%6s %10s %12s %10s %9s %10s%n",
