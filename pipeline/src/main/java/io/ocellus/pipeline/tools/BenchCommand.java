@@ -11,11 +11,15 @@ import io.ocellus.pipeline.cli.ExitCode;
 import io.ocellus.pipeline.cli.ModelFlags;
 import io.ocellus.pipeline.config.ModelOptions;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,6 +70,16 @@ public final class BenchCommand implements Callable<Integer> {
                             + " single-file model with 8-bit input, such as the SSD detector).")
     boolean noReference;
 
+    @Option(
+            names = "--compare-precisions",
+            split = ",",
+            paramLabel = "PRECISION",
+            description =
+                    "Precisions (fp32, bf16, int8, auto) measured one after the other in this run,"
+                            + " each next to the first as a ratio of images/s: one process, one"
+                            + " machine, one MatMul limit. Unset: --precision alone.")
+    List<String> comparePrecisions;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -73,63 +87,124 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--rounds, --seconds and --batch must be positive");
         }
-        try (InferenceEngine engine = model.open(batches)) {
-            ModelSignature signature = engine.signature();
-            long macs =
-                    signature.isDetector()
-                            ? signature.detection().macs()
-                            : new MobileNetV1Spec(
-                                            signature.alpha(),
-                                            signature.resolution(),
-                                            signature.numClasses())
-                                    .macs();
-            out.printf(
-                    Locale.ROOT,
-                    "model %s (%.1f M MACs/image), %s activations, precision %s, intra-op threads"
-                            + " %s, streams %d, %d cores, %s%n",
-                    signature.modelId(),
-                    macs / 1e6,
-                    engine.options().precision().resolve() == Precision.INT8
-                            ? "uint8 (integer graph)"
-                            : engine.options().emulatesGrids() ? "8-bit-grid" : "float32",
-                    engine.options().precision().resolve().label(),
-                    engine.options().intraOpThreads() == 0
-                            ? "all"
-                            : engine.options().intraOpThreads(),
-                    engine.options().resolvedStreams(),
-                    Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("os.arch"));
-            MatMulLimit limit = MatMulLimit.measure(engine.options(), 1.0);
-            out.println(limit.describe());
-            out.printf(
-                    Locale.ROOT,
-                    "%6s %10s %12s %10s %9s %10s%n",
-                    "batch",
-                    "images/s",
-                    "ms/batch",
-                    "GMAC/s",
-                    "of limit",
-                    "best img/s");
-            double limitRate = limit.of(engine.options().precision().resolve());
-            double[] rates = new double[batches.size()];
-            for (int i = 0; i < batches.size(); i++) {
-                rates[i] = measure(engine, batches.get(i), macs, limitRate, out);
+        List<Precision> precisions = precisions();
+        Map<String, double[]> measured = new LinkedHashMap<>();
+        MatMulLimit limit = null;
+        try {
+            for (Precision precision : precisions) {
+                Configuration config = model.configuration();
+                config.set(ModelOptions.PRECISION, precision.label());
+                try (InferenceEngine engine = ModelOptions.open(config, batches)) {
+                    long macs = header(engine, out);
+                    if (limit == null) {
+                        limit = MatMulLimit.measure(engine.options(), 1.0);
+                    }
+                    double[] rates = measureAll(engine, macs, limit, out);
+                    measured.putIfAbsent(engine.options().precision().resolve().label(), rates);
+                    if (!noReference && measured.size() == 1) {
+                        ReferenceBench.compare(
+                                ModelOptions.source(config),
+                                engine,
+                                batches,
+                                rates,
+                                seconds,
+                                rounds,
+                                out);
+                    }
+                }
             }
-            if (!noReference) {
-                ReferenceBench.compare(
-                        ModelOptions.source(model.configuration()),
-                        engine,
-                        batches,
-                        rates,
-                        seconds,
-                        rounds,
-                        out);
-            }
+            printRatios(measured, out);
             return 0;
         } catch (ModelException e) {
             spec.commandLine().getErr().println("ocellus: " + e.getMessage());
             return ExitCode.CANNOT_RUN.code();
         }
+    }
+
+    private List<Precision> precisions() {
+        if (comparePrecisions == null || comparePrecisions.isEmpty()) {
+            return List.of(ModelOptions.precision(model.configuration()));
+        }
+        List<Precision> precisions = new ArrayList<>();
+        for (String name : comparePrecisions) {
+            try {
+                precisions.add(Precision.parse(name.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        return precisions;
+    }
+
+    /** Prints what runs (model, precision, threads, CPU); returns the model's MACs per image. */
+    private long header(InferenceEngine engine, PrintWriter out) {
+        ModelSignature signature = engine.signature();
+        long macs =
+                signature.isDetector()
+                        ? signature.detection().macs()
+                        : new MobileNetV1Spec(
+                                        signature.alpha(),
+                                        signature.resolution(),
+                                        signature.numClasses())
+                                .macs();
+        out.printf(
+                Locale.ROOT,
+                "model %s (%.1f M MACs/image), %s activations, precision %s, intra-op threads"
+                        + " %s, streams %d, %d cores, %s%n",
+                signature.modelId(),
+                macs / 1e6,
+                engine.options().precision().resolve() == Precision.INT8
+                        ? "uint8 (integer graph)"
+                        : engine.options().emulatesGrids() ? "8-bit-grid" : "float32",
+                engine.options().precision().resolve().label(),
+                engine.options().intraOpThreads() == 0 ? "all" : engine.options().intraOpThreads(),
+                engine.options().resolvedStreams(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.arch"));
+        return macs;
+    }
+
+    private double[] measureAll(
+            InferenceEngine engine, long macs, MatMulLimit limit, PrintWriter out)
+            throws ModelException {
+        out.println(limit.describe());
+        out.printf(
+                Locale.ROOT,
+                "%6s %10s %12s %10s %9s %10s%n",
+                "batch",
+                "images/s",
+                "ms/batch",
+                "GMAC/s",
+                "of limit",
+                "best img/s");
+        double limitRate = limit.of(engine.options().precision().resolve());
+        double[] rates = new double[batches.size()];
+        for (int i = 0; i < batches.size(); i++) {
+            rates[i] = measure(engine, batches.get(i), macs, limitRate, out);
+        }
+        return rates;
+    }
+
+    /** Each precision's images/s over the first one's, per batch size. */
+    private void printRatios(Map<String, double[]> measured, PrintWriter out) {
+        if (measured.size() < 2) {
+            return;
+        }
+        List<String> labels = new ArrayList<>(measured.keySet());
+        double[] base = measured.get(labels.get(0));
+        for (String label : labels.subList(1, labels.size())) {
+            StringBuilder line = new StringBuilder(label + " / " + labels.get(0) + " images/s:");
+            for (int i = 0; i < batches.size(); i++) {
+                line.append(
+                        String.format(
+                                Locale.ROOT,
+                                " batch %d %.2fx",
+                                batches.get(i),
+                                measured.get(label)[i] / base[i]));
+            }
+            out.println(line);
+        }
+        out.flush();
     }
 
     /** Measures one batch size; returns the median images/s. */
