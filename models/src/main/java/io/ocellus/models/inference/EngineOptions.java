@@ -66,8 +66,8 @@ public record EngineOptions(
      * How many slices of a batch run at once. Asked for, or by default one per core the JVM may use
      * when TensorFlow is left to choose its threads ({@code intraOpThreads} 0), and 1 when a thread
      * count is set. With more than one, each run's ops take one thread (or {@code intraOpThreads})
-     * and the streams share the cores: on the 2-core machines of the README's figures this is 1.2x
-     * (float32) to 1.6x (int8) the images/s of one run over both cores at batch 8, because
+     * and the streams share the cores: on the 2-core machines of the README's figures this is 1.25x
+     * (float32) to 1.45x (int8) the images/s of one run over both cores at batch 8, because
      * single-threaded convolutions need no barriers and a slice of a few images keeps its
      * activations in the core's cache where a whole batch goes to memory (depthwise layers there
      * run at memory bandwidth).
