@@ -13,7 +13,6 @@ import io.vertx.core.http.HttpClosedException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -168,6 +167,8 @@ public abstract class KafkaCodec<T extends SpecificRecord> implements AutoClosea
             return type.cast(record);
         }
 
+        private static final int ATTEMPTS = 3;
+
         /**
          * Runs a registry call, trying again (three tries in all, 0.2 s then 0.8 s apart) when it
          * fails for a reason of the network or the server rather than of the record: the schema
@@ -200,20 +201,17 @@ public abstract class KafkaCodec<T extends SpecificRecord> implements AutoClosea
             }
         }
 
-        private static final int ATTEMPTS = 3;
-
         /**
          * Whether {@code e} says nothing about the record: the registry could not be reached, the
          * connection was closed or reset under the request, it timed out, or the registry answered
          * with a server error (5xx), 408 or 429. A 404 for an unknown id or an Avro body that does
          * not parse are the record's fault, and are not retried.
          */
-        static boolean transientFailure(Throwable e) {
+        private static boolean transientFailure(Throwable e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ConnectException
+                if (t instanceof SocketException // refused (ConnectException), reset, closed
                         || t instanceof UnknownHostException
                         || t instanceof SocketTimeoutException
-                        || t instanceof SocketException
                         || t instanceof TimeoutException
                         || t instanceof HttpClosedException
                         || t instanceof io.netty.channel.ConnectTimeoutException) {
