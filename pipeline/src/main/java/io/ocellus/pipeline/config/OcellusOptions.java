@@ -4,14 +4,11 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.configuration.description.BlockElement;
-import org.apache.flink.configuration.description.TextElement;
 
 /**
  * Every Ocellus setting, found in the options classes of this package: what {@code
@@ -72,13 +69,7 @@ public final class OcellusOptions {
 
     /** The description of {@code option} as plain text. */
     public static String describe(ConfigOption<?> option) {
-        List<String> parts = new ArrayList<>();
-        for (BlockElement block : option.description().getBlocks()) {
-            if (block instanceof TextElement text) {
-                parts.add(text.getFormat());
-            }
-        }
-        return String.join(" ", parts);
+        return new PlainTextFormatter().format(option.description()).strip();
     }
 
     /**

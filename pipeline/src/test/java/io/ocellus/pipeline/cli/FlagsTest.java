@@ -88,6 +88,17 @@ class FlagsTest {
     }
 
     @Test
+    void helpTextsArePlainTextWithTheirPlaceholdersFilled() {
+        // Flink describes its own options with %s placeholders and the keys as elements.
+        for (Flag flag : Flags.all()) {
+            String help = String.join(" ", flag.spec().description());
+            assertThat(help).as(flag.name()).doesNotContain("%s").doesNotContain("<br");
+        }
+        assertThat(String.join(" ", Flags.find("--checkpoint-interval-ms").spec().description()))
+                .contains("execution.checkpointing.min-pause");
+    }
+
+    @Test
     void anInvalidValueIsAUsageErrorNamingKeyValueAndFlag() {
         String[] args = new String[REQUIRED.length + 5];
         args[0] = "stream";
