@@ -56,6 +56,19 @@ public final class DecodingOptions {
                                     + " plugin), separated by ';'. Without one, claim-checked frames"
                                     + " go to dead letters (CLAIM_CHECK_NOT_ALLOWED).");
 
+    public static final ConfigOption<Boolean> SEPARATE_TASK =
+            key("ocellus.decoding.separate-task")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Decode frames in a task of their own, which hands each frame's"
+                                    + " model input (600 KB of floats at 224 pixels) to the"
+                                    + " inference task through Flink's network stack. False, the"
+                                    + " default, chains decoding and inference in one task: no copy"
+                                    + " between them, and the slots of a TaskManager overlap one"
+                                    + " another's decoding and forward passes (README, pipeline"
+                                    + " speed).");
+
     private DecodingOptions() {}
 
     /** The decoding of frames for a model whose input is {@code input}. */

@@ -120,17 +120,19 @@ public final class Jobs {
         DecodeOptions decoding = DecodingOptions.decodeOptions(config, input);
         WorkflowOptions options =
                 new WorkflowOptions(
-                        engine,
-                        new InferenceTasks(
-                                classify ? TaskOptions.topK(config) : 0,
-                                embed || geo != null,
-                                Settings.get(config, TaskOptions.NORMALIZE_EMBEDDINGS),
-                                features,
-                                detect ? DetectionOptions.query(config) : null),
-                        BatchingOptions.batching(config),
-                        detect ? decoding.withInput(null) : decoding,
-                        geo,
-                        detector);
+                                engine,
+                                new InferenceTasks(
+                                        classify ? TaskOptions.topK(config) : 0,
+                                        embed || geo != null,
+                                        Settings.get(config, TaskOptions.NORMALIZE_EMBEDDINGS),
+                                        features,
+                                        detect ? DetectionOptions.query(config) : null),
+                                BatchingOptions.batching(config),
+                                detect ? decoding.withInput(null) : decoding,
+                                geo,
+                                detector)
+                        .withSeparateDecodeTask(
+                                Settings.get(config, DecodingOptions.SEPARATE_TASK));
         return new Workflow(options, modelId, input);
     }
 

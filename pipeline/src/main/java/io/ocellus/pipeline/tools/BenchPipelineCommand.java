@@ -74,6 +74,13 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                             + " classifier, one decode per frame; the ceiling counts both models.")
     boolean detect;
 
+    @Option(
+            names = "--warmup-seconds",
+            defaultValue = "20",
+            description =
+                    "Send bursts of frames through the job for at least this long before measuring, so that the JIT has compiled the broker's, Flink's and the job's code (on 2 cores it is still at work after a few seconds). Default: ${DEFAULT-VALUE}.")
+    int warmupSeconds;
+
     private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
 
     @Option(
@@ -121,10 +128,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             reader.setDaemon(true);
             reader.start();
             try {
-                // Warm up the JIT, the model's batch shapes and Kafka's buffers first.
-                int warm = Math.max(2 * stream.batchSize() * parallelism(), frames);
-                send(kafka, jpeg, "warm", warm, 0);
-                awaitResults("warm", warm);
+                warmUp(kafka, jpeg, out);
                 double fps = rounds(kafka, jpeg, decoder, engine, detector, decoded, out);
                 latency(kafka, jpeg, 0.7 * fps, out);
             } finally {
@@ -133,6 +137,27 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Warms up the JIT, the model's batch shapes and Kafka's buffers: bursts of frames until {@link
+     * #warmupSeconds} have passed, at least one.
+     */
+    private void warmUp(EmbeddedKafkaBroker kafka, byte[] jpeg, PrintWriter out) throws Exception {
+        int warm = Math.max(2 * stream.batchSize() * parallelism(), frames);
+        long start = System.nanoTime();
+        int bursts = 0;
+        do {
+            String phase = "warm" + bursts++;
+            send(kafka, jpeg, phase, warm, 0);
+            awaitResults(phase, warm);
+        } while (System.nanoTime() - start < warmupSeconds * 1_000_000_000L);
+        out.printf(
+                Locale.ROOT,
+                "warm-up: %d frames in %.1f s%n",
+                bursts * warm,
+                (System.nanoTime() - start) / 1e9);
+        out.flush();
     }
 
     /**

@@ -75,11 +75,13 @@ public final class OcellusWorkflow {
                         .name("decode")
                         .uid("ocellus-decode");
         SingleOutputStreamOperator<FrameResults> inferred =
-                inference(decoded, options, modelUpdates)
-                        .uid("ocellus-inference")
-                        // Its own task: decoding the next frames overlaps the forward pass
-                        // (README, pipeline speed).
-                        .startNewChain();
+                inference(decoded, options, modelUpdates).uid("ocellus-inference");
+        if (options.separateDecodeTask()) {
+            // Decoding the next frames then overlaps the forward pass even in one slot, at the
+            // cost of copying each frame's input between the tasks; chained (the default), the
+            // slots overlap one another (README, pipeline speed).
+            inferred.startNewChain();
+        }
         SingleOutputStreamOperator<FrameResults> results = inferred;
         if (options.geo() != null) {
             results =

@@ -20,6 +20,8 @@ import java.io.Serializable;
  *     the model on the same decoded frames)
  * @param modelUpdates reads the records of a model-updates stream (the model swapped while the job
  *     runs), or null when the model is fixed
+ * @param separateDecodeTask decode in a task of its own, which hands each frame to the inference
+ *     task through Flink's network stack, instead of in the inference task's chain
  */
 public record WorkflowOptions(
         PredictorFactory model,
@@ -28,7 +30,8 @@ public record WorkflowOptions(
         DecodeOptions decoding,
         GeoOptions geo,
         PredictorFactory detector,
-        ModelUpdate.Reader modelUpdates)
+        ModelUpdate.Reader modelUpdates,
+        boolean separateDecodeTask)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -71,7 +74,7 @@ public record WorkflowOptions(
             DecodeOptions decoding,
             GeoOptions geo,
             PredictorFactory detector) {
-        this(model, tasks, batching, decoding, geo, detector, null);
+        this(model, tasks, batching, decoding, geo, detector, null, false);
     }
 
     /**
@@ -92,7 +95,14 @@ public record WorkflowOptions(
         if (open.jpegMinSide() > 0) {
             open = open.withJpegMinSide(Math.max(open.jpegMinSide(), LARGEST_RELEASED_RESOLUTION));
         }
-        return new WorkflowOptions(model, tasks, batching, open, geo, detector, reader);
+        return new WorkflowOptions(
+                model, tasks, batching, open, geo, detector, reader, separateDecodeTask);
+    }
+
+    /** The same workflow, decoding in a task of its own when {@code separate}. */
+    public WorkflowOptions withSeparateDecodeTask(boolean separate) {
+        return new WorkflowOptions(
+                model, tasks, batching, decoding, geo, detector, modelUpdates, separate);
     }
 
     /** Without a detector. */
