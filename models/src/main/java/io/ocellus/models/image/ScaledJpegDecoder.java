@@ -10,6 +10,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.image.DecodeJpeg;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
 
@@ -25,6 +26,9 @@ import org.tensorflow.types.TUint8;
  */
 public final class ScaledJpegDecoder implements AutoCloseable {
     private static final long[] RATIOS = {1, 2, 4, 8};
+
+    private static final RunOptions IN_CALLER_THREAD =
+            RunOptions.newBuilder().setInterOpThreadPool(-1).build();
 
     private final Graph graph;
     private final Session session;
@@ -84,8 +88,7 @@ public final class ScaledJpegDecoder implements AutoCloseable {
             throw new IllegalArgumentException("ratio must be 1, 2, 4 or 8, got " + ratio);
         }
         try (TString contents = TString.tensorOfBytes(NdArrays.scalarOfObject(jpeg));
-                Result result =
-                        session.runner().feed(input, contents).fetch(outputs[index]).run()) {
+                Result result = runner().feed(input, contents).fetch(outputs[index]).run()) {
             TUint8 pixels = (TUint8) result.get(0);
             Shape shape = pixels.shape();
             int height = (int) shape.get(0);
@@ -103,6 +106,14 @@ public final class ScaledJpegDecoder implements AutoCloseable {
                             jpeg.length, e.getMessage().lines().findFirst().orElse("")),
                     e);
         }
+    }
+
+    /**
+     * A run on the calling thread: one op, not worth handing to TensorFlow's inter-op pool, where
+     * it would also queue behind an engine's work (720p decode-only 1.77 -> 1.65 ms).
+     */
+    private Session.Runner runner() {
+        return session.runner().setOptions(IN_CALLER_THREAD);
     }
 
     @Override
