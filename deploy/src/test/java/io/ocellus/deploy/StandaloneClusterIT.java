@@ -258,7 +258,8 @@ class StandaloneClusterIT {
         for (String taskManager : List.of("taskmanager", "taskmanager-2")) {
             assertThat(Files.readString(CLUSTER_DIR.resolve("log/" + taskManager + ".log")))
                     .as("an inference instance ran in %s", taskManager)
-                    .contains("Received task inference");
+                    // Decoding is chained with inference: the task is "decode -> inference -> ...".
+                    .containsPattern("Received task [^\\n]*\\binference\\b");
         }
 
         // Cancelled with a savepoint and resubmitted from it, with `flink run` this time, on the
