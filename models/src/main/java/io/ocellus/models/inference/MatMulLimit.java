@@ -18,27 +18,39 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The limit a forward pass is compared with, measured in the same run: the rate of large TensorFlow
- * MatMuls (2048 x 2048 by 2048 x 2048, 8.6 G multiply-adds), as many at once as the engine has
+ * The limit a forward pass is compared with, measured in the same run: the rate of a large dense
+ * product (2048 x 2048 by 2048 x 2048, 8.6 G multiply-adds), as many at once as the engine has
  * streams, on the engine's threads, in float32 and with oneDNN's bfloat16 rewrite, and what the CPU
- * is. Several at once because TensorFlow's intra-op thread pool is one per process, sized by the
- * first session: after an engine with one thread a stream, one MatMul would use one core.
+ * is. The product runs twice, as a TensorFlow MatMul and as the same product written as a 1x1
+ * Conv2D (2048 pixels of 2048 channels), and the faster counts: oneDNN takes different kernels for
+ * the two (on an AMD Zen 5 its bfloat16 MatMul ran at 0.6 of its float32 one while its bfloat16 1x1
+ * convolutions, the model's own layers, ran at 1.4), and the limit is what the hardware does at its
+ * best. Several at once because TensorFlow's intra-op thread pool is one per process, sized by the
+ * first session: after an engine with one thread a stream, one product would use one core.
  *
- * @param fp32 GMAC/s of the float32 MatMul
+ * @param fp32 GMAC/s in float32
  * @param bf16 GMAC/s with bfloat16 products, or 0 where the CPU has no bf16
  * @param cpu the CPU's model name and the features that matter here
- * @param runs MatMuls run at once
+ * @param runs products run at once
+ * @param fp32Op the op that gave {@code fp32}: MatMul or Conv2D
+ * @param bf16Op the op that gave {@code bf16}, or empty
  */
-public record MatMulLimit(double fp32, double bf16, String cpu, int runs) {
+public record MatMulLimit(
+        double fp32, double bf16, String cpu, int runs, String fp32Op, String bf16Op) {
     private static final int N = 2048;
 
-    /** Measures both rates for about {@code seconds} each, on the threads of {@code engine}. */
+    /**
+     * Measures both rates for about {@code seconds} per op and precision, on {@code engine}'s
+     * threads.
+     */
     public static MatMulLimit measure(EngineOptions engine, double seconds) {
         int runs = engine.resolvedStreams();
-        double fp32 = rate(config(engine, Precision.FP32), runs, seconds);
-        double bf16 =
-                Precision.cpuHasBf16() ? rate(config(engine, Precision.BF16), runs, seconds) : 0;
-        return new MatMulLimit(fp32, bf16, cpuDescription(), runs);
+        Best fp32 = best(config(engine, Precision.FP32), runs, seconds);
+        Best bf16 =
+                Precision.cpuHasBf16()
+                        ? best(config(engine, Precision.BF16), runs, seconds)
+                        : new Best(0, "");
+        return new MatMulLimit(fp32.rate, bf16.rate, cpuDescription(), runs, fp32.op, bf16.op);
     }
 
     /** The rate a model's GMAC/s is a fraction of at {@code precision}; 0 when none applies. */
@@ -54,16 +66,27 @@ public record MatMulLimit(double fp32, double bf16, String cpu, int runs) {
     public String describe() {
         return String.format(
                 Locale.ROOT,
-                "cpu: %s; limit: MatMul %dx%d, %d at once on the engine's threads: fp32 %.1f"
-                        + " GMAC/s, bf16 %s",
+                "cpu: %s; limit: a %dx%d by %dx%d product, the faster of MatMul and 1x1 Conv2D,"
+                        + " %d at once on the engine's threads: fp32 %.1f GMAC/s (%s), bf16 %s",
                 cpu,
+                N,
+                N,
                 N,
                 N,
                 runs,
                 fp32,
+                fp32Op,
                 bf16 > 0
-                        ? String.format(Locale.ROOT, "%.1f GMAC/s", bf16)
+                        ? String.format(Locale.ROOT, "%.1f GMAC/s (%s)", bf16, bf16Op)
                         : "n/a (no AVX512_BF16 or AMX)");
+    }
+
+    private record Best(double rate, String op) {}
+
+    private static Best best(ConfigProto config, int runs, double seconds) {
+        double matMul = rate(config, false, runs, seconds);
+        double conv = rate(config, true, runs, seconds);
+        return conv > matMul ? new Best(conv, "Conv2D") : new Best(matMul, "MatMul");
     }
 
     private static ConfigProto config(EngineOptions engine, Precision precision) {
@@ -76,29 +99,35 @@ public record MatMulLimit(double fp32, double bf16, String cpu, int runs) {
                 .toConfigProto();
     }
 
-    private static double rate(ConfigProto config, int runs, double seconds) {
+    /**
+     * GMAC/s of the 2048^3 product run {@code runs} at once: a MatMul of two 2048 x 2048 matrices,
+     * or ({@code conv}) a 1x1 Conv2D of a 1 x 32 x 64 x 2048 input with a 1 x 1 x 2048 x 2048
+     * filter.
+     */
+    private static double rate(ConfigProto config, boolean conv, int runs, double seconds) {
         float[] values = new float[N * N];
         Random random = new Random(1);
         for (int i = 0; i < values.length; i++) {
             values[i] = random.nextFloat() - 0.5f;
         }
+        Shape left = conv ? Shape.of(1, 32, N / 32, N) : Shape.of(N, N);
+        Shape right = conv ? Shape.of(1, 1, N, N) : Shape.of(N, N);
         try (Graph graph = new Graph();
-                TFloat32 matrix =
-                        TFloat32.tensorOf(Shape.of(N, N), DataBuffers.of(values, true, false))) {
-            // Fed, not constants: a MatMul of constants would be folded before the first run.
+                TFloat32 a = TFloat32.tensorOf(left, DataBuffers.of(values, true, false));
+                TFloat32 b = TFloat32.tensorOf(right, DataBuffers.of(values, true, false))) {
+            // Fed, not constants: a product of constants would be folded before the first run.
             Ops tf = Ops.create(graph);
-            Operand<TFloat32> a = tf.withName("a").placeholder(TFloat32.class);
-            Operand<TFloat32> b = tf.withName("b").placeholder(TFloat32.class);
-            tf.withName("sum").sum(tf.linalg.matMul(a, b), tf.constant(new int[] {0, 1}));
+            Operand<TFloat32> x = tf.withName("a").placeholder(TFloat32.class);
+            Operand<TFloat32> w = tf.withName("b").placeholder(TFloat32.class);
+            Operand<TFloat32> product =
+                    conv
+                            ? tf.nn.conv2d(x, w, List.of(1L, 1L, 1L, 1L), "VALID")
+                            : tf.linalg.matMul(x, w);
+            tf.withName("sum")
+                    .sum(product, tf.constant(conv ? new int[] {0, 1, 2, 3} : new int[] {0, 1}));
             try (Session session = new Session(graph, config)) {
                 Runnable multiply =
-                        () ->
-                                session.runner()
-                                        .feed("a", matrix)
-                                        .feed("b", matrix)
-                                        .fetch("sum")
-                                        .run()
-                                        .close();
+                        () -> session.runner().feed("a", a).feed("b", b).fetch("sum").run().close();
                 for (int i = 0; i < 3; i++) {
                     multiply.run();
                 }

@@ -2,9 +2,12 @@ package io.ocellus.models.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The bench's limit: a real MatMul rate, per precision, and the CPU named. */
+/**
+ * The bench's limit: a real product rate (MatMul or 1x1 Conv2D), per precision, and the CPU named.
+ */
 class MatMulLimitTest {
     @Test
     void measuresARealRateAndNamesTheCpu() {
@@ -17,7 +20,13 @@ class MatMulLimitTest {
         assertThat(limit.bf16() > 0).isEqualTo(Precision.cpuHasBf16());
         assertThat(limit.runs()).isEqualTo(EngineOptions.defaults().resolvedStreams());
         assertThat(limit.describe())
-                .contains("limit: MatMul 2048x2048, " + limit.runs() + " at once on the engine's");
+                .contains(
+                        "the faster of MatMul and 1x1 Conv2D, "
+                                + limit.runs()
+                                + " at once on the engine's");
+        assertThat(limit.fp32Op()).isIn("MatMul", "Conv2D");
+        assertThat(limit.bf16Op())
+                .isIn(Precision.cpuHasBf16() ? List.of("MatMul", "Conv2D") : List.of(""));
         assertThat(limit.cpu()).isNotBlank();
     }
 }
