@@ -34,7 +34,7 @@ public enum Precision {
             case FP32 -> FP32;
             case INT8 -> cpuHasInt8() ? INT8 : FP32;
             case BF16 -> cpuHasBf16() ? BF16 : FP32;
-            case AUTO -> cpuHasBf16() && bf16Verified(cpuFlags()) ? BF16 : FP32;
+            case AUTO -> cpuHasBf16() && bf16VerifiedHere() ? BF16 : FP32;
         };
     }
 
@@ -82,11 +82,20 @@ public enum Precision {
         return flags.contains(" avx512_bf16") || flags.contains(" amx_bf16");
     }
 
+    /** This machine's {@code /proc/cpuinfo}, read once: engines ask for it each time they open. */
     private static String cpuFlags() {
-        try {
-            return Files.readString(Path.of("/proc/cpuinfo"));
-        } catch (IOException | RuntimeException e) {
-            return "";
+        return CpuInfo.TEXT;
+    }
+
+    private static final class CpuInfo {
+        static final String TEXT = read();
+
+        private static String read() {
+            try {
+                return Files.readString(Path.of("/proc/cpuinfo"));
+            } catch (IOException | RuntimeException e) {
+                return "";
+            }
         }
     }
 

@@ -147,8 +147,8 @@ public final class ModelOptions {
                 && Precision.cpuHasBf16()
                 && !Precision.bf16VerifiedHere()) {
             LOG.warn(
-                    "ocellus.model.precision = {}: bf16 gave run-to-run different and, once, wrong"
-                            + " answers on this CPU kind (AMD Zen 5; README: precision): {}",
+                    "ocellus.model.precision = {}: bf16 gave wrong answers, different from run to"
+                            + " run, on this CPU kind (AMD Zen 5; README: precision): {}",
                     precision.label(),
                     precision == Precision.AUTO ? "running fp32" : "running bf16 as asked");
         }
