@@ -1,6 +1,7 @@
 package io.ocellus.models.detection;
 
 import io.ocellus.models.MalformedModelException;
+import io.ocellus.models.inference.EvenChannels;
 import io.ocellus.models.weights.Requantization;
 import io.ocellus.models.weights.TensorDequantizer;
 import io.ocellus.models.weights.internal.TfliteSchema;
@@ -150,21 +151,24 @@ final class ConvolutionLayer {
         return output.name();
     }
 
-    /** Adds the layer's ops to {@code tf} on {@code in}; emulated when asked and 8-bit. */
-    TensorValue build(Ops tf, TensorValue in, boolean emulate) {
+    /**
+     * Adds the layer's ops to {@code tf} on {@code in}; emulated when asked and 8-bit; with {@code
+     * bf16}, over an even number of input channels ({@link EvenChannels}).
+     */
+    TensorValue build(Ops tf, TensorValue in, boolean emulate, boolean bf16) {
         Requantization rq =
                 emulate
                         ? TensorDequantizer.requantization(
                                 graph.tensor(op.inputs()[0]), kernelTensor, output, relu6)
                         : null;
-        return rq == null ? inReals(tf, in) : inSteps(tf, in, rq);
+        return rq == null ? inReals(tf, in, bf16) : inSteps(tf, in, rq, bf16);
     }
 
     /** Real values, clamped where the integer kernel saturates. */
-    private TensorValue inReals(Ops tf, TensorValue in) {
+    private TensorValue inReals(Ops tf, TensorValue in, boolean bf16) {
         Operand<TFloat32> y =
                 tf.nn.biasAdd(
-                        convolve(tf, in.real(tf), kernel),
+                        convolve(tf, in.real(tf), kernel, bf16),
                         TensorValue.constant(tf, "biases", bias, bias.length));
         float[] range = TensorDequantizer.range(output);
         if (relu6 || (range != null && range[0] == 0f && Math.abs(range[1] - 6f) < 0.05f)) {
@@ -181,7 +185,7 @@ final class ConvolutionLayer {
     }
 
     /** The integer kernel, in output steps. */
-    private TensorValue inSteps(Ops tf, TensorValue in, Requantization rq) {
+    private TensorValue inSteps(Ops tf, TensorValue in, Requantization rq, boolean bf16) {
         int channels = outChannels();
         float inScale = graph.tensor(op.inputs()[0]).quantization().scale()[0];
         float[] weightScales = kernelTensor.quantization().scale();
@@ -209,7 +213,7 @@ final class ConvolutionLayer {
                                 .round(tf.math.mul(in.real(tf), tf.constant(1f / inScale)));
         Operand<TFloat32> accumulator =
                 tf.nn.biasAdd(
-                        convolve(tf, x, integers),
+                        convolve(tf, x, integers, bf16),
                         TensorValue.constant(tf, "biases", accumulatorBias, channels));
         Operand<TFloat32> steps =
                 tf.math.mul(
@@ -245,7 +249,7 @@ final class ConvolutionLayer {
                 .clipByValue(rounded, tf.constant((float) rq.min()), tf.constant((float) rq.max()));
     }
 
-    private Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> x, float[] values) {
+    private Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> x, float[] values, boolean bf16) {
         List<Long> stride = List.of(1L, (long) strides[0], (long) strides[1], 1L);
         if (depthwise) {
             // [1, kh, kw, c] and [kh, kw, c, 1] share one memory order.
@@ -255,16 +259,17 @@ final class ConvolutionLayer {
                     stride,
                     padding);
         }
+        float[] hwio = TensorDequantizer.outFirstToOutLast(values, shape[0]);
+        int inChannels = shape[3];
+        Operand<TFloat32> input = x;
+        if (EvenChannels.needed(bf16, inChannels)) {
+            hwio = EvenChannels.padKernel(hwio, shape[1] * shape[2], inChannels, shape[0]);
+            inChannels++;
+            input = EvenChannels.pad(tf, x);
+        }
         return tf.nn.conv2d(
-                x,
-                TensorValue.constant(
-                        tf,
-                        "weights",
-                        TensorDequantizer.outFirstToOutLast(values, shape[0]),
-                        shape[1],
-                        shape[2],
-                        shape[3],
-                        shape[0]),
+                input,
+                TensorValue.constant(tf, "weights", hwio, shape[1], shape[2], inChannels, shape[0]),
                 stride,
                 padding);
     }

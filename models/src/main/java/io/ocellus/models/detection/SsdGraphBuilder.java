@@ -2,6 +2,7 @@ package io.ocellus.models.detection;
 
 import io.ocellus.models.MalformedModelException;
 import io.ocellus.models.ModelNotFoundException;
+import io.ocellus.models.inference.EvenChannels;
 import io.ocellus.models.io.ModelSignature;
 import io.ocellus.models.weights.Requantization;
 import io.ocellus.models.weights.internal.TfliteSchema;
@@ -75,6 +76,17 @@ public final class SsdGraphBuilder {
      */
     public static ModelSignature build(Ops tf, Path file, boolean emulateQuantization, int labels)
             throws ModelNotFoundException, MalformedModelException {
+        return build(tf, file, emulateQuantization, labels, false);
+    }
+
+    /**
+     * As {@link #build(Ops, Path, boolean, int)}; with {@code bf16}, for oneDNN's bfloat16 rewrite,
+     * a convolution over an odd number of channels takes one more channel of zeros (see {@link
+     * EvenChannels}).
+     */
+    public static ModelSignature build(
+            Ops tf, Path file, boolean emulateQuantization, int labels, boolean bf16)
+            throws ModelNotFoundException, MalformedModelException {
         if (!Files.isRegularFile(file)) {
             throw new ModelNotFoundException("no TensorFlow Lite file at " + file);
         }
@@ -89,7 +101,8 @@ public final class SsdGraphBuilder {
                     file + ": not a TensorFlow Lite flatbuffer (no TFL3 identifier)");
         }
         try {
-            return new SsdTranslation(tf, file, TfliteSchema.Model.root(bytes), emulateQuantization)
+            return new SsdTranslation(
+                            tf, file, TfliteSchema.Model.root(bytes), emulateQuantization, bf16)
                     .run(labels);
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new MalformedModelException(

@@ -29,6 +29,7 @@ final class SsdTranslation {
     private final TfliteSchema.Model model;
     private final TfliteSchema.SubGraph graph;
     private final boolean emulate;
+    private final boolean bf16;
     private final Map<Integer, TensorValue> values = new HashMap<>();
     private final Map<String, String> features = new LinkedHashMap<>();
 
@@ -38,7 +39,7 @@ final class SsdTranslation {
     private int embeddingChannels;
     private long macs;
 
-    SsdTranslation(Ops tf, Path file, TfliteSchema.Model model, boolean emulate)
+    SsdTranslation(Ops tf, Path file, TfliteSchema.Model model, boolean emulate, boolean bf16)
             throws MalformedModelException {
         if (model.subgraphsLength() != 1) {
             throw new MalformedModelException(
@@ -49,6 +50,7 @@ final class SsdTranslation {
         this.model = model;
         this.graph = model.subgraph(0);
         this.emulate = emulate;
+        this.bf16 = bf16;
     }
 
     /** Translates every operator; returns the signature of the graph written. */
@@ -137,7 +139,7 @@ final class SsdTranslation {
         ConvolutionLayer layer = ConvolutionLayer.read(file, model, graph, op, depthwise);
         macs += layer.macs();
         Ops scope = tf.withSubScope(scope(layer.outputName()));
-        TensorValue result = layer.build(scope, values.get(op.inputs()[0]), emulate);
+        TensorValue result = layer.build(scope, values.get(op.inputs()[0]), emulate, bf16);
         values.put(op.outputs()[0], result);
         Matcher body = BODY_LAYER.matcher(layer.outputName());
         if (body.find() && layer.outputName().startsWith("FeatureExtractor/")) {

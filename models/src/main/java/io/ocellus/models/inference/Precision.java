@@ -9,10 +9,10 @@ import java.util.Locale;
  * The arithmetic of the forward pass. {@link #BF16} switches on oneDNN's automatic bfloat16 rewrite
  * (TensorFlow's {@code auto_mixed_precision_onednn_bfloat16}): convolutions and matrix products in
  * bfloat16 with float32 accumulation, on CPUs with AVX512_BF16 or AMX. {@link #AUTO} is bf16 where
- * the CPU has either and bf16 has been checked on its kind ({@link #bf16Verified}), fp32 elsewhere.
- * {@link #INT8} runs a released 8-bit MobileNet as an integer graph of oneDNN's quantized
- * convolutions (VNNI or AMX-INT8; see {@code Int8MobileNetGraphBuilder}); other models, and CPUs
- * without either, run fp32.
+ * the CPU has either, fp32 elsewhere (convolutions over an odd number of channels: {@link
+ * EvenChannels}). {@link #INT8} runs a released 8-bit MobileNet as an integer graph of oneDNN's
+ * quantized convolutions (VNNI or AMX-INT8; see {@code Int8MobileNetGraphBuilder}); other models,
+ * and CPUs without either, run fp32.
  */
 public enum Precision {
     FP32,
@@ -33,39 +33,8 @@ public enum Precision {
         return switch (this) {
             case FP32 -> FP32;
             case INT8 -> cpuHasInt8() ? INT8 : FP32;
-            case BF16 -> cpuHasBf16() ? BF16 : FP32;
-            case AUTO -> cpuHasBf16() && bf16VerifiedHere() ? BF16 : FP32;
+            case BF16, AUTO -> cpuHasBf16() ? BF16 : FP32;
         };
-    }
-
-    /**
-     * Whether bf16 gave sound answers on the kind of CPU {@code cpuinfo} describes. Not on AMD Zen
-     * 5 (family 26 and later, until checked again): there oneDNN 3.5's bfloat16 kernels gave a
-     * different top-1 accuracy from one run to the next on the same 1300 images (0.5_160: 71.4% and
-     * 72.5%), and 1.3% in {@code eval --compare precision=bf16} after a float32 engine in the same
-     * process; README: precision. {@code auto} runs fp32 there; an explicit bf16 still runs, with a
-     * warning.
-     */
-    public static boolean bf16Verified(String cpuinfo) {
-        if (!cpuinfo.contains("AuthenticAMD")) {
-            return true;
-        }
-        for (String line : cpuinfo.split("\n")) {
-            if (line.startsWith("cpu family")) {
-                String value = line.substring(line.indexOf(':') + 1).strip();
-                try {
-                    return Integer.parseInt(value) < 26;
-                } catch (NumberFormatException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /** {@link #bf16Verified} for this machine. */
-    public static boolean bf16VerifiedHere() {
-        return bf16Verified(cpuFlags());
     }
 
     /** Whether this machine's CPU has int8 dot products: AVX512_VNNI, AVX_VNNI or AMX-INT8. */

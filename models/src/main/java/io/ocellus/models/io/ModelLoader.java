@@ -4,6 +4,7 @@ import io.ocellus.models.MalformedModelException;
 import io.ocellus.models.ModelException;
 import io.ocellus.models.ModelNotFoundException;
 import io.ocellus.models.detection.SsdGraphBuilder;
+import io.ocellus.models.inference.EvenChannels;
 import io.ocellus.models.inference.Labels;
 import io.ocellus.models.mobilenet.Int8MobileNetGraphBuilder;
 import io.ocellus.models.mobilenet.MobileNetV1GraphBuilder;
@@ -55,10 +56,11 @@ public final class ModelLoader {
             ModelSource source, ConfigProto config, boolean emulateQuantization, boolean int8)
             throws ModelException {
         Labels labels = readLabels(source);
+        boolean bf16 = EvenChannels.bf16(config);
         if (source.format() == ModelFormat.TFLITE
                 && SsdGraphBuilder.isDetector(source.files().get(0))) {
             warnNoInt8(int8, source.files().get(0) + " is a detector");
-            return fromDetector(source, config, labels, emulateQuantization);
+            return fromDetector(source, config, labels, emulateQuantization, bf16);
         }
         if (source.format() != ModelFormat.TFLITE) {
             warnNoInt8(int8, source.files().get(0) + " is not an 8-bit TensorFlow Lite model");
@@ -71,14 +73,32 @@ public final class ModelLoader {
                     yield fromInt8(weights, config, labels);
                 }
                 warnNoInt8(int8, weights.source() + " has float weights");
-                yield fromWeights(weights, config, labels, emulateQuantization);
+                yield fromWeights(weights, config, labels, emulateQuantization, bf16);
             }
             case FROZEN_GRAPH ->
-                    checkResolution(source, fromFrozenGraph(source.files().get(0), config, labels));
+                    checkResolution(
+                            source,
+                            fromFrozenGraph(source.files().get(0), fileConfig(config), labels));
             case SAVED_MODEL ->
                     checkResolution(
-                            source, SavedModels.load(source.files().get(0), config, labels));
+                            source,
+                            SavedModels.load(source.files().get(0), fileConfig(config), labels));
         };
+    }
+
+    /**
+     * The session configuration for a graph read from a file, whose convolutions over 3 channels
+     * cannot be padded: without the bfloat16 rewrite where this CPU gets them wrong ({@link
+     * EvenChannels#sound}).
+     */
+    private static ConfigProto fileConfig(ConfigProto config) {
+        if (EvenChannels.bf16(config) && !EvenChannels.sound()) {
+            LOG.warn(
+                    "precision bf16 asked, but this CPU's bfloat16 convolutions over 3 channels are"
+                            + " wrong and a graph read from a file cannot be padded: running fp32");
+            return EvenChannels.withoutBf16(config);
+        }
+        return config;
     }
 
     private static void warnNoInt8(boolean int8, String why) {
@@ -107,14 +127,18 @@ public final class ModelLoader {
      * at the file's own resolution only, since its anchors are fixed to its feature maps.
      */
     private static LoadedModel fromDetector(
-            ModelSource source, ConfigProto config, Labels labels, boolean emulateQuantization)
+            ModelSource source,
+            ConfigProto config,
+            Labels labels,
+            boolean emulateQuantization,
+            boolean bf16)
             throws ModelException {
         Path file = source.files().get(0);
         Graph graph = new Graph();
         try {
             ModelSignature signature =
                     SsdGraphBuilder.build(
-                            Ops.create(graph), file, emulateQuantization, labels.size());
+                            Ops.create(graph), file, emulateQuantization, labels.size(), bf16);
             if (source.resolution() != null && source.resolution() != signature.resolution()) {
                 throw new MalformedModelException(
                         String.format(
@@ -143,10 +167,20 @@ public final class ModelLoader {
             Labels labels,
             boolean emulateQuantization)
             throws ModelException {
+        return fromWeights(weights, config, labels, emulateQuantization, EvenChannels.bf16(config));
+    }
+
+    private static LoadedModel fromWeights(
+            MobileNetV1Weights weights,
+            ConfigProto config,
+            Labels labels,
+            boolean emulateQuantization,
+            boolean bf16)
+            throws ModelException {
         Graph graph = new Graph();
         try {
             MobileNetV1GraphBuilder.build(
-                    Ops.create(graph), weights, WeightMode.CONSTANTS, emulateQuantization);
+                    Ops.create(graph), weights, WeightMode.CONSTANTS, emulateQuantization, bf16);
             return new LoadedModel(
                     graph,
                     new Session(graph, config),

@@ -1,5 +1,6 @@
 package io.ocellus.models.mobilenet;
 
+import io.ocellus.models.inference.EvenChannels;
 import io.ocellus.models.weights.LayerWeights;
 import io.ocellus.models.weights.MobileNetV1Weights;
 import io.ocellus.models.weights.Requantization;
@@ -71,6 +72,21 @@ public final class MobileNetV1GraphBuilder {
      */
     public static Operand<TFloat32> build(
             Ops tf, MobileNetV1Weights weights, WeightMode mode, boolean emulateQuantization) {
+        return build(tf, weights, mode, emulateQuantization, false);
+    }
+
+    /**
+     * As {@link #build(Ops, MobileNetV1Weights, WeightMode, boolean)}; with {@code bf16}, for
+     * oneDNN's bfloat16 rewrite, a convolution over an odd number of channels (the first, over 3)
+     * takes one more channel of zeros (see {@link EvenChannels}): the same sums, which some CPUs
+     * get wrong with an odd count.
+     */
+    public static Operand<TFloat32> build(
+            Ops tf,
+            MobileNetV1Weights weights,
+            WeightMode mode,
+            boolean emulateQuantization,
+            boolean bf16) {
         int resolution = weights.spec().resolution();
         Operand<TFloat32> input =
                 tf.withName(INPUT)
@@ -81,7 +97,7 @@ public final class MobileNetV1GraphBuilder {
         if (emulate && weights.inputRange() != null) {
             input = fakeQuant(tf.withName("input_quant"), input, weights.inputRange());
         }
-        return build(tf, input, weights, mode, emulate);
+        return build(tf, input, weights, mode, emulate, bf16);
     }
 
     /**
@@ -90,7 +106,7 @@ public final class MobileNetV1GraphBuilder {
      */
     public static Operand<TFloat32> build(
             Ops tf, Operand<TFloat32> input, MobileNetV1Weights weights, WeightMode mode) {
-        return build(tf, input, weights, mode, false);
+        return build(tf, input, weights, mode, false, false);
     }
 
     private static Operand<TFloat32> build(
@@ -98,7 +114,8 @@ public final class MobileNetV1GraphBuilder {
             Operand<TFloat32> input,
             MobileNetV1Weights weights,
             WeightMode mode,
-            boolean emulate) {
+            boolean emulate,
+            boolean bf16) {
         MobileNetV1Spec spec = weights.spec();
         Ops root = tf.withSubScope("MobilenetV1"); // once: each withSubScope call makes a new scope
         Ops body = root.withSubScope("MobilenetV1");
@@ -114,7 +131,8 @@ public final class MobileNetV1GraphBuilder {
                             layer,
                             layerWeights,
                             mode,
-                            emulate);
+                            emulate,
+                            bf16);
             unit = emulate ? layerWeights.requantization().scale() : 1f;
         }
         Ops logits = root.withSubScope("Logits");
@@ -143,7 +161,8 @@ public final class MobileNetV1GraphBuilder {
                         head,
                         weights.layer(head.name()),
                         mode,
-                        emulate);
+                        emulate,
+                        bf16);
         Operand<TFloat32> squeezed =
                 logits.withName("SpatialSqueeze").squeeze(scores, Squeeze.axis(1L, 2L));
         Ops predictions = root.withSubScope("Predictions");
@@ -163,15 +182,24 @@ public final class MobileNetV1GraphBuilder {
             Layer layer,
             LayerWeights weights,
             WeightMode mode,
-            boolean emulate) {
+            boolean emulate,
+            boolean bf16) {
         List<Long> strides = List.of(1L, (long) layer.stride(), (long) layer.stride(), 1L);
         boolean relu6 = layer.kind().hasBatchNormAndRelu6();
         Requantization rq = emulate ? weights.requantization() : null;
         float[] kernelValues =
                 rq == null ? weights.kernel() : scaled(weights.kernel(), inputUnit / rq.scale());
         float[] biasValues = rq == null ? weights.bias() : stepBias(weights.bias(), rq, relu6);
+        int[] shape = layer.kernelShape();
+        boolean pad = layer.kind() != LayerKind.DEPTHWISE && EvenChannels.needed(bf16, shape[2]);
+        if (pad) {
+            kernelValues =
+                    EvenChannels.padKernel(kernelValues, shape[0] * shape[1], shape[2], shape[3]);
+            shape = new int[] {shape[0], shape[1], shape[2] + 1, shape[3]};
+            x = EvenChannels.pad(tf, x);
+        }
         Operand<TFloat32> kernel =
-                weight(tf, "weights", Shape.of(toLongs(layer.kernelShape())), kernelValues, mode);
+                weight(tf, "weights", Shape.of(toLongs(shape)), kernelValues, mode);
         Operand<TFloat32> bias =
                 weight(tf, "biases", Shape.of(layer.outChannels()), biasValues, mode);
         Operand<TFloat32> conv =

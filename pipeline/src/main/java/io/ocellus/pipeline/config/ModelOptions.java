@@ -143,15 +143,6 @@ public final class ModelOptions {
                     "ocellus.model.precision = bf16, but this CPU has neither AVX512_BF16 nor"
                             + " AMX: running fp32");
         }
-        if ((precision == Precision.BF16 || precision == Precision.AUTO)
-                && Precision.cpuHasBf16()
-                && !Precision.bf16VerifiedHere()) {
-            LOG.warn(
-                    "ocellus.model.precision = {}: bf16 gave wrong answers, different from run to"
-                            + " run, on this CPU kind (AMD Zen 5; README: precision): {}",
-                    precision.label(),
-                    precision == Precision.AUTO ? "running fp32" : "running bf16 as asked");
-        }
         if (precision == Precision.INT8 && precision.resolve() != Precision.INT8) {
             LOG.warn(
                     "ocellus.model.precision = int8, but this CPU has neither VNNI nor AMX-INT8:"
