@@ -265,7 +265,7 @@ final class ConvolutionLayer {
         if (EvenChannels.needed(bf16, inChannels)) {
             hwio = EvenChannels.padKernel(hwio, shape[1] * shape[2], inChannels, shape[0]);
             inChannels++;
-            input = EvenChannels.pad(tf, x);
+            input = EvenChannels.padded(tf, x, shape[3]);
         }
         return tf.nn.conv2d(
                 input,

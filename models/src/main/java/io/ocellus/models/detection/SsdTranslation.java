@@ -1,6 +1,7 @@
 package io.ocellus.models.detection;
 
 import io.ocellus.models.MalformedModelException;
+import io.ocellus.models.inference.EvenChannels;
 import io.ocellus.models.io.ModelSignature;
 import io.ocellus.models.weights.TensorDequantizer;
 import io.ocellus.models.weights.internal.TfliteSchema;
@@ -66,7 +67,12 @@ final class SsdTranslation {
                 tf.withName(SsdGraphBuilder.INPUT)
                         .placeholder(
                                 TFloat32.class,
-                                Placeholder.shape(Shape.of(-1, resolution, resolution, 3)));
+                                Placeholder.shape(
+                                        Shape.of(
+                                                -1,
+                                                resolution,
+                                                resolution,
+                                                EvenChannels.needed(bf16, 3) ? 4 : 3)));
         values.put(
                 graph.inputs()[0],
                 new TensorValue(quantized(input, inputTensor, "input_quant"), 1f));

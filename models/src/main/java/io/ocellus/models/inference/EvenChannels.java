@@ -52,6 +52,18 @@ public final class EvenChannels {
         return bf16 && inChannels % 2 == 1;
     }
 
+    /**
+     * {@code x} (NHWC) for a kernel padded from {@code channels} input channels: as it is when it
+     * has one more already (an input fed with a zero channel), else with one more channel of zeros.
+     */
+    public static Operand<TFloat32> padded(Ops tf, Operand<TFloat32> x, int channels) {
+        Shape shape = x.shape();
+        if (shape.numDimensions() == 4 && shape.get(3) == channels + 1) {
+            return x;
+        }
+        return pad(tf, x);
+    }
+
     /** {@code x} (NHWC) with one more channel of zeros. */
     public static Operand<TFloat32> pad(Ops tf, Operand<TFloat32> x) {
         Operand<TInt32> paddings = tf.constant(new int[][] {{0, 0}, {0, 0}, {0, 0}, {0, 1}});

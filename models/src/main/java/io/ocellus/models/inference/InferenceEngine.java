@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
@@ -49,7 +50,7 @@ public final class InferenceEngine implements Predictor {
         this.model = model;
         this.signature = model.signature();
         this.options = options;
-        this.inputs = new InputTensorPool(signature.resolution());
+        this.inputs = new InputTensorPool(signature.resolution(), inputChannels(model));
         this.streams = StreamPool.open(options.resolvedStreams(), signature.modelId());
     }
 
@@ -130,7 +131,7 @@ public final class InferenceEngine implements Predictor {
                                 signature.inputHigh(),
                                 scratch,
                                 0);
-                        buffer.offset((long) i * inputSize()).write(scratch);
+                        inputs.write(buffer, i, scratch, 0);
                     }
                 });
     }
@@ -151,8 +152,11 @@ public final class InferenceEngine implements Predictor {
         return run(
                 count,
                 outputs,
-                (buffer, first, size) ->
-                        buffer.write(batch, first * inputSize(), size * inputSize()));
+                (buffer, first, size) -> {
+                    for (int i = 0; i < size; i++) {
+                        inputs.write(buffer, i, batch, (first + i) * inputSize());
+                    }
+                });
     }
 
     /**
@@ -214,6 +218,15 @@ public final class InferenceEngine implements Predictor {
     @FunctionalInterface
     private interface SliceFill {
         void write(FloatDataBuffer buffer, int first, int count);
+    }
+
+    /**
+     * Channels per pixel of the model's input tensor: 3, or 4 where the graph was built for
+     * bfloat16 with its first convolution padded ({@link EvenChannels}).
+     */
+    private static int inputChannels(LoadedModel model) {
+        Shape shape = model.graph().output(model.signature().input()).shape();
+        return shape.numDimensions() == 4 && shape.get(3) > 3 ? (int) shape.get(3) : 3;
     }
 
     /** Floats per image in the model's input: resolution x resolution x 3. */

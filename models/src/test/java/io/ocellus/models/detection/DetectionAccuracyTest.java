@@ -9,6 +9,7 @@ import io.ocellus.models.inference.EngineOptions;
 import io.ocellus.models.inference.GoldenOutputTest;
 import io.ocellus.models.inference.InferenceEngine;
 import io.ocellus.models.inference.Outputs;
+import io.ocellus.models.inference.Precision;
 import io.ocellus.models.inference.RgbImage;
 import io.ocellus.models.io.ModelLocator;
 import io.ocellus.models.reference.TfliteInterpreter;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>mAP@0.5 on {@code coco-val2017-10} (COCO's thing boxes), ours and the TensorFlow Lite
  *       interpreter's on the same file and pixels (the whole image stretched to 300x300, legacy
- *       bilinear, truncated to uint8, the file's 10 best per image): ours, with the 8-bit grids and
- *       with float activations, is at least the interpreter's minus 0.01.
+ *       bilinear, truncated to uint8, the file's 10 best per image): ours, with the 8-bit grids,
+ *       with float activations and in bf16, is at least the interpreter's minus 0.01.
  *   <li>{@code detection-golden/cats_and_dogs.jpg}: Google's four boxes (tflite-support's object
  *       detector test) with the same class and the score within that test's 0.05, the image resized
  *       as that test resizes it (half-pixel centres, libyuv's convention; with TensorFlow's legacy
@@ -53,6 +54,7 @@ class DetectionAccuracyTest {
                 CocoBoxes.read(dataset.resolve("annotations.jsonl"));
         DetectionMap ours = new DetectionMap(0.5);
         DetectionMap oursFloat = new DetectionMap(0.5);
+        DetectionMap oursBf16 = new DetectionMap(0.5);
         DetectionMap theirs = new DetectionMap(0.5);
         Path model = DetectorFidelityTest.detectorFile();
         try (InferenceEngine engine = open(model);
@@ -60,6 +62,10 @@ class DetectionAccuracyTest {
                         InferenceEngine.open(
                                 ModelLocator.locate(model.toString(), null, null, null),
                                 EngineOptions.builder().optQuantizedActivations(false).build());
+                InferenceEngine bf16Engine =
+                        InferenceEngine.open(
+                                ModelLocator.locate(model.toString(), null, null, null),
+                                EngineOptions.builder().optPrecision(Precision.BF16).build());
                 TfliteInterpreter oracle = new TfliteInterpreter(model)) {
             for (var entry : boxes.entrySet()) {
                 RgbImage image =
@@ -71,6 +77,7 @@ class DetectionAccuracyTest {
                 byte[] pixels = TfliteInterpreter.quantizedInput(image, 300);
                 ours.add(truth, top10(engine, pixels));
                 oursFloat.add(truth, top10(floatEngine, pixels));
+                oursBf16.add(truth, top10(bf16Engine, pixels));
                 theirs.add(
                         truth, oracle.detections(pixels).stream().map(Detection::clipped).toList());
             }
@@ -79,13 +86,16 @@ class DetectionAccuracyTest {
         double oursMap = ours.meanAveragePrecision();
         double theirMap = theirs.meanAveragePrecision();
         double floatMap = oursFloat.meanAveragePrecision();
+        double bf16Map = oursBf16.meanAveragePrecision();
         System.out.printf(
-                "coco-val2017-10 mAP@0.5: ours %.4f (float activations %.4f), TFLite interpreter"
-                        + " %.4f (%d classes)%n",
-                oursMap, floatMap, theirMap, ours.averagePrecisions().size());
+                "coco-val2017-10 mAP@0.5: ours %.4f (float activations %.4f, bf16 %.4f), TFLite"
+                        + " interpreter %.4f (%d classes)%n",
+                oursMap, floatMap, bf16Map, theirMap, ours.averagePrecisions().size());
         assertThat(theirMap).isGreaterThan(0.2); // the measure itself works
         assertThat(oursMap).isGreaterThanOrEqualTo(theirMap - 0.01);
         assertThat(floatMap).isGreaterThanOrEqualTo(theirMap - 0.01);
+        // bf16 (fp32 on a CPU without it): its first convolution padded to 4 channels
+        assertThat(bf16Map).isGreaterThanOrEqualTo(theirMap - 0.01);
     }
 
     @Test
