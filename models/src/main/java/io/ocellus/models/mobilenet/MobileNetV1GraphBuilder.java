@@ -30,7 +30,11 @@ import org.tensorflow.types.TFloat32;
  * }</pre>
  */
 public final class MobileNetV1GraphBuilder {
-    /** The input placeholder, {@code [batch, resolution, resolution, 3]} in [-1, 1]. */
+    /**
+     * The input placeholder, {@code [batch, resolution, resolution, 3]} in [-1, 1]; built for bf16,
+     * 4 channels, the fourth fed zeros (see {@link #build(Ops, MobileNetV1Weights, WeightMode,
+     * boolean, boolean)}).
+     */
     public static final String INPUT = "input";
 
     /** The pooled embedding, {@code [batch, 1, 1, 1024 x alpha]}. */
