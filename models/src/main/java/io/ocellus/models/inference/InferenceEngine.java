@@ -225,7 +225,8 @@ public final class InferenceEngine implements Predictor {
      * bfloat16 with its first convolution padded ({@link EvenChannels}).
      */
     private static int inputChannels(LoadedModel model) {
-        Shape shape = model.graph().output(model.signature().input()).shape();
+        var input = model.graph().output(model.signature().input());
+        Shape shape = input == null ? Shape.unknown() : input.shape();
         return shape.numDimensions() == 4 && shape.get(3) > 3 ? (int) shape.get(3) : 3;
     }
 
