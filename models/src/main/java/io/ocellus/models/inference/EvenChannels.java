@@ -149,7 +149,8 @@ public final class EvenChannels {
         return builder.build();
     }
 
-    private static float[] run(
+    /** Runs {@code y} on {@code input} in a new session of {@code config}; its values. */
+    static float[] run(
             Graph graph,
             ConfigProto config,
             Placeholder<TFloat32> x,

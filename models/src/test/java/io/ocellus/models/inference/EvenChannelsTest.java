@@ -7,8 +7,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -78,9 +76,10 @@ class EvenChannelsTest {
                             EvenChannels.pad(tf, x),
                             EvenChannels.padKernel(kernel, 9, IN, OUT),
                             IN + 1);
-            float[] reference = run(graph, ConfigProto.getDefaultInstance(), x, input, plain);
-            float[] first = run(graph, bf16, x, input, padded);
-            float[] second = run(graph, bf16, x, input, padded);
+            float[] reference =
+                    EvenChannels.run(graph, ConfigProto.getDefaultInstance(), x, input, plain);
+            float[] first = EvenChannels.run(graph, bf16, x, input, padded);
+            float[] second = EvenChannels.run(graph, bf16, x, input, padded);
             double largest = 0;
             double error = 0;
             for (int i = 0; i < reference.length; i++) {
@@ -102,20 +101,5 @@ class EvenChannelsTest {
                         tf.constant(Shape.of(3, 3, channels, OUT), DataBuffers.of(kernel)),
                         List.of(1L, 2L, 2L, 1L),
                         "SAME"));
-    }
-
-    private static float[] run(
-            Graph graph,
-            ConfigProto config,
-            Placeholder<TFloat32> x,
-            TFloat32 input,
-            Operand<TFloat32> y) {
-        try (Session session = new Session(graph, config);
-                Result result = session.runner().feed(x, input).fetch(y).run()) {
-            TFloat32 output = (TFloat32) result.get(0);
-            float[] values = new float[(int) output.size()];
-            output.copyTo(DataBuffers.of(values, false, false));
-            return values;
-        }
     }
 }

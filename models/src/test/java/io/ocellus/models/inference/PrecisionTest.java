@@ -114,10 +114,7 @@ class PrecisionTest {
     /** After an fp32 engine, two bf16 engines in turn give the same top-5 scores. */
     private static void assertSameScoresFromOneBf16EngineToTheNext(ModelSource source)
             throws Exception {
-        List<RgbImage> images = new ArrayList<>();
-        for (var file : SharedFixtures.images()) {
-            images.add(new ImageDecoder().decode(file));
-        }
+        List<RgbImage> images = sampleImages();
         EngineOptions bf16 = EngineOptions.builder().optPrecision(Precision.BF16).build();
         List<List<ScoredLabel>> answers = new ArrayList<>();
         try (InferenceEngine fp32 = InferenceEngine.open(source, EngineOptions.defaults())) {
@@ -139,10 +136,7 @@ class PrecisionTest {
      * whose top label leads by more than 0.2, and there are more than three such pictures.
      */
     static void assertSameClearAnswers(ModelSource source, EngineOptions options) throws Exception {
-        List<RgbImage> images = new ArrayList<>();
-        for (var file : SharedFixtures.images()) {
-            images.add(new ImageDecoder().decode(file));
-        }
+        List<RgbImage> images = sampleImages();
         try (InferenceEngine fp32 = InferenceEngine.open(source, EngineOptions.defaults());
                 InferenceEngine other = InferenceEngine.open(source, options)) {
             List<Prediction> a = fp32.infer(images, Outputs.classes(2));
@@ -159,5 +153,13 @@ class PrecisionTest {
             }
             assertThat(clear).isGreaterThan(3);
         }
+    }
+
+    private static List<RgbImage> sampleImages() throws Exception {
+        List<RgbImage> images = new ArrayList<>();
+        for (var file : SharedFixtures.images()) {
+            images.add(new ImageDecoder().decode(file));
+        }
+        return images;
     }
 }
