@@ -180,7 +180,7 @@ public final class EvenChannels {
         static final boolean SOUND = measure();
 
         private static boolean measure() {
-            if (!Precision.cpuHasBf16()) {
+            if (Precision.BF16.resolve() != Precision.BF16) {
                 return true;
             }
             double error;

@@ -57,6 +57,7 @@ public final class InferenceEngine implements Predictor {
     /** Loads the model, opens a session with the options' threads and warms it up. */
     public static InferenceEngine open(ModelSource source, EngineOptions options)
             throws ModelException {
+        OneDnn.warnIfOff();
         return open(
                 ModelLoader.load(
                         source,

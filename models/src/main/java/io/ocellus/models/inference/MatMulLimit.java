@@ -1,8 +1,5 @@
 package io.ocellus.models.inference;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +44,7 @@ public record MatMulLimit(
         int runs = engine.resolvedStreams();
         Best fp32 = best(config(engine, Precision.FP32), runs, seconds);
         Best bf16 =
-                Precision.cpuHasBf16()
+                Precision.BF16.resolve() == Precision.BF16
                         ? best(config(engine, Precision.BF16), runs, seconds)
                         : new Best(0, "");
         return new MatMulLimit(fp32.rate, bf16.rate, cpuDescription(), runs, fp32.op, bf16.op);
@@ -78,7 +75,7 @@ public record MatMulLimit(
                 fp32Op,
                 bf16 > 0
                         ? String.format(Locale.ROOT, "%.1f GMAC/s (%s)", bf16, bf16Op)
-                        : "n/a (no AVX512_BF16 or AMX)");
+                        : "n/a (" + Precision.BF16.whyNot() + ")");
     }
 
     private record Best(double rate, String op) {}
@@ -168,38 +165,28 @@ public record MatMulLimit(
         return calls.get() / ((System.nanoTime() - start) / 1e9);
     }
 
-    /** The CPU's model name and its AVX-512, bf16, VNNI and AMX features, from /proc/cpuinfo. */
+    /** The CPU's model name, its vector and matrix features and whether oneDNN runs. */
     private static String cpuDescription() {
-        try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
-            String name = "unknown CPU";
-            String flags = "";
-            for (String line : lines) {
-                if (line.startsWith("model name") && name.equals("unknown CPU")) {
-                    name = line.substring(line.indexOf(':') + 1).strip();
-                } else if (line.startsWith("flags") && flags.isEmpty()) {
-                    flags = " " + line.substring(line.indexOf(':') + 1).strip() + " ";
-                }
+        List<String> features = new ArrayList<>();
+        for (String feature :
+                List.of(
+                        "avx2",
+                        "fma",
+                        "avx512f",
+                        "avx512_bf16",
+                        "avx512_vnni",
+                        "avx_vnni",
+                        "amx_bf16",
+                        "amx_int8")) {
+            if (CpuFeatures.has(feature)) {
+                features.add(feature);
             }
-            List<String> features = new ArrayList<>();
-            for (String feature :
-                    List.of(
-                            "avx512f",
-                            "avx512_bf16",
-                            "avx512_vnni",
-                            "avx_vnni",
-                            "amx_bf16",
-                            "amx_int8")) {
-                if (flags.contains(" " + feature + " ")) {
-                    features.add(feature);
-                }
-            }
-            return name
-                    + " ("
-                    + (features.isEmpty() ? "no AVX-512" : String.join(" ", features))
-                    + ")";
-        } catch (IOException | RuntimeException e) {
-            return System.getProperty("os.arch");
         }
+        return CpuFeatures.name()
+                + " ("
+                + (features.isEmpty() ? "no AVX2" : String.join(" ", features))
+                + ", "
+                + OneDnn.describe()
+                + ")";
     }
 }

@@ -1,8 +1,5 @@
 package io.ocellus.models.inference;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -26,46 +23,43 @@ public enum Precision {
     }
 
     /**
-     * FP32, BF16 or INT8: what runs on this machine (an ask without the hardware runs fp32; int8
-     * also needs an 8-bit model, which the model loader checks).
+     * FP32, BF16 or INT8: what runs on this machine. An ask without the hardware, or with
+     * TensorFlow's oneDNN kernels off ({@link OneDnn}), runs fp32 ({@link #whyNot()} says why);
+     * int8 also needs an 8-bit model, which the model loader checks.
      */
     public Precision resolve() {
-        return switch (this) {
-            case FP32 -> FP32;
-            case INT8 -> cpuHasInt8() ? INT8 : FP32;
-            case BF16, AUTO -> cpuHasBf16() ? BF16 : FP32;
-        };
+        return whyNot().isEmpty() ? (this == AUTO ? BF16 : this) : FP32;
+    }
+
+    /**
+     * Why this precision does not run here, for the log line that says fp32 runs instead; empty
+     * where it runs (fp32 always does, auto where bf16 would).
+     */
+    public String whyNot() {
+        if (this == FP32) {
+            return "";
+        }
+        boolean hardware = this == INT8 ? cpuHasInt8() : cpuHasBf16();
+        if (!hardware) {
+            return this == INT8
+                    ? "this CPU has neither VNNI nor AMX-INT8"
+                    : "this CPU has neither AVX512_BF16 nor AMX";
+        }
+        return OneDnn.enabled()
+                ? ""
+                : "TensorFlow's oneDNN kernels are off (" + OneDnn.describe() + ")";
     }
 
     /** Whether this machine's CPU has int8 dot products: AVX512_VNNI, AVX_VNNI or AMX-INT8. */
     public static boolean cpuHasInt8() {
-        String flags = cpuFlags();
-        return flags.contains(" avx512_vnni")
-                || flags.contains(" avx_vnni")
-                || flags.contains(" amx_int8");
+        return CpuFeatures.has("avx512_vnni")
+                || CpuFeatures.has("avx_vnni")
+                || CpuFeatures.has("amx_int8");
     }
 
     /** Whether this machine's CPU has AVX512_BF16 or AMX-BF16 (Linux {@code /proc/cpuinfo}). */
     public static boolean cpuHasBf16() {
-        String flags = cpuFlags();
-        return flags.contains(" avx512_bf16") || flags.contains(" amx_bf16");
-    }
-
-    /** This machine's {@code /proc/cpuinfo}, read once: engines ask for it each time they open. */
-    private static String cpuFlags() {
-        return CpuInfo.TEXT;
-    }
-
-    private static final class CpuInfo {
-        static final String TEXT = read();
-
-        private static String read() {
-            try {
-                return Files.readString(Path.of("/proc/cpuinfo"));
-            } catch (IOException | RuntimeException e) {
-                return "";
-            }
-        }
+        return CpuFeatures.has("avx512_bf16") || CpuFeatures.has("amx_bf16");
     }
 
     /** The lower-case name, as settings and results write it. */

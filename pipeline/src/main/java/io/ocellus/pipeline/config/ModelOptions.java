@@ -134,19 +134,15 @@ public final class ModelOptions {
                 config, PREPROCESSING, Preprocessing::parse, "center-crop or stretch");
     }
 
-    /** The precision asked for; bf16 on a CPU without it says so in the log. */
+    /** The precision asked for; bf16 or int8 where it cannot run says so in the log. */
     public static Precision precision(ReadableConfig config) {
         Precision precision =
                 Settings.parsed(config, PRECISION, Precision::parse, "fp32, bf16, int8 or auto");
-        if (precision == Precision.BF16 && precision.resolve() != Precision.BF16) {
+        if (precision != Precision.AUTO && precision.resolve() != precision) {
             LOG.warn(
-                    "ocellus.model.precision = bf16, but this CPU has neither AVX512_BF16 nor"
-                            + " AMX: running fp32");
-        }
-        if (precision == Precision.INT8 && precision.resolve() != Precision.INT8) {
-            LOG.warn(
-                    "ocellus.model.precision = int8, but this CPU has neither VNNI nor AMX-INT8:"
-                            + " running fp32");
+                    "ocellus.model.precision = {}, but {}: running fp32",
+                    precision.label(),
+                    precision.whyNot());
         }
         return precision;
     }
