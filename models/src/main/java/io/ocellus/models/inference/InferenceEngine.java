@@ -47,6 +47,7 @@ public final class InferenceEngine implements Predictor {
     private boolean closed;
 
     private InferenceEngine(LoadedModel model, EngineOptions options) {
+        OneDnn.warnIfOff();
         this.model = model;
         this.signature = model.signature();
         this.options = options;
@@ -57,7 +58,6 @@ public final class InferenceEngine implements Predictor {
     /** Loads the model, opens a session with the options' threads and warms it up. */
     public static InferenceEngine open(ModelSource source, EngineOptions options)
             throws ModelException {
-        OneDnn.warnIfOff();
         return open(
                 ModelLoader.load(
                         source,
