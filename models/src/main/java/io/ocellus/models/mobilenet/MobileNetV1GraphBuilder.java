@@ -129,6 +129,10 @@ public final class MobileNetV1GraphBuilder {
         Ops body = root.withSubScope("MobilenetV1");
         Operand<TFloat32> x = input;
         float unit = 1f; // the real value of one unit of x: emulated layers pass on output steps
+        if (emulate && weights.inputRange() != null) {
+            unit = weights.layer(spec.bodyLayers().get(0).name()).requantization().inputScale();
+            x = steps(body, "input_steps", x, unit);
+        }
         for (Layer layer : spec.bodyLayers()) {
             LayerWeights layerWeights = weights.layer(layer.name());
             x =
@@ -160,22 +164,42 @@ public final class MobileNetV1GraphBuilder {
         if (spec.numClasses() == 0) {
             return embedding;
         }
-        Layer head = spec.headLayers().get(0);
         Operand<TFloat32> scores =
-                convolution(
-                        logits.withSubScope(head.name()),
-                        embedding,
-                        1f,
-                        head,
-                        weights.layer(head.name()),
-                        mode,
-                        emulate,
-                        bf16);
+                head(logits, embedding, quantizedPool, spec, weights, mode, emulate, bf16);
         Operand<TFloat32> squeezed =
                 logits.withName("SpatialSqueeze").squeeze(scores, Squeeze.axis(1L, 2L));
         Ops predictions = root.withSubScope("Predictions");
         Operand<TFloat32> softmax = predictions.withName("Softmax").nn.softmax(squeezed);
         return predictions.withName("Reshape_1").identity(softmax);
+    }
+
+    /** The logits layer; on the grids it takes the pooled embedding as whole steps. */
+    private static Operand<TFloat32> head(
+            Ops logits,
+            Operand<TFloat32> embedding,
+            boolean quantizedPool,
+            MobileNetV1Spec spec,
+            MobileNetV1Weights weights,
+            WeightMode mode,
+            boolean emulate,
+            boolean bf16) {
+        Layer head = spec.headLayers().get(0);
+        LayerWeights headWeights = weights.layer(head.name());
+        float unit = 1f;
+        Operand<TFloat32> input = embedding;
+        if (quantizedPool && headWeights.requantization() != null) {
+            unit = headWeights.requantization().inputScale();
+            input = steps(logits, "embedding_steps", embedding, unit);
+        }
+        return convolution(
+                logits.withSubScope(head.name()),
+                input,
+                unit,
+                head,
+                headWeights,
+                mode,
+                emulate,
+                bf16);
     }
 
     /**
@@ -195,9 +219,19 @@ public final class MobileNetV1GraphBuilder {
         List<Long> strides = List.of(1L, (long) layer.stride(), (long) layer.stride(), 1L);
         boolean relu6 = layer.kind().hasBatchNormAndRelu6();
         Requantization rq = emulate ? weights.requantization() : null;
+        boolean integer = rq != null && inputUnit == rq.inputScale();
         float[] kernelValues =
-                rq == null ? weights.kernel() : scaled(weights.kernel(), inputUnit / rq.scale());
-        float[] biasValues = rq == null ? weights.bias() : stepBias(weights.bias(), rq, relu6);
+                rq == null
+                        ? weights.kernel()
+                        : integer
+                                ? rq.integerWeights(weights.kernel())
+                                : scaled(weights.kernel(), inputUnit / rq.scale());
+        float[] biasValues =
+                rq == null
+                        ? weights.bias()
+                        : integer
+                                ? rq.integerBias(weights.bias())
+                                : stepBias(weights.bias(), rq, relu6);
         int[] shape = layer.kernelShape();
         boolean pad = layer.kind() != LayerKind.DEPTHWISE && EvenChannels.needed(bf16, shape[2]);
         if (pad) {
@@ -219,6 +253,9 @@ public final class MobileNetV1GraphBuilder {
         Operand<TFloat32> biased = tf.withName("BiasAdd").nn.biasAdd(conv, bias);
         if (rq == null) {
             return relu6 ? tf.withName("Relu6").nn.relu6(biased) : biased;
+        }
+        if (integer) {
+            biased = toSteps(tf, biased, rq, relu6);
         }
         return relu6 ? requantizeRelu6(tf, biased, rq) : requantizeLinear(tf, biased, rq);
     }
@@ -250,6 +287,22 @@ public final class MobileNetV1GraphBuilder {
         return tf.withName("requantized").math.mul(clamped, tf.constant(rq.scale()));
     }
 
+    /**
+     * An integer accumulator scaled to output steps; for ReLU6 layers with the rounding offset
+     * added (after the product: in the bias, it would make the sums inexact). The accumulator,
+     * integer weights times input steps plus an integer bias, is exact in float32 while its sums
+     * stay below 2^24 ({@code IntegerAccumulatorTest}), so whatever order a kernel sums in (oneDNN
+     * picks its kernels by batch size) a frame gets the same answer in any batch.
+     */
+    private static Operand<TFloat32> toSteps(
+            Ops tf, Operand<TFloat32> accumulator, Requantization rq, boolean relu6) {
+        Operand<TFloat32> steps =
+                tf.withName("to_steps").math.mul(accumulator, tf.constant(rq.multipliers()));
+        return relu6
+                ? tf.withName("rounding_offset").math.add(steps, tf.constant(rq.roundingOffsets()))
+                : steps;
+    }
+
     /** The bias in output steps; for ReLU6 layers with the rounding offset folded in. */
     private static float[] stepBias(float[] bias, Requantization rq, boolean relu6) {
         float[] steps = new float[bias.length];
@@ -265,6 +318,15 @@ public final class MobileNetV1GraphBuilder {
             scaled[i] = values[i] * factor;
         }
         return scaled;
+    }
+
+    /**
+     * Real values on a grid of {@code unit} as whole steps (exact: the rounding only removes
+     * float32's error in the division).
+     */
+    private static Operand<TFloat32> steps(Ops tf, String name, Operand<TFloat32> x, float unit) {
+        Operand<TFloat32> real = tf.withName(name + "_real").math.div(x, tf.constant(unit));
+        return tf.withName(name).math.round(real);
     }
 
     private static Operand<TFloat32> fakeQuant(Ops tf, Operand<TFloat32> x, float[] range) {

@@ -19,12 +19,54 @@ package io.ocellus.models.weights;
  * @param max the highest output in steps above the zero point
  * @param roundingOffsets what is added before rounding down, in steps: {@code 1/2 + 1/(2F)}, or
  *     {@code 1/2} where {@code F = 1}; one value, or one per output channel for per-channel weights
+ * @param inputScale the input's real value per step
+ * @param weightScales the weights' real value per step: one value, or one per output channel
  */
-public record Requantization(float scale, int min, int max, float[] roundingOffsets) {
+public record Requantization(
+        float scale,
+        int min,
+        int max,
+        float[] roundingOffsets,
+        float inputScale,
+        float[] weightScales) {
 
     /** The real interval the output can take. */
     public float[] range() {
         return new float[] {scale * min, scale * max};
+    }
+
+    /**
+     * The factors that take output channel {@code c}'s integer accumulator to output steps, {@code
+     * inputScale x weightScale / scale}: one value, or one per output channel.
+     */
+    public float[] multipliers() {
+        float[] multipliers = new float[weightScales.length];
+        for (int c = 0; c < multipliers.length; c++) {
+            multipliers[c] = (float) ((double) inputScale * weightScales[c] / scale);
+        }
+        return multipliers;
+    }
+
+    /**
+     * The integer weights {@code w - zeroPoint} behind real ones ({@code values}, with the output
+     * channel innermost, as TensorFlow's HWIO and depthwise HWC1 kernels have it).
+     */
+    public float[] integerWeights(float[] values) {
+        float[] steps = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            steps[i] = Math.round(values[i] / weightScales[i % weightScales.length]);
+        }
+        return steps;
+    }
+
+    /** The int32 bias behind a real one: in steps of {@code inputScale x weightScale}. */
+    public float[] integerBias(float[] bias) {
+        float[] steps = new float[bias.length];
+        for (int c = 0; c < bias.length; c++) {
+            double unit = (double) inputScale * weightScales[weightScales.length == 1 ? 0 : c];
+            steps[c] = Math.round(bias[c] / unit);
+        }
+        return steps;
     }
 
     /** The rounding offset of output channel {@code c}. */
@@ -61,6 +103,11 @@ public record Requantization(float scale, int min, int max, float[] roundingOffs
         long low = relu6 ? Math.max(qmin, zeroPoint) : qmin;
         long high = relu6 ? Math.min(qmax, zeroPoint + Math.round(6 / outputScale)) : qmax;
         return new Requantization(
-                (float) outputScale, (int) (low - zeroPoint), (int) (high - zeroPoint), offsets);
+                (float) outputScale,
+                (int) (low - zeroPoint),
+                (int) (high - zeroPoint),
+                offsets,
+                (float) inputScale,
+                weightScales.clone());
     }
 }
