@@ -11,10 +11,10 @@ import org.slf4j.LoggerFactory;
  * on by itself only on CPUs with AVX512_VNNI, AVX512_BF16, AVX_VNNI or AMX; elsewhere (AVX2
  * machines, AVX-512 ones without VNNI) it runs Eigen's convolutions unless {@code
  * TF_ENABLE_ONEDNN_OPTS=1} is in the process's environment when TensorFlow first asks, which Java
- * cannot set for itself. On an AMD EPYC with AVX2 only, Eigen's kernels ran MobileNet at 0.55-0.8
- * of oneDNN's rate with the same answers (README: Precision), so {@code bin/ocellus} and {@code
- * deploy/} export it, and an engine opened without it says so once in the log. bfloat16 and int8
- * need these kernels too ({@link Precision#resolve()}).
+ * cannot set for itself. On an AMD EPYC with AVX2 only, oneDNN's kernels ran MobileNet 1.14-1.79x
+ * as fast as Eigen's with the same answers (README: oneDNN on every CPU), so {@code bin/ocellus}
+ * and {@code deploy/} export it, and an engine opened without it says so once in the log. bfloat16
+ * and int8 need these kernels too ({@link Precision#resolve()}).
  */
 public final class OneDnn {
     /** The environment variable TensorFlow reads once, at its first oneDNN question. */
@@ -74,10 +74,11 @@ public final class OneDnn {
             if (variable == null) {
                 LOG.warn(
                         "TensorFlow's oneDNN kernels are off on this CPU (no VNNI, AVX512_BF16 or"
-                                + " AMX) and {} is unset: convolutions run Eigen's kernels, measured"
-                                + " 20-80% slower on MobileNet with AVX2; set {}=1 in the JVM's"
+                                + " AMX) and {} is unset: convolutions run Eigen's kernels (oneDNN's"
+                                + " ran MobileNet 1.14-1.79x faster with AVX2); set {}=1 in the JVM's"
                                 + " environment (bin/ocellus and deploy/ do)",
-                        VARIABLE, VARIABLE);
+                        VARIABLE,
+                        VARIABLE);
             } else {
                 LOG.info(
                         "{}={}: TensorFlow runs Eigen's kernels, not oneDNN's", VARIABLE, variable);
