@@ -78,8 +78,15 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             names = "--warmup-seconds",
             defaultValue = "20",
             description =
-                    "Send bursts of frames through the job for at least this long before measuring, so that the JIT has compiled the broker's, Flink's and the job's code (on 2 cores it is still at work after a few seconds). Default: ${DEFAULT-VALUE}.")
+                    "Send bursts of frames through the job for at least this long before measuring, and on until the JIT has settled (--warmup-max-seconds). Default: ${DEFAULT-VALUE}.")
     int warmupSeconds;
+
+    @Option(
+            names = "--warmup-max-seconds",
+            defaultValue = "240",
+            description =
+                    "After --warmup-seconds, go on warming up until a burst in which the JIT compiled for under 3% of the cores' time (on 2 cores it is still compiling the broker's, the Kafka clients' and Flink's code after a minute, on a quarter of a core), but no longer than this. Default: ${DEFAULT-VALUE}.")
+    int warmupMaxSeconds;
 
     private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
 
@@ -140,23 +147,40 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     }
 
     /**
-     * Warms up the JIT, the model's batch shapes and Kafka's buffers: bursts of frames until {@link
-     * #warmupSeconds} have passed, at least one.
+     * The JIT's share of the cores above which a warm-up goes on: a steady job compiles little, and
+     * what it compiles during a measured burst takes the cores from the job (before this rule,
+     * 10-20% of a 2-core machine after a 20 s warm-up).
+     */
+    static final double SETTLED_JIT_SHARE = 0.03;
+
+    /**
+     * Warms up the JIT, the model's batch shapes and Kafka's buffers: bursts of frames for at least
+     * {@link #warmupSeconds}, then on until the JIT has settled ({@link #SETTLED_JIT_SHARE}) or
+     * {@link #warmupMaxSeconds} have passed.
      */
     private void warmUp(EmbeddedKafkaBroker kafka, byte[] jpeg, PrintWriter out) throws Exception {
         int warm = Math.max(2 * stream.batchSize() * parallelism(), frames);
         long start = System.nanoTime();
         int bursts = 0;
+        double jit;
+        double seconds;
         do {
+            BenchTiming.JitMeter meter = new BenchTiming.JitMeter();
             String phase = "warm" + bursts++;
             send(kafka, jpeg, phase, warm, 0);
             awaitResults(phase, warm);
-        } while (System.nanoTime() - start < warmupSeconds * 1_000_000_000L);
+            jit = meter.share();
+            seconds = (System.nanoTime() - start) / 1e9;
+        } while (seconds < Math.max(1, warmupSeconds)
+                || (jit > SETTLED_JIT_SHARE && seconds < warmupMaxSeconds));
         out.printf(
                 Locale.ROOT,
-                "warm-up: %d frames in %.1f s%n",
+                "warm-up: %d frames in %.1f s; the JIT compiled for %.1f%% of the cores' time in the"
+                        + " last burst%s%n",
                 bursts * warm,
-                (System.nanoTime() - start) / 1e9);
+                seconds,
+                100 * jit,
+                jit > SETTLED_JIT_SHARE ? " (not settled: --warmup-max-seconds reached)" : "");
         out.flush();
     }
 
@@ -177,13 +201,14 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         List<Double> shares = new ArrayList<>();
         List<RgbImage> batch = Collections.nCopies(stream.batchSize(), decoded);
         for (int round = 1; round <= rounds; round++) {
-            double decodeMs = millisPerCall(() -> decoder.decode(jpeg), 1500);
+            double decodeMs = BenchTiming.millisPerCall(() -> decoder.decode(jpeg), 1500);
             double engineMs =
-                    millisPerCall(() -> engine.infer(batch, Outputs.classes(stream.top())), 2000)
+                    BenchTiming.millisPerCall(
+                                    () -> engine.infer(batch, Outputs.classes(stream.top())), 2000)
                             / stream.batchSize();
             if (detector != null) {
                 engineMs +=
-                        millisPerCall(
+                        BenchTiming.millisPerCall(
                                         () ->
                                                 detector.infer(
                                                         batch,
@@ -195,8 +220,10 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             double ceiling = 1000 / (decodeMs + engineMs);
             String phase = "burst-" + round;
             long firstSent = System.currentTimeMillis();
+            BenchTiming.JitMeter meter = new BenchTiming.JitMeter();
             send(kafka, jpeg, phase, frames, 0);
             List<Long> burst = awaitResults(phase, frames);
+            double jit = meter.share();
             double fps = burstRate(burst, firstSent);
             rates.add(fps);
             shares.add(fps / ceiling);
@@ -204,22 +231,23 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                     Locale.ROOT,
                     "round %d: decode only %.2f ms/frame, engine only %.2f ms/frame,"
                             + " ceiling 1/(decode+engine) %.1f frames/s; end to end %.1f"
-                            + " frames/s (%.0f%% of the ceiling)%n",
+                            + " frames/s (%.0f%% of the ceiling); JIT %.1f%% of the cores%n",
                     round,
                     decodeMs,
                     engineMs,
                     ceiling,
                     fps,
-                    100 * fps / ceiling);
+                    100 * fps / ceiling,
+                    100 * jit);
             out.flush();
         }
-        double fps = median(rates);
+        double fps = BenchTiming.median(rates);
         out.printf(
                 Locale.ROOT,
                 "end to end: %.1f frames/s, %.0f%% of the ceiling (medians of %d rounds),"
                         + " %s delivery%n",
                 fps,
-                100 * median(shares),
+                100 * BenchTiming.median(shares),
                 rounds,
                 stream.guarantee());
         return fps;
@@ -265,37 +293,6 @@ public final class BenchPipelineCommand implements Callable<Integer> {
         return stream.parallelism() != null
                 ? stream.parallelism()
                 : Runtime.getRuntime().availableProcessors();
-    }
-
-    /** Something measured; may throw. */
-    @FunctionalInterface
-    interface Call {
-        void run() throws Exception;
-    }
-
-    /** Milliseconds per call, over at least {@code millis} after a few warm-up calls. */
-    static double millisPerCall(Call call, long millis) throws Exception {
-        for (int i = 0; i < 3; i++) {
-            call.run();
-        }
-        long start = System.nanoTime();
-        long deadline = start + millis * 1_000_000;
-        int calls = 0;
-        long now;
-        do {
-            call.run();
-            calls++;
-            now = System.nanoTime();
-        } while (now < deadline);
-        return (now - start) / 1e6 / calls;
-    }
-
-    /** The median of {@code values}. */
-    static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private JobClient startJob(EmbeddedKafkaBroker kafka, WorkflowOptions workflow)

@@ -181,14 +181,14 @@ public final class BenchReprocessCommand implements Callable<Integer> {
             ImageDecoder chosen = decoder;
             int[] next = {0};
             double decodeMs =
-                    BenchPipelineCommand.millisPerCall(
+                    BenchTiming.millisPerCall(
                             () -> chosen.decode(pictures.get(next[0]++ % pictures.size())), 3000);
             List<RgbImage> batch = new ArrayList<>();
             for (int i = 0; i < flags.batchSize(); i++) {
                 batch.add(chosen.decode(pictures.get(i % pictures.size())));
             }
             double engineMs =
-                    BenchPipelineCommand.millisPerCall(
+                    BenchTiming.millisPerCall(
                                     () -> engine.infer(batch, Outputs.classes(flags.top())), 3000)
                             / flags.batchSize();
             return new double[] {decodeMs, engineMs};

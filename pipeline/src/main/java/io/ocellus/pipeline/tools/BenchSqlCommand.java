@@ -92,8 +92,8 @@ public final class BenchSqlCommand implements Callable<Integer> {
                 out.flush();
             }
         }
-        double s = BenchPipelineCommand.median(stream);
-        double q = BenchPipelineCommand.median(sql);
+        double s = BenchTiming.median(stream);
+        double q = BenchTiming.median(sql);
         out.printf(
                 Locale.ROOT,
                 "%d frames of %s, %s, batch %d, at-least-once: DataStream %.1f frames/s,"

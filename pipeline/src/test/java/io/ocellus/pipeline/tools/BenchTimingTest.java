@@ -1,0 +1,32 @@
+package io.ocellus.pipeline.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The bench commands' timing helpers. */
+class BenchTimingTest {
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertThat(BenchTiming.median(List.of(5.0, 1.0, 3.0))).isEqualTo(3.0);
+        assertThat(BenchTiming.median(List.of(4.0, 1.0, 3.0, 10.0))).isEqualTo(3.5);
+    }
+
+    @Test
+    void millisPerCallCountsTheCallsTime() throws Exception {
+        double ms = BenchTiming.millisPerCall(() -> Thread.sleep(5), 100);
+        assertThat(ms).isBetween(5.0, 100.0);
+    }
+
+    @Test
+    void jitShareIsAFractionOfTheCores() throws Exception {
+        BenchTiming.JitMeter meter = new BenchTiming.JitMeter();
+        long sum = 0;
+        for (int i = 0; i < 2_000_000; i++) {
+            sum += Integer.toString(i).hashCode();
+        }
+        assertThat(sum).isNotZero();
+        assertThat(meter.share()).isBetween(0.0, 1.0);
+    }
+}
