@@ -148,8 +148,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 
     /**
      * The JIT's share of the cores above which a warm-up goes on: a steady job compiles little, and
-     * what it compiles during a measured burst takes the cores from the job (before this rule,
-     * 10-20% of a 2-core machine after a 20 s warm-up).
+     * what it compiles during a measured burst takes the cores from the job (before this rule, with
+     * a 20 s warm-up on 2 cores, a quarter of a core through the measured bursts).
      */
     static final double SETTLED_JIT_SHARE = 0.03;
 
