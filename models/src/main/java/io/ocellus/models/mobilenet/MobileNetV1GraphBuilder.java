@@ -76,15 +76,18 @@ public final class MobileNetV1GraphBuilder {
      */
     public static Operand<TFloat32> build(
             Ops tf, MobileNetV1Weights weights, WeightMode mode, boolean emulateQuantization) {
-        return build(tf, weights, mode, emulateQuantization, false);
+        return build(tf, weights, mode, emulateQuantization, false, false);
     }
 
     /**
-     * As {@link #build(Ops, MobileNetV1Weights, WeightMode, boolean)}; with {@code bf16}, for
-     * oneDNN's bfloat16 rewrite, a convolution over an odd number of channels takes one more
-     * channel of zeros (see {@link EvenChannels}): the same sums, which some CPUs get wrong with an
-     * odd count. The first convolution's is the input's fourth channel: {@link #INPUT} is then
-     * {@code [batch, resolution, resolution, 4]}, its last channel fed zeros.
+     * As {@link #build(Ops, MobileNetV1Weights, WeightMode, boolean)}, for the engine's own
+     * sessions. With {@code bf16}, for oneDNN's bfloat16 rewrite, a convolution over an odd number
+     * of channels takes one more channel of zeros (see {@link EvenChannels}): the same sums, which
+     * some CPUs get wrong with an odd count. The first convolution's is the input's fourth channel:
+     * {@link #INPUT} is then {@code [batch, resolution, resolution, 4]}, its last channel fed
+     * zeros. Without it, in float32, the pointwise layers and the logits run as MatMuls (see {@link
+     * PointwiseMatMul}), oneDNN's faster kernel there; exported graphs keep TF-slim's 1x1 {@code
+     * Conv2D}s.
      */
     public static Operand<TFloat32> build(
             Ops tf,
@@ -92,6 +95,16 @@ public final class MobileNetV1GraphBuilder {
             WeightMode mode,
             boolean emulateQuantization,
             boolean bf16) {
+        return build(tf, weights, mode, emulateQuantization, bf16, !bf16);
+    }
+
+    private static Operand<TFloat32> build(
+            Ops tf,
+            MobileNetV1Weights weights,
+            WeightMode mode,
+            boolean emulateQuantization,
+            boolean bf16,
+            boolean matMul) {
         int resolution = weights.spec().resolution();
         // Padded here, the input costs its feeder a fourth float per pixel; a Pad op before the
         // first convolution took 0.4 ms an image at 224 (0.25_128 ran about a quarter slower).
@@ -105,7 +118,7 @@ public final class MobileNetV1GraphBuilder {
         if (emulate && weights.inputRange() != null) {
             input = fakeQuant(tf.withName("input_quant"), input, weights.inputRange());
         }
-        return build(tf, input, weights, mode, emulate, bf16);
+        return build(tf, input, weights, mode, new Form(emulate, bf16, matMul));
     }
 
     /**
@@ -114,22 +127,27 @@ public final class MobileNetV1GraphBuilder {
      */
     public static Operand<TFloat32> build(
             Ops tf, Operand<TFloat32> input, MobileNetV1Weights weights, WeightMode mode) {
-        return build(tf, input, weights, mode, false, false);
+        return build(tf, input, weights, mode, new Form(false, false, false));
     }
+
+    /**
+     * How the layers are written: on the 8-bit grids or not, padded for bfloat16 or not, pointwise
+     * layers as MatMul or as 1x1 Conv2D.
+     */
+    private record Form(boolean emulate, boolean bf16, boolean matMul) {}
 
     private static Operand<TFloat32> build(
             Ops tf,
             Operand<TFloat32> input,
             MobileNetV1Weights weights,
             WeightMode mode,
-            boolean emulate,
-            boolean bf16) {
+            Form form) {
         MobileNetV1Spec spec = weights.spec();
         Ops root = tf.withSubScope("MobilenetV1"); // once: each withSubScope call makes a new scope
         Ops body = root.withSubScope("MobilenetV1");
         Operand<TFloat32> x = input;
         float unit = 1f; // the real value of one unit of x: emulated layers pass on output steps
-        if (emulate && weights.inputRange() != null) {
+        if (form.emulate() && weights.inputRange() != null) {
             unit = weights.layer(spec.bodyLayers().get(0).name()).requantization().inputScale();
             x = steps(body, "input_steps", x, unit);
         }
@@ -143,9 +161,8 @@ public final class MobileNetV1GraphBuilder {
                             layer,
                             layerWeights,
                             mode,
-                            emulate,
-                            bf16);
-            unit = emulate ? layerWeights.requantization().scale() : 1f;
+                            form);
+            unit = form.emulate() ? layerWeights.requantization().scale() : 1f;
         }
         Ops logits = root.withSubScope("Logits");
         Ops pooling = logits.withSubScope("AvgPool_1a");
@@ -153,7 +170,7 @@ public final class MobileNetV1GraphBuilder {
             x = pooling.withName("to_real").math.mul(x, tf.constant(unit));
         }
         long pool = spec.finalMapSize();
-        boolean quantizedPool = emulate && weights.poolRange() != null;
+        boolean quantizedPool = form.emulate() && weights.poolRange() != null;
         Operand<TFloat32> embedding =
                 pooling.withName(quantizedPool ? "AvgPool_float" : "AvgPool")
                         .nn
@@ -165,7 +182,7 @@ public final class MobileNetV1GraphBuilder {
             return embedding;
         }
         Operand<TFloat32> scores =
-                head(logits, embedding, quantizedPool, spec, weights, mode, emulate, bf16);
+                head(logits, embedding, quantizedPool, spec, weights, mode, form);
         Operand<TFloat32> squeezed =
                 logits.withName("SpatialSqueeze").squeeze(scores, Squeeze.axis(1L, 2L));
         Ops predictions = root.withSubScope("Predictions");
@@ -181,8 +198,7 @@ public final class MobileNetV1GraphBuilder {
             MobileNetV1Spec spec,
             MobileNetV1Weights weights,
             WeightMode mode,
-            boolean emulate,
-            boolean bf16) {
+            Form form) {
         Layer head = spec.headLayers().get(0);
         LayerWeights headWeights = weights.layer(head.name());
         float unit = 1f;
@@ -192,14 +208,7 @@ public final class MobileNetV1GraphBuilder {
             input = steps(logits, "embedding_steps", embedding, unit);
         }
         return convolution(
-                logits.withSubScope(head.name()),
-                input,
-                unit,
-                head,
-                headWeights,
-                mode,
-                emulate,
-                bf16);
+                logits.withSubScope(head.name()), input, unit, head, headWeights, mode, form);
     }
 
     /**
@@ -214,11 +223,10 @@ public final class MobileNetV1GraphBuilder {
             Layer layer,
             LayerWeights weights,
             WeightMode mode,
-            boolean emulate,
-            boolean bf16) {
+            Form form) {
         List<Long> strides = List.of(1L, (long) layer.stride(), (long) layer.stride(), 1L);
         boolean relu6 = layer.kind().hasBatchNormAndRelu6();
-        Requantization rq = emulate ? weights.requantization() : null;
+        Requantization rq = form.emulate() ? weights.requantization() : null;
         boolean integer = rq != null && inputUnit == rq.inputScale();
         float[] kernelValues =
                 rq == null
@@ -233,15 +241,21 @@ public final class MobileNetV1GraphBuilder {
                                 ? rq.integerBias(weights.bias())
                                 : stepBias(weights.bias(), rq, relu6);
         int[] shape = layer.kernelShape();
-        boolean pad = layer.kind() != LayerKind.DEPTHWISE && EvenChannels.needed(bf16, shape[2]);
+        boolean pad =
+                layer.kind() != LayerKind.DEPTHWISE && EvenChannels.needed(form.bf16(), shape[2]);
         if (pad) {
             kernelValues =
                     EvenChannels.padKernel(kernelValues, shape[0] * shape[1], shape[2], shape[3]);
             x = EvenChannels.padded(tf, x, shape[2]);
             shape = new int[] {shape[0], shape[1], shape[2] + 1, shape[3]};
         }
-        Operand<TFloat32> kernel =
-                weight(tf, "weights", Shape.of(toLongs(shape)), kernelValues, mode);
+        boolean matMul =
+                form.matMul()
+                        && layer.kind() != LayerKind.DEPTHWISE
+                        && PointwiseMatMul.applies(
+                                form.bf16(), shape[0], shape[1], layer.stride(), layer.stride());
+        Shape kernelShape = matMul ? Shape.of(shape[2], shape[3]) : Shape.of(toLongs(shape));
+        Operand<TFloat32> kernel = weight(tf, "weights", kernelShape, kernelValues, mode);
         Operand<TFloat32> bias =
                 weight(tf, "biases", Shape.of(layer.outChannels()), biasValues, mode);
         Operand<TFloat32> conv =
@@ -249,7 +263,9 @@ public final class MobileNetV1GraphBuilder {
                         ? tf.withName("depthwise")
                                 .nn
                                 .depthwiseConv2dNative(x, kernel, strides, "SAME")
-                        : tf.withName("Conv2D").nn.conv2d(x, kernel, strides, "SAME");
+                        : matMul
+                                ? PointwiseMatMul.of(tf, "Conv2D", x, kernel)
+                                : tf.withName("Conv2D").nn.conv2d(x, kernel, strides, "SAME");
         Operand<TFloat32> biased = tf.withName("BiasAdd").nn.biasAdd(conv, bias);
         if (rq == null) {
             return relu6 ? tf.withName("Relu6").nn.relu6(biased) : biased;
