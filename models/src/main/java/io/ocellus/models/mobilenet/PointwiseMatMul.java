@@ -13,10 +13,10 @@ import org.tensorflow.types.TFloat32;
  * <p>Why: in float32 oneDNN runs TensorFlow's 1x1 {@code Conv2D} on an NHWC tensor with its {@code
  * brgconv_1x1} kernels and a {@code MatMul} with its SGEMM ({@code gemm_api}). On an AMD EPYC Zen
  * 5, single-threaded, for MobileNet v1 1.0_224's pointwise layers at 4 images, the SGEMM ran at
- * 64-94 GMAC/s where the convolutions ran at 27-66, and the whole model went from 157-160 to
- * 204-227 images/s at batch 8-32 (README: Pointwise layers as MatMul). The bias is added after the
- * second reshape, not fused into the MatMul: TensorFlow fuses a {@code MatMul + BiasAdd} into
- * oneDNN's inner product, which ran at 23-27 GMAC/s there.
+ * 51-94 GMAC/s where the convolutions ran at 15-66, and the whole model ran 1.5x faster at batch 8
+ * and 32 with float activations, 1.2-1.3x on the 8-bit grids (README: Pointwise layers as MatMul).
+ * The bias is added after the second reshape, not fused into the MatMul: TensorFlow fuses a {@code
+ * MatMul + BiasAdd} into oneDNN's inner product, which ran at 23-50 GMAC/s there.
  *
  * <p>Only for float32 graphs: with oneDNN's bfloat16 rewrite the convolution is the faster kernel
  * (its bfloat16 1x1 convolutions ran at 1.4x its float32 MatMul, its bfloat16 MatMul at 0.6x).
