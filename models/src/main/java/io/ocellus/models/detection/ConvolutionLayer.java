@@ -2,6 +2,7 @@ package io.ocellus.models.detection;
 
 import io.ocellus.models.MalformedModelException;
 import io.ocellus.models.inference.EvenChannels;
+import io.ocellus.models.inference.PointwiseMatMul;
 import io.ocellus.models.weights.Requantization;
 import io.ocellus.models.weights.TensorDequantizer;
 import io.ocellus.models.weights.internal.TfliteSchema;
@@ -260,6 +261,11 @@ final class ConvolutionLayer {
                     padding);
         }
         float[] hwio = TensorDequantizer.outFirstToOutLast(values, shape[0]);
+        if (PointwiseMatMul.applies(bf16, shape[1], shape[2], strides[0], strides[1])) {
+            // 1x1, stride 1: the padding changes nothing; [1, 1, in, out] is [in, out] row by row.
+            return PointwiseMatMul.of(
+                    tf, "Conv2D", x, TensorValue.constant(tf, "weights", hwio, shape[3], shape[0]));
+        }
         int inChannels = shape[3];
         Operand<TFloat32> input = x;
         if (EvenChannels.needed(bf16, inChannels)) {

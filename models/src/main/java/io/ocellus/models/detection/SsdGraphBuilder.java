@@ -3,6 +3,7 @@ package io.ocellus.models.detection;
 import io.ocellus.models.MalformedModelException;
 import io.ocellus.models.ModelNotFoundException;
 import io.ocellus.models.inference.EvenChannels;
+import io.ocellus.models.inference.PointwiseMatMul;
 import io.ocellus.models.io.ModelSignature;
 import io.ocellus.models.weights.Requantization;
 import io.ocellus.models.weights.internal.TfliteSchema;
@@ -82,7 +83,7 @@ public final class SsdGraphBuilder {
     /**
      * As {@link #build(Ops, Path, boolean, int)}; with {@code bf16}, for oneDNN's bfloat16 rewrite,
      * a convolution over an odd number of channels takes one more channel of zeros (see {@link
-     * EvenChannels}).
+     * EvenChannels}). Without it, the 1x1 convolutions run as MatMuls ({@link PointwiseMatMul}).
      */
     public static ModelSignature build(
             Ops tf, Path file, boolean emulateQuantization, int labels, boolean bf16)

@@ -1,6 +1,7 @@
 package io.ocellus.models.mobilenet;
 
 import io.ocellus.models.inference.EvenChannels;
+import io.ocellus.models.inference.PointwiseMatMul;
 import io.ocellus.models.weights.LayerWeights;
 import io.ocellus.models.weights.MobileNetV1Weights;
 import io.ocellus.models.weights.Requantization;

@@ -1,4 +1,4 @@
-package io.ocellus.models.mobilenet;
+package io.ocellus.models.inference;
 
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -21,14 +21,14 @@ import org.tensorflow.types.TFloat32;
  * <p>Only for float32 graphs: with oneDNN's bfloat16 rewrite the convolution is the faster kernel
  * (its bfloat16 1x1 convolutions ran at 1.4x its float32 MatMul, its bfloat16 MatMul at 0.6x).
  */
-final class PointwiseMatMul {
+public final class PointwiseMatMul {
     private PointwiseMatMul() {}
 
     /**
      * Whether a convolution with a {@code kernelHeight x kernelWidth} kernel and these strides runs
      * as a MatMul in a graph built for {@code bf16} or not.
      */
-    static boolean applies(
+    public static boolean applies(
             boolean bf16, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth) {
         return !bf16
                 && kernelHeight == 1
@@ -43,7 +43,7 @@ final class PointwiseMatMul {
      * are the matrix's in the same order. The last op is named {@code name}. {@code x}'s height and
      * width must be known when the graph is built (a placeholder of fixed resolution).
      */
-    static Operand<TFloat32> of(
+    public static Operand<TFloat32> of(
             Ops tf, String name, Operand<TFloat32> x, Operand<TFloat32> matrix) {
         Shape in = x.shape();
         if (in.numDimensions() != 4 || in.get(1) < 0 || in.get(2) < 0) {

@@ -1,13 +1,18 @@
-package io.ocellus.models.mobilenet;
+package io.ocellus.models.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.ocellus.models.detection.SsdGraphBuilder;
+import io.ocellus.models.mobilenet.Layer;
+import io.ocellus.models.mobilenet.LayerKind;
+import io.ocellus.models.mobilenet.MobileNetV1GraphBuilder;
 import io.ocellus.models.mobilenet.MobileNetV1GraphBuilder.WeightMode;
 import io.ocellus.models.testutils.SharedFixtures;
 import io.ocellus.models.weights.MobileNetV1Weights;
 import io.ocellus.models.weights.TfliteWeightImporter;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +27,10 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
-/** Pointwise layers as MatMuls: the convolution's sums, in float32 graphs built for the engine. */
+/**
+ * Pointwise layers as MatMuls: the convolution's sums, in the float32 graphs built for the engine
+ * (MobileNet and the detector).
+ */
 class PointwiseMatMulTest {
     private static final Shape INPUT = Shape.of(2, 5, 7, 6);
 
@@ -86,6 +94,33 @@ class PointwiseMatMulTest {
                 .containsEntry("Conv2D", pointwise + 2);
     }
 
+    @Test
+    void theDetectorsFloat32GraphHasMatMulsAndItsBf16GraphNone() throws Exception {
+        Path detector =
+                SharedFixtures.siblingModelFile(
+                        "ssd_mobilenet_v1_coco", "ssd_mobilenet_v1_coco_quant.tflite");
+        Map<String, Integer> fp32 = detectorOpTypes(detector, false);
+        Map<String, Integer> bf16 = detectorOpTypes(detector, true);
+        // The body's 13 pointwise layers at least; the feature layers and box predictors add more.
+        assertThat(fp32.getOrDefault("MatMul", 0)).isGreaterThanOrEqualTo(13);
+        assertThat(bf16).doesNotContainKey("MatMul");
+        assertThat(bf16.get("Conv2D"))
+                .isEqualTo(fp32.getOrDefault("Conv2D", 0) + fp32.get("MatMul"));
+    }
+
+    private static Map<String, Integer> detectorOpTypes(Path file, boolean bf16) throws Exception {
+        try (Graph graph = new Graph()) {
+            SsdGraphBuilder.build(Ops.create(graph), file, true, 0, bf16);
+            return opTypes(graph);
+        }
+    }
+
+    private static Map<String, Integer> opTypes(Graph graph) {
+        Map<String, Integer> types = new HashMap<>();
+        graph.operations().forEachRemaining(op -> types.merge(op.type(), 1, Integer::sum));
+        return types;
+    }
+
     private static Map<String, Integer> opTypes(
             MobileNetV1Weights weights, boolean bf16, boolean forEngine) {
         try (Graph graph = new Graph()) {
@@ -95,9 +130,7 @@ class PointwiseMatMulTest {
             } else {
                 MobileNetV1GraphBuilder.build(tf, weights, WeightMode.CONSTANTS, true);
             }
-            Map<String, Integer> types = new HashMap<>();
-            graph.operations().forEachRemaining(op -> types.merge(op.type(), 1, Integer::sum));
-            return types;
+            return opTypes(graph);
         }
     }
 
