@@ -1,10 +1,16 @@
 package io.ocellus.pipeline.tools;
 
+import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Timing helpers shared by the bench commands. */
 final class BenchTiming {
@@ -42,13 +48,21 @@ final class BenchTiming {
     }
 
     /**
-     * The JIT compiler's share of the cores' time since this meter was made, from the JVM's
-     * accumulated compilation time (milliseconds summed over the compiler threads); 0 where the JVM
-     * does not report it.
+     * The JIT compiler's share of the cores' time since this meter was made.
+     *
+     * <p>On Linux it sums the CPU time of HotSpot's compiler threads ({@code C1 CompilerThre*},
+     * {@code C2 CompilerThre*}), read from {@code /proc/self/task/<tid>/schedstat}; a compiler
+     * thread that ends between two readings loses its time since the last one, so the figure can
+     * only err low. Elsewhere it falls back to the JVM's accumulated compilation time, which is
+     * wall-clock time summed over the compiler threads and counts the time they wait for a core: on
+     * a busy machine that sum can pass the cores' time, so the fallback is capped at 1.
      */
     static final class JitMeter {
+        static final Path TASKS = Path.of("/proc/self/task");
+        private final boolean proc = Files.isDirectory(TASKS);
         private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         private final long startNanos = System.nanoTime();
+        private final Map<String, Long> startCpu = proc ? compilerCpuNanos() : Map.of();
         private final long startMillis = compileMillis();
 
         private long compileMillis() {
@@ -57,11 +71,40 @@ final class BenchTiming {
                     : 0;
         }
 
-        /** Compilation time over wall time times the cores, since this meter was made. */
+        /** Compiler time over wall time times the cores, since this meter was made; 0 to 1. */
         double share() {
-            double wallMillis = (System.nanoTime() - startNanos) / 1e6;
-            return (compileMillis() - startMillis)
-                    / (Math.max(1, wallMillis) * Runtime.getRuntime().availableProcessors());
+            double wallNanos = Math.max(1e6, System.nanoTime() - startNanos);
+            double cores = Runtime.getRuntime().availableProcessors();
+            if (proc) {
+                long busy = 0;
+                for (Map.Entry<String, Long> now : compilerCpuNanos().entrySet()) {
+                    busy += Math.max(0, now.getValue() - startCpu.getOrDefault(now.getKey(), 0L));
+                }
+                return Math.min(1, busy / (wallNanos * cores));
+            }
+            return Math.min(1, (compileMillis() - startMillis) * 1e6 / (wallNanos * cores));
+        }
+
+        /** CPU nanoseconds run so far by each live compiler thread, by thread id. */
+        static Map<String, Long> compilerCpuNanos() {
+            Map<String, Long> cpu = new HashMap<>();
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+                for (Path task : tasks) {
+                    try {
+                        if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                            String first = Files.readString(task.resolve("schedstat")).trim();
+                            cpu.put(
+                                    task.getFileName().toString(),
+                                    Long.parseLong(first.split("\\s+")[0]));
+                        }
+                    } catch (IOException | NumberFormatException e) {
+                        // the thread ended while being read: its time is not counted
+                    }
+                }
+            } catch (IOException e) {
+                return Map.of();
+            }
+            return cpu;
         }
     }
 }

@@ -1,8 +1,11 @@
 package io.ocellus.pipeline.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The bench commands' timing helpers. */
@@ -28,5 +31,14 @@ class BenchTimingTest {
         }
         assertThat(sum).isNotZero();
         assertThat(meter.share()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void findsTheCompilerThreadsOnLinux() {
+        assumeTrue(Files.isDirectory(BenchTiming.JitMeter.TASKS), "no /proc here");
+        Map<String, Long> cpu = BenchTiming.JitMeter.compilerCpuNanos();
+        assertThat(cpu).isNotEmpty();
+        assertThat(cpu.values()).allMatch(nanos -> nanos >= 0);
+        assertThat(cpu.values().stream().mapToLong(Long::longValue).sum()).isPositive();
     }
 }
