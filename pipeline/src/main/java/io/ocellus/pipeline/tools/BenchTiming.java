@@ -39,6 +39,23 @@ final class BenchTiming {
         return (now - start) / 1e6 / calls;
     }
 
+    /**
+     * Images/s of stages run one after the other, each at the fastest it was measured: {@code
+     * before} and {@code after} hold milliseconds per image for the same stages, measured twice.
+     * The faster of two, not their mean: the first measurement may run with a cold JIT, and a
+     * ceiling it lowered would flatter the run it is compared with.
+     */
+    static double serialCeiling(double[] before, double[] after) {
+        if (before.length != after.length) {
+            throw new IllegalArgumentException("not the same stages measured twice");
+        }
+        double ms = 0;
+        for (int i = 0; i < before.length; i++) {
+            ms += Math.min(before[i], after[i]);
+        }
+        return 1000 / ms;
+    }
+
     /** The median of {@code values}. */
     static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);

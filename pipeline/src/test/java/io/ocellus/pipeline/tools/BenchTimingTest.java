@@ -1,6 +1,8 @@
 package io.ocellus.pipeline.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -14,6 +16,15 @@ class BenchTimingTest {
     void medianOfOddAndEvenCounts() {
         assertThat(BenchTiming.median(List.of(5.0, 1.0, 3.0))).isEqualTo(3.0);
         assertThat(BenchTiming.median(List.of(4.0, 1.0, 3.0, 10.0))).isEqualTo(3.5);
+    }
+
+    @Test
+    void serialCeilingTakesEachStageAtItsFastest() {
+        // decode 2.0 then 1.0 ms (JIT warmed), engine 4.0 then 5.0 (the VM drifted): 1 + 4 ms
+        double ceiling = BenchTiming.serialCeiling(new double[] {2, 4}, new double[] {1, 5});
+        assertThat(ceiling).isCloseTo(200.0, within(1e-9));
+        assertThatThrownBy(() -> BenchTiming.serialCeiling(new double[] {1}, new double[] {1, 2}))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
