@@ -10,10 +10,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.BatchShuffleMode;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -184,12 +187,15 @@ public final class ReprocessRun {
             try {
                 result.get(1, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
-                long done = done(client.getAccumulators().get(10, TimeUnit.SECONDS));
-                if (firstSeen < 0 && done > 0) {
-                    firstSeen = System.nanoTime();
-                    firstCount = done;
+                OptionalLong done = progress(client::getAccumulators);
+                if (done.isEmpty()) {
+                    continue;
                 }
-                listener.progress(done);
+                if (firstSeen < 0 && done.getAsLong() > 0) {
+                    firstSeen = System.nanoTime();
+                    firstCount = done.getAsLong();
+                }
+                listener.progress(done.getAsLong());
             }
         }
         Map<String, Object> counts = result.get().getAllAccumulatorResults();
@@ -207,6 +213,21 @@ public final class ReprocessRun {
                 ReprocessJob.deadLetters(counts),
                 (end - start) / 1e9,
                 steady);
+    }
+
+    /**
+     * The entries done so far, from the running job's accumulators; empty when the cluster cannot
+     * say now. Progress is best effort: a local cluster shuts down as soon as its job ends, so a
+     * poll between the job's end and the caller's next look at the result finds no cluster ({@code
+     * IllegalStateException}), and that must not turn a finished run into a failed one.
+     */
+    static OptionalLong progress(Supplier<CompletableFuture<Map<String, Object>>> accumulators)
+            throws InterruptedException {
+        try {
+            return OptionalLong.of(done(accumulators.get().get(10, TimeUnit.SECONDS)));
+        } catch (ExecutionException | TimeoutException | IllegalStateException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private static long done(Map<String, Object> accumulators) {
