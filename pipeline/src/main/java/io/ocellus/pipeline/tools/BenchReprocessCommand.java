@@ -157,8 +157,9 @@ public final class BenchReprocessCommand implements Callable<Integer> {
         out.printf(
                 Locale.ROOT,
                 "result: %d images; end to end %.1f images/s with start-up (%.0f%% of"
-                        + " decode+engine in series at their faster measurement, %.1f images/s), %.1f images/s once flowing"
-                        + " (%.0f%%); engine-only %.1f images/s%n",
+                        + " decode+engine in series at their faster measurement, %.1f"
+                        + " images/s), %.1f images/s once flowing (%.0f%%); engine-only %.1f"
+                        + " images/s%n",
                 count,
                 rate,
                 100 * rate / ceiling,

@@ -76,10 +76,12 @@ final class BenchTiming {
      */
     static final class JitMeter {
         static final Path TASKS = Path.of("/proc/self/task");
-        private final boolean proc = Files.isDirectory(TASKS);
         private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         private final long startNanos = System.nanoTime();
-        private final Map<String, Long> startCpu = proc ? compilerCpuNanos() : Map.of();
+        private final Map<String, Long> startCpu =
+                Files.isDirectory(TASKS) ? compilerCpuNanos() : Map.of();
+        // No compiler thread found (no /proc, no schedstat): the MXBean's figure instead.
+        private final boolean proc = !startCpu.isEmpty();
         private final long startMillis = compileMillis();
 
         private long compileMillis() {
