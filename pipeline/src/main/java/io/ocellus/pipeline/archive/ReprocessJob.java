@@ -16,8 +16,6 @@ import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumerator;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -123,15 +121,12 @@ public final class ReprocessJob {
         }
     }
 
-    /** The entries of every input file, one record each, files never split. */
-    private static FileSource<ArchiveRecord> source(Options options) {
-        Path[] paths = options.inputs().stream().map(Path::new).toArray(Path[]::new);
-        return FileSource.forBulkFileFormat(
-                        new ArchiveFormat(
-                                options.workflow().decoding().maxImageBytes(), options.skipFile()),
-                        paths)
-                .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(ReprocessJob::isInput))
-                .build();
+    /** The entries of every input file, one record each. */
+    private static ArchiveSource source(Options options) {
+        return new ArchiveSource(
+                options.inputs(),
+                options.workflow().decoding().maxImageBytes(),
+                options.skipFile());
     }
 
     private static void toKafka(

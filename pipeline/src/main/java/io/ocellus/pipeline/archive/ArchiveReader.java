@@ -1,0 +1,169 @@
+package io.ocellus.pipeline.archive;
+
+import io.ocellus.operators.DeadLetters;
+import io.ocellus.schemas.DeadLetter;
+import io.ocellus.schemas.Stage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.core.io.InputStatus;
+
+/**
+ * Reads the splits of an {@link ArchiveSource} in the task's thread: one {@link ArchiveRecord} per
+ * entry, a frame or a failure, one file open at a time and one entry in memory. Entries whose key
+ * is in the skip file (a resumed run) are passed over. The next split is asked for as soon as the
+ * current one starts, so that no file waits on the request.
+ */
+final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.Split> {
+    /** Skip sets by file, loaded once per JVM (a TaskManager) and shared by its readers. */
+    private static final ConcurrentMap<String, EntryKeys> SKIP_SETS = new ConcurrentHashMap<>();
+
+    private final SourceReaderContext context;
+    private final long maxBytes;
+    private final String skipFile;
+    private final ArrayDeque<ArchiveSource.Split> splits = new ArrayDeque<>();
+    private final ArrayDeque<String> files = new ArrayDeque<>();
+    private EntryKeys skip = new EntryKeys();
+    private ArchiveEntries entries;
+    private String open;
+    private boolean requested;
+    private boolean noMoreSplits;
+    private CompletableFuture<Void> available = new CompletableFuture<>();
+
+    ArchiveReader(SourceReaderContext context, long maxBytes, String skipFile) {
+        this.context = context;
+        this.maxBytes = maxBytes;
+        this.skipFile = skipFile;
+    }
+
+    @Override
+    public void start() {
+        try {
+            skip = skipSet(skipFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        request();
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<ArchiveRecord> output) throws IOException {
+        while (true) {
+            if (entries != null) {
+                ArchiveEntries.Entry entry = entries.next();
+                if (entry == null) {
+                    entries.close();
+                    entries = null;
+                } else if (!skip.contains(
+                        entry.frame().getSourceId(), entry.frame().getFrameId())) {
+                    output.collect(record(entry));
+                    return InputStatus.MORE_AVAILABLE;
+                }
+            } else if (!files.isEmpty()) {
+                open = files.poll();
+                entries = ArchiveEntries.open(new Path(open), maxBytes);
+            } else if (!splits.isEmpty()) {
+                files.addAll(splits.poll().files());
+                if (splits.isEmpty()) {
+                    request(); // the next split arrives while this one is read
+                }
+            } else if (noMoreSplits) {
+                return InputStatus.END_OF_INPUT;
+            } else {
+                request();
+                if (available.isDone()) {
+                    available = new CompletableFuture<>();
+                }
+                return InputStatus.NOTHING_AVAILABLE;
+            }
+        }
+    }
+
+    private void request() {
+        if (!requested && !noMoreSplits) {
+            requested = true;
+            context.sendSplitRequest();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> isAvailable() {
+        return available;
+    }
+
+    @Override
+    public void addSplits(List<ArchiveSource.Split> added) {
+        splits.addAll(added);
+        requested = false;
+        available.complete(null);
+    }
+
+    @Override
+    public void notifyNoMoreSplits() {
+        noMoreSplits = true;
+        available.complete(null);
+    }
+
+    /**
+     * What is left: the files of the split being read (from the start of the open one), then the
+     * rest.
+     */
+    @Override
+    public List<ArchiveSource.Split> snapshotState(long checkpointId) {
+        List<ArchiveSource.Split> left = new ArrayList<>();
+        List<String> current = new ArrayList<>(files);
+        if (entries != null) {
+            current.add(0, open);
+        }
+        if (!current.isEmpty()) {
+            left.add(new ArchiveSource.Split("left-" + checkpointId, current));
+        }
+        left.addAll(splits);
+        return left;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (entries != null) {
+            entries.close();
+        }
+    }
+
+    private static ArchiveRecord record(ArchiveEntries.Entry entry) {
+        if (!entry.failed()) {
+            return ArchiveRecord.of(entry.frame());
+        }
+        DeadLetter failure =
+                DeadLetters.of(
+                        entry.frame(), Stage.FETCH, entry.failureReason(), entry.failureMessage());
+        return ArchiveRecord.failed(failure);
+    }
+
+    private static EntryKeys skipSet(String skipFile) throws IOException {
+        if (skipFile == null) {
+            return new EntryKeys();
+        }
+        try {
+            return SKIP_SETS.computeIfAbsent(
+                    skipFile,
+                    file -> {
+                        try {
+                            return EntryKeys.read(new Path(file));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+        } catch (UncheckedIOException e) {
+            throw new IOException("cannot read the resume file " + skipFile, e.getCause());
+        }
+    }
+}
