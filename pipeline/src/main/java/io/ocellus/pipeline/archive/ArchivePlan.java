@@ -9,8 +9,8 @@ import org.apache.flink.core.fs.Path;
 
 /**
  * What a run will read, found before it starts: the input files (folders walked the way the job's
- * file source walks them) and their entries, those done before counted apart. Gives the progress
- * bar its total and the summary the number every outcome must add up to.
+ * {@link ArchiveSource} walks them) and their entries, those done before counted apart. Gives the
+ * progress bar its total and the summary the number every outcome must add up to.
  *
  * @param files input files, archives counted as one
  * @param entries entries in all of them
@@ -30,7 +30,8 @@ public record ArchivePlan(long files, long entries, long skipped) {
 
     /**
      * Hands every input file to {@code action}: the files named, and those under the folders named,
-     * walked the way the job's file source walks them (names starting with a dot passed over).
+     * walked the way the job's {@link ArchiveSource} walks them (names starting with a dot passed
+     * over).
      *
      * @throws FileNotFoundException naming an input that does not exist
      */

@@ -27,7 +27,7 @@ import org.apache.flink.util.Collector;
 /**
  * The archive job: the entries of directories, zip/tar(.gz) archives and Avro frame files through
  * the same {@link OcellusWorkflow} as the stream, into a {@link ResultsDir} or the stream's Kafka
- * topics. Meant for Flink's BATCH execution mode over the bounded file source.
+ * topics. Meant for Flink's BATCH execution mode over the bounded {@link ArchiveSource}.
  *
  * <pre>
  * files -> entries -> workflow -> results per task ----> part files | topics

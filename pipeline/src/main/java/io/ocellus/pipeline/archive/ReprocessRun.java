@@ -244,9 +244,12 @@ public final class ReprocessRun {
         StreamExecutionEnvironment env = LocalFlink.environment(local);
         Configuration job = new Configuration();
         job.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
-        // Hybrid exchanges: stages run together when there are slots for them, frames flowing as
-        // in the stream (decoding overlaps inference), spilled to disk only when a consumer lags.
-        // Blocking exchanges would decode every image before inferring any.
+        // Hybrid exchanges: frames kept in memory, spilled to disk only when the next stage lags.
+        // Flink 2.2's adaptive batch scheduler creates a stage's tasks only once the stage before
+        // it has finished (AdaptiveGraphManager), so the readers go first and decoding (chained
+        // to inference) follows; running them together (the Default scheduler, one slot-sharing
+        // group, hybrid or pipelined exchanges) was no faster on 2 cores and met FLINK-40660's
+        // 30 s stall at a reader's close (README, reprocessing).
         job.set(
                 ExecutionOptions.BATCH_SHUFFLE_MODE,
                 BatchShuffleMode.ALL_EXCHANGES_HYBRID_SELECTIVE);
