@@ -2,7 +2,6 @@ package io.ocellus.operators.decode;
 
 import io.ocellus.schemas.ClaimCheck;
 import io.ocellus.schemas.ReasonCode;
-import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +69,12 @@ final class ClaimCheckFetcher {
                 throw tooLarge(location, status.getLen());
             }
             try (InputStream in = fs.open(path)) {
-                bytes = readAtMost(in, location);
+                bytes = BoundedRead.readAtMost(in, maxBytes, status.getLen());
+            }
+            if (bytes == null) {
+                throw new FetchException(
+                        ReasonCode.CLAIM_CHECK_TOO_LARGE,
+                        location + " grew past the limit of " + maxBytes + " bytes as it was read");
             }
         } catch (FileNotFoundException e) {
             throw new FetchException(ReasonCode.CLAIM_CHECK_MISSING, "no object at " + location);
@@ -132,20 +136,6 @@ final class ClaimCheckFetcher {
     private static String authority(URI uri) {
         String authority = uri.getAuthority();
         return authority == null || authority.isEmpty() ? null : authority;
-    }
-
-    private byte[] readAtMost(InputStream in, String location) throws IOException, FetchException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[64 << 10];
-        long total = 0;
-        for (int n; (n = in.read(buffer)) > 0; ) {
-            total += n;
-            if (total > maxBytes) {
-                throw tooLarge(location, total); // it grew after its size was read
-            }
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
     }
 
     private FetchException tooLarge(String location, long size) {

@@ -1,8 +1,8 @@
 package io.ocellus.pipeline.archive;
 
+import io.ocellus.operators.decode.BoundedRead;
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.ReasonCode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -30,7 +30,7 @@ final class EntryFactory {
         if (!withBytes) {
             return new ArchiveEntries.Entry(bare(sourceId, name, time), null, null);
         }
-        byte[] bytes = readAtMost(in, maxBytes, size);
+        byte[] bytes = BoundedRead.readAtMost(in, maxBytes, size);
         if (bytes == null) {
             return tooLarge(sourceId, name, time, -1);
         }
@@ -50,37 +50,6 @@ final class EntryFactory {
                                 size,
                                 maxBytes)
                         : "entry over the limit of " + maxBytes + " bytes");
-    }
-
-    /**
-     * The stream's bytes, or null when there are more than {@code limit}. Read into one array of
-     * the {@code expected} size when it is known (not negative): a growing buffer copied each image
-     * several times, and at these sizes every copy is a fresh humongous allocation (it was most of
-     * the reader's time in a folder of photos).
-     */
-    static byte[] readAtMost(InputStream in, long limit, long expected) throws IOException {
-        byte[] head = new byte[0];
-        if (expected > 0 && expected <= limit && expected < Integer.MAX_VALUE - 8) {
-            head = in.readNBytes((int) expected);
-            if (head.length < expected) {
-                return head; // shorter than its header said
-            }
-        }
-        int next = in.read();
-        if (next < 0) {
-            return head;
-        }
-        // Longer than said, or no size given: the rest through a buffer.
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(head);
-        out.write(next);
-        byte[] buffer = new byte[64 * 1024];
-        long total = head.length + 1L;
-        for (int n; total <= limit && (n = in.read(buffer)) > 0; ) {
-            total += n;
-            out.write(buffer, 0, n);
-        }
-        return total > limit ? null : out.toByteArray();
     }
 
     private static ImageFrame frame(String sourceId, String name, long time, byte[] bytes) {

@@ -2,8 +2,6 @@ package io.ocellus.pipeline.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,26 +67,5 @@ class ArchiveSourceTest {
         var pending = new ArchiveSource.PendingSerializer();
         assertThat(pending.deserialize(pending.getVersion(), pending.serialize(List.of(one, two))))
                 .containsExactly(one, two);
-    }
-
-    @Test
-    void readsTheSizeItWasToldAndCopesWithStreamsThatDisagree() throws Exception {
-        byte[] ten = "0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        assertThat(EntryFactory.readAtMost(in(ten), 100, 10)).isEqualTo(ten);
-        assertThat(EntryFactory.readAtMost(in(ten), 100, -1)).as("size unknown").isEqualTo(ten);
-        assertThat(EntryFactory.readAtMost(in(ten), 100, 4)).as("longer than said").isEqualTo(ten);
-        assertThat(EntryFactory.readAtMost(in(ten), 100, 25))
-                .as("shorter than said")
-                .isEqualTo(ten);
-        assertThat(EntryFactory.readAtMost(in(ten), 10, 10)).isEqualTo(ten);
-        assertThat(EntryFactory.readAtMost(in(ten), 9, -1)).as("over the limit").isNull();
-        assertThat(EntryFactory.readAtMost(in(ten), 9, 5))
-                .as("over the limit, said to be under")
-                .isNull();
-        assertThat(EntryFactory.readAtMost(in(new byte[0]), 9, 0)).isEmpty();
-    }
-
-    private static InputStream in(byte[] bytes) {
-        return new ByteArrayInputStream(bytes);
     }
 }
