@@ -1,6 +1,10 @@
 package io.ocellus.pipeline.archive;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -181,7 +185,7 @@ public final class ArchiveSource
 
         @Override
         public byte[] serialize(Split split) throws IOException {
-            var bytes = new java.io.ByteArrayOutputStream();
+            var bytes = new ByteArrayOutputStream();
             try (var out = new DataOutputStream(bytes)) {
                 write(split, out);
             }
@@ -190,12 +194,12 @@ public final class ArchiveSource
 
         @Override
         public Split deserialize(int version, byte[] serialized) throws IOException {
-            try (var in = new DataInputStream(new java.io.ByteArrayInputStream(serialized))) {
+            try (var in = new DataInputStream(new ByteArrayInputStream(serialized))) {
                 return read(in);
             }
         }
 
-        static void write(Split split, java.io.DataOutput out) throws IOException {
+        static void write(Split split, DataOutput out) throws IOException {
             out.writeUTF(split.id());
             out.writeInt(split.files().size());
             for (String file : split.files()) {
@@ -203,7 +207,7 @@ public final class ArchiveSource
             }
         }
 
-        static Split read(java.io.DataInput in) throws IOException {
+        static Split read(DataInput in) throws IOException {
             String id = in.readUTF();
             int n = in.readInt();
             List<String> files = new ArrayList<>(n);
@@ -223,7 +227,7 @@ public final class ArchiveSource
 
         @Override
         public byte[] serialize(List<Split> splits) throws IOException {
-            var bytes = new java.io.ByteArrayOutputStream();
+            var bytes = new ByteArrayOutputStream();
             try (var out = new DataOutputStream(bytes)) {
                 out.writeInt(splits.size());
                 for (Split split : splits) {
@@ -235,7 +239,7 @@ public final class ArchiveSource
 
         @Override
         public List<Split> deserialize(int version, byte[] serialized) throws IOException {
-            try (var in = new DataInputStream(new java.io.ByteArrayInputStream(serialized))) {
+            try (var in = new DataInputStream(new ByteArrayInputStream(serialized))) {
                 int n = in.readInt();
                 List<Split> splits = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
