@@ -20,8 +20,8 @@ import org.apache.flink.core.io.InputStatus;
 /**
  * Reads the splits of an {@link ArchiveSource} in the task's thread: one {@link ArchiveRecord} per
  * entry, a frame or a failure, one file open at a time and one entry in memory. Entries whose key
- * is in the skip file (a resumed run) are passed over. The next split is asked for as soon as the
- * current one starts, so that no file waits on the request.
+ * is in the skip file (a resumed run) are passed over, plain files without being read. The next
+ * split is asked for as soon as the current one starts, so that no file waits on the request.
  */
 final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.Split> {
     /** Skip sets by file, loaded once per JVM (a TaskManager) and shared by its readers. */
@@ -70,7 +70,11 @@ final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.S
                 }
             } else if (!files.isEmpty()) {
                 open = files.poll();
-                entries = ArchiveEntries.open(new Path(open), maxBytes);
+                Path path = new Path(open);
+                if (!done(path)) {
+                    entries = ArchiveEntries.open(path, maxBytes);
+                }
+                return InputStatus.MORE_AVAILABLE; // one file per call at most: the mailbox runs
             } else if (!splits.isEmpty()) {
                 files.addAll(splits.poll().files());
                 if (splits.isEmpty()) {
@@ -86,6 +90,12 @@ final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.S
                 return InputStatus.NOTHING_AVAILABLE;
             }
         }
+    }
+
+    /** A plain file a resumed run has done before: passed over without reading its bytes. */
+    private boolean done(Path path) {
+        return ArchiveEntries.Kind.of(path.getName()) == ArchiveEntries.Kind.FILE
+                && skip.contains(ArchiveEntries.folderOf(path), path.getName());
     }
 
     private void request() {
