@@ -12,7 +12,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -40,14 +39,11 @@ final class ClaimCheckFetcher {
     }
 
     private final long maxBytes;
-    private final List<URI> roots;
+    private final ClaimCheckRoots roots;
 
     ClaimCheckFetcher(long maxBytes, List<String> roots) {
         this.maxBytes = maxBytes;
-        this.roots =
-                roots.stream()
-                        .map(root -> URI.create(root.endsWith("/") ? root : root + "/").normalize())
-                        .toList();
+        this.roots = new ClaimCheckRoots(roots);
     }
 
     byte[] fetch(ClaimCheck check) throws FetchException {
@@ -110,32 +106,20 @@ final class ClaimCheckFetcher {
     private URI allowed(String location) throws FetchException {
         URI uri;
         try {
-            uri = new URI(location).normalize();
+            uri = roots.find(location);
         } catch (URISyntaxException e) {
             throw new FetchException(
                     ReasonCode.CLAIM_CHECK_NOT_ALLOWED,
                     "not a URI: " + location + " (" + e.getReason() + ")");
         }
-        String path = uri.getPath();
-        if (uri.getScheme() != null && path != null && !path.startsWith("/..")) {
-            for (URI root : roots) {
-                if (root.getScheme().equalsIgnoreCase(uri.getScheme())
-                        && Objects.equals(authority(root), authority(uri))
-                        && path.startsWith(root.getPath())) {
-                    return uri;
-                }
-            }
+        if (uri != null) {
+            return uri;
         }
         throw new FetchException(
                 ReasonCode.CLAIM_CHECK_NOT_ALLOWED,
                 roots.isEmpty()
                         ? "claim checks are off (no claim-check root is configured): " + location
                         : location + " is not under a claim-check root " + roots);
-    }
-
-    private static String authority(URI uri) {
-        String authority = uri.getAuthority();
-        return authority == null || authority.isEmpty() ? null : authority;
     }
 
     private FetchException tooLarge(String location, long size) {

@@ -41,7 +41,7 @@ public final class ArchiveEntries implements Closeable {
     /** The entry name of a failure that stands for the rest of an archive. */
     public static final String ARCHIVE_ENTRY = "(archive)";
 
-    /** One entry: its frame (with its bytes), or why it could not be read. */
+    /** One entry: its frame (with its bytes, or a claim check to them), or why it is not read. */
     public record Entry(ImageFrame frame, ReasonCode failureReason, String failureMessage) {
         public boolean failed() {
             return failureReason != null;
@@ -80,15 +80,17 @@ public final class ArchiveEntries implements Closeable {
     private final String uri;
     private final long maxBytes;
     private final boolean withBytes;
+    private final boolean referenced;
     private final EntryFactory make;
     private Cursor cursor;
     private boolean done;
 
-    private ArchiveEntries(Path path, long maxBytes, boolean withBytes) {
+    private ArchiveEntries(Path path, long maxBytes, boolean withBytes, boolean referenced) {
         this.path = path;
         this.uri = path.toUri().toString();
         this.maxBytes = maxBytes;
         this.withBytes = withBytes;
+        this.referenced = referenced;
         this.make = new EntryFactory(maxBytes, withBytes);
     }
 
@@ -97,7 +99,16 @@ public final class ArchiveEntries implements Closeable {
      * file: that is an entry.
      */
     public static ArchiveEntries open(Path path, long maxBytes) {
-        return new ArchiveEntries(path, maxBytes, true);
+        return new ArchiveEntries(path, maxBytes, true, false);
+    }
+
+    /**
+     * As {@link #open}, except that a plain file within {@code maxBytes} is not read: its frame
+     * carries a claim check (the file's URI and size) for the decoding task to fetch, so that its
+     * bytes cross no exchange. Archives are read as {@link #open} reads them.
+     */
+    public static ArchiveEntries referenced(Path path, long maxBytes) {
+        return new ArchiveEntries(path, maxBytes, true, true);
     }
 
     /**
@@ -105,7 +116,7 @@ public final class ArchiveEntries implements Closeable {
      * more than it needs to (a zip's central directory, a tar's headers).
      */
     public static ArchiveEntries names(Path path) {
-        return new ArchiveEntries(path, Long.MAX_VALUE, false);
+        return new ArchiveEntries(path, Long.MAX_VALUE, false, false);
     }
 
     /** The {@code sourceId} of a plain file's entries: its folder's URI. */
@@ -209,6 +220,9 @@ public final class ArchiveEntries implements Closeable {
             if (status.getLen() > maxBytes || !withBytes) {
                 return make.image(
                         source, name, time, InputStream.nullInputStream(), status.getLen());
+            }
+            if (referenced) {
+                return make.claimed(source, name, time, uri, status.getLen());
             }
             try (InputStream in = fs.open(path)) {
                 return make.image(source, name, time, in, status.getLen());

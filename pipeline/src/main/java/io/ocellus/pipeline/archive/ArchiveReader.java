@@ -1,6 +1,7 @@
 package io.ocellus.pipeline.archive;
 
 import io.ocellus.operators.DeadLetters;
+import io.ocellus.operators.decode.ClaimCheckRoots;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.Stage;
 import java.io.IOException;
@@ -20,8 +21,10 @@ import org.apache.flink.core.io.InputStatus;
 /**
  * Reads the splits of an {@link ArchiveSource} in the task's thread: one {@link ArchiveRecord} per
  * entry, a frame or a failure, one file open at a time and one entry in memory. Entries whose key
- * is in the skip file (a resumed run) are passed over, plain files without being read. The next
- * split is asked for as soon as the current one starts, so that no file waits on the request.
+ * is in the skip file (a resumed run) are passed over, plain files without being read. Plain files
+ * under the reference roots are not read at all: their frames carry a claim check that the decoding
+ * task fetches. The next split is asked for as soon as the current one starts, so that no file
+ * waits on the request.
  */
 final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.Split> {
     /** Skip sets by file, loaded once per JVM (a TaskManager) and shared by its readers. */
@@ -30,6 +33,7 @@ final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.S
     private final SourceReaderContext context;
     private final long maxBytes;
     private final String skipFile;
+    private final ClaimCheckRoots referenceRoots;
     private final ArrayDeque<ArchiveSource.Split> splits = new ArrayDeque<>();
     private final ArrayDeque<String> files = new ArrayDeque<>();
     private EntryKeys skip = new EntryKeys();
@@ -39,10 +43,15 @@ final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.S
     private boolean noMoreSplits;
     private CompletableFuture<Void> available = new CompletableFuture<>();
 
-    ArchiveReader(SourceReaderContext context, long maxBytes, String skipFile) {
+    ArchiveReader(
+            SourceReaderContext context,
+            long maxBytes,
+            String skipFile,
+            ClaimCheckRoots referenceRoots) {
         this.context = context;
         this.maxBytes = maxBytes;
         this.skipFile = skipFile;
+        this.referenceRoots = referenceRoots;
     }
 
     @Override
@@ -72,7 +81,10 @@ final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.S
                 open = files.poll();
                 Path path = new Path(open);
                 if (!done(path)) {
-                    entries = ArchiveEntries.open(path, maxBytes);
+                    entries =
+                            referenced(path)
+                                    ? ArchiveEntries.referenced(path, maxBytes)
+                                    : ArchiveEntries.open(path, maxBytes);
                 }
                 return InputStatus.MORE_AVAILABLE; // one file per call at most: the mailbox runs
             } else if (!splits.isEmpty()) {
@@ -96,6 +108,12 @@ final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.S
     private boolean done(Path path) {
         return ArchiveEntries.Kind.of(path.getName()) == ArchiveEntries.Kind.FILE
                 && skip.contains(ArchiveEntries.folderOf(path), path.getName());
+    }
+
+    /** A plain file under a reference root: its frame points at it instead of holding it. */
+    private boolean referenced(Path path) {
+        return ArchiveEntries.Kind.of(path.getName()) == ArchiveEntries.Kind.FILE
+                && referenceRoots.allows(path.toUri().toString());
     }
 
     private void request() {

@@ -1,5 +1,6 @@
 package io.ocellus.pipeline.archive;
 
+import io.ocellus.operators.decode.ClaimCheckRoots;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
@@ -43,16 +44,22 @@ public final class ArchiveSource
     private final List<String> inputs;
     private final long maxBytes;
     private final String skipFile;
+    private final List<String> referenceRoots;
 
     /**
      * @param inputs files and folders, as URIs or local paths
      * @param maxBytes entries over this many bytes are {@code TOO_LARGE} dead letters
      * @param skipFile the {@link EntryKeys} file of entries to pass over, or null
+     * @param referenceRoots plain files under these folders are not read: their frames carry a
+     *     claim check for the decoding task to fetch ({@link ArchiveEntries#referenced}), which
+     *     must allow these roots; empty reads every file
      */
-    public ArchiveSource(List<String> inputs, long maxBytes, String skipFile) {
+    public ArchiveSource(
+            List<String> inputs, long maxBytes, String skipFile, List<String> referenceRoots) {
         this.inputs = List.copyOf(inputs);
         this.maxBytes = maxBytes;
         this.skipFile = skipFile;
+        this.referenceRoots = List.copyOf(referenceRoots);
     }
 
     /** Some input files, read in order: an archive alone, or plain files of one folder. */
@@ -111,7 +118,7 @@ public final class ArchiveSource
     @Override
     public SourceReader<ArchiveRecord, Split> createReader(SourceReaderContext context)
             throws IOException {
-        return new ArchiveReader(context, maxBytes, skipFile);
+        return new ArchiveReader(context, maxBytes, skipFile, new ClaimCheckRoots(referenceRoots));
     }
 
     @Override

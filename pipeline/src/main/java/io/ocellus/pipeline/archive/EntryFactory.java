@@ -1,6 +1,7 @@
 package io.ocellus.pipeline.archive;
 
 import io.ocellus.operators.decode.BoundedRead;
+import io.ocellus.schemas.ClaimCheck;
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.ReasonCode;
 import java.io.IOException;
@@ -35,6 +36,15 @@ final class EntryFactory {
             return tooLarge(sourceId, name, time, -1);
         }
         return new ArchiveEntries.Entry(frame(sourceId, name, time, bytes), null, null);
+    }
+
+    /**
+     * A frame that points at its bytes ({@code uri}, {@code size} bytes) instead of holding them.
+     */
+    ArchiveEntries.Entry claimed(String sourceId, String name, long time, String uri, long size) {
+        ImageFrame frame = bare(sourceId, name, time);
+        frame.setClaimCheck(ClaimCheck.newBuilder().setUri(uri).setSizeBytes(size).build());
+        return new ArchiveEntries.Entry(frame, null, null);
     }
 
     ArchiveEntries.Entry tooLarge(String sourceId, String name, long time, long size) {

@@ -1,6 +1,7 @@
 package io.ocellus.pipeline.archive;
 
 import io.ocellus.operators.DeadLetters;
+import io.ocellus.operators.decode.DecodeOptions;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
 import io.ocellus.pipeline.workflow.OcellusWorkflow;
@@ -9,6 +10,7 @@ import io.ocellus.pipeline.workflow.WorkflowOutputs;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.FrameResults;
 import io.ocellus.schemas.ImageFrame;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -92,15 +95,28 @@ public final class ReprocessJob {
         return !path.getName().startsWith(".");
     }
 
-    /** Adds the job to {@code env}. */
+    /**
+     * Adds the job to {@code env}. Plain files under local folders named as inputs cross to the
+     * decoding task as claim checks, read there, instead of through the exchange: Flink's batch
+     * exchanges would otherwise serialise, compress, spill and read back every image once more.
+     */
     public static void define(StreamExecutionEnvironment env, Options options) {
+        List<String> roots = localFolders(options.inputs());
         SingleOutputStreamOperator<ImageFrame> frames =
-                env.fromSource(source(options), WatermarkStrategy.noWatermarks(), "archive-entries")
+                env.fromSource(
+                                source(options, roots),
+                                WatermarkStrategy.noWatermarks(),
+                                "archive-entries")
                         .uid("ocellus-archive-source")
                         .process(new SplitFailures())
                         .name("entries")
                         .uid("ocellus-archive-entries");
-        WorkflowOutputs out = OcellusWorkflow.define(frames, options.workflow());
+        DecodeOptions decoding = options.workflow().decoding();
+        List<String> allowed = new ArrayList<>(decoding.claimCheckRoots());
+        allowed.addAll(roots);
+        WorkflowOptions workflow =
+                options.workflow().withDecoding(decoding.withClaimCheckRoots(allowed));
+        WorkflowOutputs out = OcellusWorkflow.define(frames, workflow);
         DataStream<FrameResults> results =
                 out.results()
                         .process(new Count<FrameResults>(false))
@@ -122,11 +138,35 @@ public final class ReprocessJob {
     }
 
     /** The entries of every input file, one record each. */
-    private static ArchiveSource source(Options options) {
+    private static ArchiveSource source(Options options, List<String> referenceRoots) {
         return new ArchiveSource(
                 options.inputs(),
                 options.workflow().decoding().maxImageBytes(),
-                options.skipFile());
+                options.skipFile(),
+                referenceRoots);
+    }
+
+    /**
+     * The inputs that are folders of the local file system ({@code file:}), where a read is cheap
+     * wherever the decoding task runs. Plain files elsewhere ({@code s3://}, a single file named as
+     * input) are read by the source as before.
+     */
+    static List<String> localFolders(List<String> inputs) {
+        List<String> folders = new ArrayList<>();
+        for (String input : inputs) {
+            Path path = new Path(input);
+            try {
+                FileSystem fs = path.getFileSystem();
+                if (!fs.isDistributedFS()
+                        && "file".equals(fs.getUri().getScheme())
+                        && fs.getFileStatus(path).isDir()) {
+                    folders.add(fs.getFileStatus(path).getPath().toUri().toString());
+                }
+            } catch (IOException e) {
+                // Not a folder we can see here: its files are read by the source.
+            }
+        }
+        return folders;
     }
 
     private static void toKafka(

@@ -105,6 +105,12 @@ public record WorkflowOptions(
                 model, tasks, batching, decoding, geo, detector, modelUpdates, separate);
     }
 
+    /** The same workflow, decoding as {@code value} says. */
+    public WorkflowOptions withDecoding(DecodeOptions value) {
+        return new WorkflowOptions(
+                model, tasks, batching, value, geo, detector, modelUpdates, separateDecodeTask);
+    }
+
     /** Without a detector. */
     public WorkflowOptions(
             PredictorFactory model,

@@ -2,6 +2,9 @@ package io.ocellus.pipeline.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ocellus.operators.decode.ClaimCheckRoots;
+import io.ocellus.schemas.ImageFrame;
+import io.ocellus.schemas.ReasonCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,5 +70,58 @@ class ArchiveSourceTest {
         var pending = new ArchiveSource.PendingSerializer();
         assertThat(pending.deserialize(pending.getVersion(), pending.serialize(List.of(one, two))))
                 .containsExactly(one, two);
+    }
+
+    @Test
+    void plainFilesInLocalFolderInputsArePointedAtNotRead() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("in put#1/deeper"));
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3};
+        Files.write(folder.resolve("a b%20#ü.jpg"), jpeg);
+        Files.write(folder.resolve("big.jpg"), new byte[100]);
+        Files.write(folder.resolve("photos.zip"), new byte[] {1});
+        Path single = Files.write(dir.resolve("single.jpg"), jpeg);
+        Path top = dir.resolve("in put#1");
+
+        List<String> roots = ReprocessJob.localFolders(List.of(top.toString(), single.toString()));
+        assertThat(roots).as("folders only").hasSize(1);
+        ClaimCheckRoots allowed = new ClaimCheckRoots(roots);
+        assertThat(
+                        allowed.allows(
+                                new org.apache.flink.core.fs.Path(single.toUri())
+                                        .toUri()
+                                        .toString()))
+                .as("a file named as input is read by the source")
+                .isFalse();
+
+        List<String> files = new ArrayList<>();
+        ArchiveSource.plan(List.of(top.toString())).forEach(split -> files.addAll(split.files()));
+        assertThat(files).hasSize(3);
+        for (String file : files) {
+            org.apache.flink.core.fs.Path path = new org.apache.flink.core.fs.Path(file);
+            assertThat(allowed.allows(path.toUri().toString())).as(file).isTrue();
+        }
+        org.apache.flink.core.fs.Path odd =
+                new org.apache.flink.core.fs.Path(folder.resolve("a b%20#ü.jpg").toUri());
+        try (ArchiveEntries entries = ArchiveEntries.referenced(odd, 50)) {
+            ArchiveEntries.Entry entry = entries.next();
+            assertThat(entry.failed()).isFalse();
+            ImageFrame frame = entry.frame();
+            assertThat(frame.getImage()).as("not read").isNull();
+            assertThat(frame.getFrameId()).isEqualTo("a b%20#ü.jpg");
+            assertThat(frame.getClaimCheck().getSizeBytes()).isEqualTo(jpeg.length);
+            assertThat(
+                            Files.readAllBytes(
+                                    Path.of(java.net.URI.create(frame.getClaimCheck().getUri()))))
+                    .as("the claim check names the file")
+                    .isEqualTo(jpeg);
+            assertThat(entries.next()).isNull();
+        }
+        org.apache.flink.core.fs.Path big =
+                new org.apache.flink.core.fs.Path(folder.resolve("big.jpg").toUri());
+        try (ArchiveEntries entries = ArchiveEntries.referenced(big, 50)) {
+            assertThat(entries.next().failureReason())
+                    .as("over the limit: refused by the source, as when read")
+                    .isEqualTo(ReasonCode.TOO_LARGE);
+        }
     }
 }

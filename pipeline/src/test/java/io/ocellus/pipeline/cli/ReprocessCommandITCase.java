@@ -128,6 +128,15 @@ class ReprocessCommandITCase {
         Files.copy(images.resolve("squat.bmp"), loose.resolve("squat.bmp"));
         expect(loose, "squat.bmp", "result", images.resolve("squat.bmp"));
         Files.write(inputs.resolve("loose/.DS_Store"), new byte[] {0, 0, 0, 1});
+        // Plain files in a local folder reach the decoder as claim checks: names that URIs escape,
+        // what is not an image, and a file over the limit (refused by the source, unread).
+        String odd = "cat 50% #2 é.jpg";
+        Files.copy(images.resolve("cat_720p.jpg"), loose.resolve(odd));
+        expect(loose, odd, "result", images.resolve("cat_720p.jpg"));
+        Files.writeString(loose.resolve("todo.txt"), "not a picture");
+        expect(loose, "todo.txt", "UNSUPPORTED_FORMAT", null);
+        Files.write(loose.resolve("huge.jpg"), new byte[(int) MAX_BYTES + 1]);
+        expect(loose, "huge.jpg", "TOO_LARGE", null);
 
         Path avro = inputs.resolve("frames.avro");
         try (DataFileWriter<ImageFrame> out =
@@ -167,7 +176,7 @@ class ReprocessCommandITCase {
         assertThat(summary.plan().entries()).isEqualTo(EXPECTED.size() + cut.size());
         assertThat(summary.results() + summary.deadLetterCount())
                 .isEqualTo(summary.plan().entries());
-        assertThat(run.out()).contains("images/s").contains("TOO_LARGE 1");
+        assertThat(run.out()).contains("images/s").contains("TOO_LARGE 2");
 
         // The same answers as `ocellus classify` on the files the entries were made from.
         List<String> files = new ArrayList<>(MODEL.length + ORIGINALS.size() + 2);
