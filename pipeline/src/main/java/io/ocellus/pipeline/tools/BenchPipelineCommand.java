@@ -85,7 +85,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             names = "--warmup-max-seconds",
             defaultValue = "240",
             description =
-                    "After --warmup-seconds, go on warming up until a burst in which the JIT compiled for under 3% of the cores' time (on 2 cores it is still compiling the broker's, the Kafka clients' and Flink's code after a minute, on a quarter of a core), but no longer than this. Default: ${DEFAULT-VALUE}.")
+                    "After --warmup-seconds, go on warming up until a burst in which the JIT compiled for under 3%% of the cores' time (on 2 cores it is still compiling the broker's, the Kafka clients' and Flink's code after a minute, on a quarter of a core), but no longer than this. Default: ${DEFAULT-VALUE}.")
     int warmupMaxSeconds;
 
     private final Map<String, Long> arrivals = new ConcurrentHashMap<>();

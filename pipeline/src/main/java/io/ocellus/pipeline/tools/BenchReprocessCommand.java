@@ -51,6 +51,13 @@ public final class BenchReprocessCommand implements Callable<Integer> {
     int count;
 
     @Option(
+            names = "--warmup-count",
+            defaultValue = "1000",
+            description =
+                    "Before the measured run, reprocess this many of the images once in the same JVM (results thrown away), as a TaskManager of a session cluster has run jobs before; 0 measures a cold JVM, whose JIT compiles Flink's, Avro's and Ocellus's code through the run. Both runs are printed. Default: ${DEFAULT-VALUE}.")
+    int warmupCount;
+
+    @Option(
             names = "--images",
             paramLabel = "DIR",
             defaultValue = "../shared/images",
@@ -88,25 +95,12 @@ public final class BenchReprocessCommand implements Callable<Integer> {
                     flags.batchSize());
             out.flush();
 
-            ReprocessRun.Summary summary =
-                    ReprocessRun.builder()
-                            .setInputs(List.of(folder.toString()))
-                            .setWorkflow(workflow)
-                            .setKinds(ReprocessJob.kinds(true, false, false, false))
-                            .optResultsFolder(
-                                    work.resolve("results").toString(),
-                                    RowFormat.AVRO,
-                                    probed.modelId(),
-                                    false)
-                            .optParallelism(flags.parallelism())
-                            .build()
-                            .run(ReprocessRun.Listener.NONE);
-            out.printf(
-                    Locale.ROOT,
-                    "reprocess: %d results, %d dead letters in %.1f s%n",
-                    summary.results(),
-                    summary.deadLetterCount(),
-                    summary.seconds());
+            if (warmupCount > 0 && !warmUp(folder, work, probed, out)) {
+                return ExitCode.UNACCOUNTED.code();
+            }
+            Run measured = run(folder, work.resolve("results"), probed);
+            print("reprocess", measured, out);
+            ReprocessRun.Summary summary = measured.summary();
             if (!summary.accounted()) {
                 return ExitCode.UNACCOUNTED.code();
             }
@@ -115,6 +109,57 @@ public final class BenchReprocessCommand implements Callable<Integer> {
         } finally {
             Directories.deleteRecursively(work);
         }
+    }
+
+    /**
+     * Reprocesses the first {@code --warmup-count} images (links to them) once; false when the
+     * outcomes do not add up.
+     */
+    private boolean warmUp(Path folder, Path work, Jobs.Workflow probed, PrintWriter out)
+            throws Exception {
+        Path warm = Files.createDirectories(work.resolve("warm-up"));
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.sorted().limit(warmupCount).toList()) {
+                Files.createLink(warm.resolve(file.getFileName()), file);
+            }
+        }
+        Run run = run(warm, work.resolve("warm-up-results"), probed);
+        print("warm-up", run, out);
+        return run.summary().accounted();
+    }
+
+    /** A run's summary, and the JIT compiler's share of the cores' time during it. */
+    private record Run(ReprocessRun.Summary summary, double jitShare) {}
+
+    /** Reprocesses {@code folder} into {@code results}; the JIT's share is measured meanwhile. */
+    private Run run(Path folder, Path results, Jobs.Workflow probed) throws Exception {
+        BenchTiming.JitMeter meter = new BenchTiming.JitMeter();
+        ReprocessRun.Summary summary =
+                ReprocessRun.builder()
+                        .setInputs(List.of(folder.toString()))
+                        .setWorkflow(probed.options())
+                        .setKinds(ReprocessJob.kinds(true, false, false, false))
+                        .optResultsFolder(
+                                results.toString(), RowFormat.AVRO, probed.modelId(), false)
+                        .optParallelism(flags.parallelism())
+                        .build()
+                        .run(ReprocessRun.Listener.NONE);
+        return new Run(summary, meter.share());
+    }
+
+    private static void print(String what, Run run, PrintWriter out) {
+        ReprocessRun.Summary summary = run.summary();
+        out.printf(
+                Locale.ROOT,
+                "%s: %d results, %d dead letters in %.1f s (%.1f images/s once flowing); the JIT"
+                        + " compiled for %.1f%% of the cores' time%n",
+                what,
+                summary.results(),
+                summary.deadLetterCount(),
+                summary.seconds(),
+                summary.steadyImagesPerSecond(),
+                100 * run.jitShare());
+        out.flush();
     }
 
     /** Copies the pictures round-robin into {@code --count} files; returns their bytes. */
