@@ -2,6 +2,7 @@ package io.ocellus.operators.decode;
 
 import io.ocellus.schemas.ClaimCheck;
 import io.ocellus.schemas.ReasonCode;
+import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,10 +19,11 @@ import org.apache.flink.core.fs.Path;
 
 /**
  * Fetches claim-checked images through Flink's file systems ({@code file://}, and {@code s3://},
- * {@code hdfs://} and others where their plugin is installed), only under the configured roots and
- * never past the byte limit. The declared size and SHA-256, when present, are checked.
+ * {@code hdfs://} and others where their plugin is installed), or entries of local zip archives
+ * ({@code jar:file:/data/photos.zip!/2019/a.jpg}, {@link ZipEntryFetch}), only under the configured
+ * roots and never past the byte limit. The declared size and SHA-256, when present, are checked.
  */
-final class ClaimCheckFetcher {
+final class ClaimCheckFetcher implements Closeable {
     /** Why a fetch failed: the reason code and a message. */
     static final class FetchException extends Exception {
         private static final long serialVersionUID = 1L;
@@ -40,6 +42,7 @@ final class ClaimCheckFetcher {
 
     private final long maxBytes;
     private final ClaimCheckRoots roots;
+    private final ZipEntryFetch zips = new ZipEntryFetch();
 
     ClaimCheckFetcher(long maxBytes, List<String> roots) {
         this.maxBytes = maxBytes;
@@ -48,37 +51,16 @@ final class ClaimCheckFetcher {
 
     byte[] fetch(ClaimCheck check) throws FetchException {
         String location = check.getUri();
-        URI uri = allowed(location);
+        boolean zipEntry = location.regionMatches(true, 0, ZipEntryFetch.SCHEME + ":", 0, 4);
+        String[] archiveAndEntry = zipEntry ? ZipEntryFetch.split(parse(location)) : null;
+        URI uri = allowed(zipEntry ? archiveAndEntry[0] : location);
         if (check.getSizeBytes() != null && check.getSizeBytes() > maxBytes) {
             throw tooLarge(location, check.getSizeBytes());
         }
-        byte[] bytes;
-        try {
-            Path path = new Path(uri);
-            FileSystem fs = path.getFileSystem();
-            FileStatus status = fs.getFileStatus(path);
-            if (status.isDir()) {
-                throw new FetchException(
-                        ReasonCode.CLAIM_CHECK_MISSING, location + " is a directory");
-            }
-            if (status.getLen() > maxBytes) {
-                throw tooLarge(location, status.getLen());
-            }
-            try (InputStream in = fs.open(path)) {
-                bytes = BoundedRead.readAtMost(in, maxBytes, status.getLen());
-            }
-            if (bytes == null) {
-                throw new FetchException(
-                        ReasonCode.CLAIM_CHECK_TOO_LARGE,
-                        location + " grew past the limit of " + maxBytes + " bytes as it was read");
-            }
-        } catch (FileNotFoundException e) {
-            throw new FetchException(ReasonCode.CLAIM_CHECK_MISSING, "no object at " + location);
-        } catch (IOException | RuntimeException e) {
-            throw new FetchException(
-                    ReasonCode.CLAIM_CHECK_UNREADABLE,
-                    "cannot read " + location + ": " + e.getMessage());
-        }
+        byte[] bytes =
+                zipEntry
+                        ? zips.read(uri, archiveAndEntry[1], maxBytes, location)
+                        : file(uri, location);
         if (check.getSizeBytes() != null && check.getSizeBytes() != bytes.length) {
             throw new FetchException(
                     ReasonCode.CLAIM_CHECK_MISMATCH,
@@ -100,6 +82,54 @@ final class ClaimCheckFetcher {
             }
         }
         return bytes;
+    }
+
+    /** A file of a Flink file system. */
+    private byte[] file(URI uri, String location) throws FetchException {
+        try {
+            Path path = new Path(uri);
+            FileSystem fs = path.getFileSystem();
+            FileStatus status = fs.getFileStatus(path);
+            if (status.isDir()) {
+                throw new FetchException(
+                        ReasonCode.CLAIM_CHECK_MISSING, location + " is a directory");
+            }
+            if (status.getLen() > maxBytes) {
+                throw tooLarge(location, status.getLen());
+            }
+            byte[] bytes;
+            try (InputStream in = fs.open(path)) {
+                bytes = BoundedRead.readAtMost(in, maxBytes, status.getLen());
+            }
+            if (bytes == null) {
+                throw new FetchException(
+                        ReasonCode.CLAIM_CHECK_TOO_LARGE,
+                        location + " grew past the limit of " + maxBytes + " bytes as it was read");
+            }
+            return bytes;
+        } catch (FileNotFoundException e) {
+            throw new FetchException(ReasonCode.CLAIM_CHECK_MISSING, "no object at " + location);
+        } catch (IOException | RuntimeException e) {
+            throw new FetchException(
+                    ReasonCode.CLAIM_CHECK_UNREADABLE,
+                    "cannot read " + location + ": " + e.getMessage());
+        }
+    }
+
+    private static URI parse(String location) throws FetchException {
+        try {
+            return new URI(location);
+        } catch (URISyntaxException e) {
+            throw new FetchException(
+                    ReasonCode.CLAIM_CHECK_NOT_ALLOWED,
+                    "not a URI: " + location + " (" + e.getReason() + ")");
+        }
+    }
+
+    /** Closes the zip archives kept open. */
+    @Override
+    public void close() {
+        zips.close();
     }
 
     /** The URI, when it lies under a root; no relative paths, no climbing out with "..". */

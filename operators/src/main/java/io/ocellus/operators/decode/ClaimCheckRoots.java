@@ -9,8 +9,9 @@ import java.util.Objects;
 /**
  * The URI prefixes claim-checked images may be fetched from: a location is allowed when its scheme
  * and authority are a root's and its normalized path lies under the root's folder (no relative
- * paths, no climbing out with {@code ..}). Shared by the fetcher and by whoever makes claim checks
- * for the job to fetch (the archive job's reader), so that both agree on what is allowed.
+ * paths, no climbing out with {@code ..}), or is the root itself (a root may name one file). Shared
+ * by the fetcher and by whoever makes claim checks for the job to fetch (the archive job's reader),
+ * so that both agree on what is allowed.
  */
 public final class ClaimCheckRoots implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -42,7 +43,7 @@ public final class ClaimCheckRoots implements Serializable {
             for (URI root : roots) {
                 if (root.getScheme().equalsIgnoreCase(uri.getScheme())
                         && Objects.equals(authority(root), authority(uri))
-                        && path.startsWith(root.getPath())) {
+                        && (path.startsWith(root.getPath()) || root.getPath().equals(path + "/"))) {
                     return uri;
                 }
             }

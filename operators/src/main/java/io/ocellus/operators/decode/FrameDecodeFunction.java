@@ -161,6 +161,10 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
 
     @Override
     public void close() {
+        if (fetcher != null) {
+            fetcher.close();
+            fetcher = null;
+        }
         if (deadline != null) {
             deadline.close(); // abandoned decodes may still use the scaler
             deadline = null;

@@ -16,6 +16,7 @@ import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,10 +27,15 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -276,6 +282,93 @@ class FrameDecodeFunctionTest {
                     .allMatch(record -> record.getValue().getOriginal() == null)
                     .allMatch(record -> record.getValue().getOriginalUri() != null);
         }
+    }
+
+    @Test
+    void fetchesEntriesOfLocalZipArchivesUnderItsRoots(@TempDir Path dir) throws Exception {
+        byte[] jpeg = parrot();
+        Path root = Files.createDirectories(dir.resolve("archives!"));
+        Path zip = root.resolve("photos 1.zip");
+        try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(zip)) {
+            put(out, "2019/a b#1%.jpg", jpeg, ZipEntry.DEFLATED);
+            put(out, "stored.jpg", jpeg, ZipEntry.STORED);
+            put(out, "corrupt.jpg", jpeg, ZipEntry.DEFLATED);
+            put(out, "big.jpg", Arrays.copyOf(jpeg, jpeg.length + 100), ZipEntry.STORED);
+            put(out, "twice.jpg", jpeg, ZipEntry.STORED);
+            put(out, "twice.jpg", jpeg, ZipEntry.STORED);
+        }
+        long corrupt;
+        try (ZipFile file = ZipFile.builder().setPath(zip).get()) {
+            corrupt = file.getEntry("corrupt.jpg").getDataOffset();
+        }
+        try (RandomAccessFile file = new RandomAccessFile(zip.toFile(), "rw")) {
+            file.seek(corrupt); // deflate block type 3: invalid
+            file.write(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+        }
+        Files.write(root.resolve("not-a.zip"), jpeg);
+        Path outside = Files.copy(zip, dir.resolve("outside.zip"));
+        DecodeOptions options =
+                DecodeOptions.defaults()
+                        .withMaxImageBytes(jpeg.length + 10)
+                        .withClaimCheckRoots(List.of(root.toUri().toString()));
+        String archive = zip.toUri().toString();
+
+        try (var harness = harness(options)) {
+            int t = 0;
+            for (String name : List.of("2019/a b#1%.jpg", "stored.jpg")) {
+                String uri = ZipEntryFetch.uri(archive, name);
+                harness.processElement(claimed(name, uri, (long) jpeg.length, null), t++);
+            }
+            String[][] refused = {
+                {"corrupt", ZipEntryFetch.uri(archive, "corrupt.jpg")},
+                {"big", ZipEntryFetch.uri(archive, "big.jpg")},
+                {"twice", ZipEntryFetch.uri(archive, "twice.jpg")},
+                {"no-entry", ZipEntryFetch.uri(archive, "nothing.jpg")},
+                {"no-archive", ZipEntryFetch.uri(root.toUri() + "gone.zip", "a.jpg")},
+                {"not-zip", ZipEntryFetch.uri(root.toUri() + "not-a.zip", "a.jpg")},
+                {"outside", ZipEntryFetch.uri(outside.toUri().toString(), "stored.jpg")},
+                {"escape", ZipEntryFetch.uri(root.toUri() + "../outside.zip", "stored.jpg")},
+                {"no-separator", "jar:" + archive},
+            };
+            for (String[] claim : refused) {
+                harness.processElement(claimed(claim[0], claim[1], null, null), t++);
+            }
+
+            assertThat(harness.extractOutputValues())
+                    .extracting(decoded -> decoded.frameId)
+                    .containsExactly("2019/a b#1%.jpg", "stored.jpg");
+            assertThat(harness.getSideOutput(DeadLetters.TAG))
+                    .extracting(
+                            record ->
+                                    record.getValue().getFrame().getFrameId()
+                                            + ":"
+                                            + record.getValue().getReasonCode())
+                    .containsExactly(
+                            "corrupt:ENTRY_UNREADABLE",
+                            "big:CLAIM_CHECK_TOO_LARGE",
+                            "twice:CLAIM_CHECK_MISSING",
+                            "no-entry:CLAIM_CHECK_MISSING",
+                            "no-archive:CLAIM_CHECK_MISSING",
+                            "not-zip:CLAIM_CHECK_UNREADABLE",
+                            "outside:CLAIM_CHECK_NOT_ALLOWED",
+                            "escape:CLAIM_CHECK_NOT_ALLOWED",
+                            "no-separator:CLAIM_CHECK_NOT_ALLOWED");
+        }
+    }
+
+    private static void put(ZipArchiveOutputStream out, String name, byte[] bytes, int method)
+            throws Exception {
+        ZipArchiveEntry entry = new ZipArchiveEntry(name);
+        entry.setMethod(method);
+        if (method == ZipEntry.STORED) {
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            entry.setSize(bytes.length);
+            entry.setCrc(crc.getValue());
+        }
+        out.putArchiveEntry(entry);
+        out.write(bytes);
+        out.closeArchiveEntry();
     }
 
     private static ImageFrame claimed(String id, String uri, Long size, String sha256) {

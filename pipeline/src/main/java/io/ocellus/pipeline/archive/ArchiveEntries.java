@@ -1,5 +1,6 @@
 package io.ocellus.pipeline.archive;
 
+import io.ocellus.operators.decode.ZipEntryFetch;
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.ReasonCode;
 import java.io.Closeable;
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Enumeration;
+import java.util.Iterator;
 import java.util.Locale;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -103,9 +105,11 @@ public final class ArchiveEntries implements Closeable {
     }
 
     /**
-     * As {@link #open}, except that a plain file within {@code maxBytes} is not read: its frame
-     * carries a claim check (the file's URI and size) for the decoding task to fetch, so that its
-     * bytes cross no exchange. Archives are read as {@link #open} reads them.
+     * As {@link #open}, except that a plain file within {@code maxBytes}, or an entry of a zip
+     * archive within it and alone with its name, is not read: its frame carries a claim check (the
+     * file's URI, or {@link ZipEntryFetch#uri the entry's}, and the size) for the decoding task to
+     * fetch, so that its bytes cross no exchange. Tar and Avro files are read as {@link #open}
+     * reads them. For local files, which the decoding task reads as cheaply as the source.
      */
     public static ArchiveEntries referenced(Path path, long maxBytes) {
         return new ArchiveEntries(path, maxBytes, true, true);
@@ -275,6 +279,10 @@ public final class ArchiveEntries implements Closeable {
                 if (!withBytes) {
                     return new Entry(EntryFactory.bare(uri, name, time), null, null);
                 }
+                if (referenced && entry.getSize() <= maxBytes && unique(name)) {
+                    return make.claimed(
+                            uri, name, time, ZipEntryFetch.uri(uri, name), entry.getSize());
+                }
                 try (InputStream in = zip.getInputStream(entry)) {
                     return make.image(uri, name, time, in, entry.getSize());
                 } catch (IOException | RuntimeException e) {
@@ -282,6 +290,12 @@ public final class ArchiveEntries implements Closeable {
                 }
             }
             return null;
+        }
+
+        /** Whether no other entry has this name: a claim check finds an entry by its name. */
+        private boolean unique(String name) {
+            Iterator<ZipArchiveEntry> named = zip.getEntries(name).iterator();
+            return named.hasNext() && named.next() != null && !named.hasNext();
         }
 
         @Override

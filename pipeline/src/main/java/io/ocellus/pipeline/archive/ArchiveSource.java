@@ -50,9 +50,9 @@ public final class ArchiveSource
      * @param inputs files and folders, as URIs or local paths
      * @param maxBytes entries over this many bytes are {@code TOO_LARGE} dead letters
      * @param skipFile the {@link EntryKeys} file of entries to pass over, or null
-     * @param referenceRoots plain files under these folders are not read: their frames carry a
-     *     claim check for the decoding task to fetch ({@link ArchiveEntries#referenced}), which
-     *     must allow these roots; empty reads every file
+     * @param referenceRoots plain files and zip archives under these folders (or named by them) are
+     *     not read: their frames carry a claim check for the decoding task to fetch ({@link
+     *     ArchiveEntries#referenced}), which must allow these roots; empty reads every file
      */
     public ArchiveSource(
             List<String> inputs, long maxBytes, String skipFile, List<String> referenceRoots) {

@@ -96,12 +96,12 @@ public final class ReprocessJob {
     }
 
     /**
-     * Adds the job to {@code env}. Plain files under local folders named as inputs cross to the
+     * Adds the job to {@code env}. Plain files and zip entries of local inputs cross to the
      * decoding task as claim checks, read there, instead of through the exchange: Flink's batch
      * exchanges would otherwise serialise, compress, spill and read back every image once more.
      */
     public static void define(StreamExecutionEnvironment env, Options options) {
-        List<String> roots = localFolders(options.inputs());
+        List<String> roots = localInputs(options.inputs());
         SingleOutputStreamOperator<ImageFrame> frames =
                 env.fromSource(
                                 source(options, roots),
@@ -147,26 +147,24 @@ public final class ReprocessJob {
     }
 
     /**
-     * The inputs that are folders of the local file system ({@code file:}), where a read is cheap
-     * wherever the decoding task runs. Plain files elsewhere ({@code s3://}, a single file named as
-     * input) are read by the source as before.
+     * The inputs on the local file system ({@code file:}), folders and files, where a read is cheap
+     * wherever the decoding task runs. Inputs elsewhere ({@code s3://}, {@code hdfs://}) are read
+     * by the source.
      */
-    static List<String> localFolders(List<String> inputs) {
-        List<String> folders = new ArrayList<>();
+    static List<String> localInputs(List<String> inputs) {
+        List<String> local = new ArrayList<>();
         for (String input : inputs) {
             Path path = new Path(input);
             try {
                 FileSystem fs = path.getFileSystem();
-                if (!fs.isDistributedFS()
-                        && "file".equals(fs.getUri().getScheme())
-                        && fs.getFileStatus(path).isDir()) {
-                    folders.add(fs.getFileStatus(path).getPath().toUri().toString());
+                if (!fs.isDistributedFS() && "file".equals(fs.getUri().getScheme())) {
+                    local.add(fs.getFileStatus(path).getPath().toUri().toString());
                 }
             } catch (IOException e) {
-                // Not a folder we can see here: its files are read by the source.
+                // Not an input we can see here: the source reads it (and reports it) as before.
             }
         }
-        return folders;
+        return local;
     }
 
     private static void toKafka(

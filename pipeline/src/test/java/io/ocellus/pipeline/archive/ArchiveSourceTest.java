@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,24 +75,23 @@ class ArchiveSourceTest {
     }
 
     @Test
-    void plainFilesInLocalFolderInputsArePointedAtNotRead() throws Exception {
+    void plainFilesAndZipEntriesOfLocalInputsArePointedAtNotRead() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("in put#1/deeper"));
         byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3};
         Files.write(folder.resolve("a b%20#ü.jpg"), jpeg);
         Files.write(folder.resolve("big.jpg"), new byte[100]);
-        Files.write(folder.resolve("photos.zip"), new byte[] {1});
+        Path zip = folder.resolve("photos!.zip");
+        writeZip(zip, jpeg);
         Path single = Files.write(dir.resolve("single.jpg"), jpeg);
         Path top = dir.resolve("in put#1");
 
-        List<String> roots = ReprocessJob.localFolders(List.of(top.toString(), single.toString()));
-        assertThat(roots).as("folders only").hasSize(1);
+        List<String> roots = ReprocessJob.localInputs(List.of(top.toString(), single.toString()));
+        assertThat(roots).hasSize(2);
         ClaimCheckRoots allowed = new ClaimCheckRoots(roots);
-        assertThat(
-                        allowed.allows(
-                                new org.apache.flink.core.fs.Path(single.toUri())
-                                        .toUri()
-                                        .toString()))
-                .as("a file named as input is read by the source")
+        assertThat(allowed.allows(flinkPath(single).toUri().toString()))
+                .as("a file named as input is a root of its own")
+                .isTrue();
+        assertThat(allowed.allows(flinkPath(dir.resolve("other.jpg")).toUri().toString()))
                 .isFalse();
 
         List<String> files = new ArrayList<>();
@@ -123,5 +124,40 @@ class ArchiveSourceTest {
                     .as("over the limit: refused by the source, as when read")
                     .isEqualTo(ReasonCode.TOO_LARGE);
         }
+        List<String> outcomes = new ArrayList<>();
+        try (ArchiveEntries entries = ArchiveEntries.referenced(flinkPath(zip), 50)) {
+            for (ArchiveEntries.Entry entry; (entry = entries.next()) != null; ) {
+                ImageFrame frame = entry.frame();
+                outcomes.add(
+                        frame.getFrameId()
+                                + (entry.failed()
+                                        ? " " + entry.failureReason()
+                                        : frame.getClaimCheck() != null
+                                                ? " -> " + frame.getClaimCheck().getUri()
+                                                : " read"));
+            }
+        }
+        String archive = flinkPath(zip).toUri().toString().replace("!", "%21");
+        assertThat(outcomes)
+                .containsExactly(
+                        "x/one #1.jpg -> jar:" + archive + "!/x/one%20%231.jpg",
+                        "twice.jpg read",
+                        "twice.jpg read",
+                        "big.jpg TOO_LARGE");
+    }
+
+    /** A zip with a name held by two entries, which java.util.zip will not write. */
+    private static void writeZip(Path zip, byte[] jpeg) throws Exception {
+        try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(zip)) {
+            for (String name : List.of("x/one #1.jpg", "twice.jpg", "twice.jpg", "big.jpg")) {
+                out.putArchiveEntry(new ZipArchiveEntry(name));
+                out.write(name.equals("big.jpg") ? new byte[100] : jpeg);
+                out.closeArchiveEntry();
+            }
+        }
+    }
+
+    private static org.apache.flink.core.fs.Path flinkPath(Path path) {
+        return new org.apache.flink.core.fs.Path(path.toUri());
     }
 }
