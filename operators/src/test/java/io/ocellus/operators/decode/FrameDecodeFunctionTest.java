@@ -260,12 +260,7 @@ class FrameDecodeFunctionTest {
             assertThat(harness.extractOutputValues())
                     .extracting(decoded -> decoded.frameId)
                     .containsExactly("good", "checked");
-            assertThat(harness.getSideOutput(DeadLetters.TAG))
-                    .extracting(
-                            record ->
-                                    record.getValue().getFrame().getFrameId()
-                                            + ":"
-                                            + record.getValue().getReasonCode())
+            assertThat(idsAndReasons(harness))
                     .containsExactly(
                             "missing:CLAIM_CHECK_MISSING",
                             "folder:CLAIM_CHECK_MISSING",
@@ -337,12 +332,7 @@ class FrameDecodeFunctionTest {
             assertThat(harness.extractOutputValues())
                     .extracting(decoded -> decoded.frameId)
                     .containsExactly("2019/a b#1%.jpg", "stored.jpg");
-            assertThat(harness.getSideOutput(DeadLetters.TAG))
-                    .extracting(
-                            record ->
-                                    record.getValue().getFrame().getFrameId()
-                                            + ":"
-                                            + record.getValue().getReasonCode())
+            assertThat(idsAndReasons(harness))
                     .containsExactly(
                             "corrupt:ENTRY_UNREADABLE",
                             "big:CLAIM_CHECK_TOO_LARGE",
@@ -354,6 +344,18 @@ class FrameDecodeFunctionTest {
                             "escape:CLAIM_CHECK_NOT_ALLOWED",
                             "no-separator:CLAIM_CHECK_NOT_ALLOWED");
         }
+    }
+
+    /** "frame id:reason code" of each dead letter, in order. */
+    private static List<String> idsAndReasons(
+            OneInputStreamOperatorTestHarness<ImageFrame, DecodedFrame> harness) {
+        return harness.getSideOutput(DeadLetters.TAG).stream()
+                .map(
+                        record ->
+                                record.getValue().getFrame().getFrameId()
+                                        + ":"
+                                        + record.getValue().getReasonCode())
+                .toList();
     }
 
     private static void put(ZipArchiveOutputStream out, String name, byte[] bytes, int method)
