@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
         name = "bench-reprocess",
         mixinStandardHelpOptions = true,
         description =
-                "Benchmark ocellus reprocess: a folder of --count images (the sample pictures, copied round-robin) classified into Avro part files; prints images/s end to end against decode-only plus engine-only on the same images, measured before and after the run, each stage at the faster of the two.")
+                "Benchmark ocellus reprocess: --count images (the sample pictures, copied round-robin) in a folder or an archive (--as), classified into Avro part files; prints images/s end to end against decode-only plus engine-only on the same images, measured before and after the run, each stage at the faster of the two.")
 public final class BenchReprocessCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -56,6 +56,15 @@ public final class BenchReprocessCommand implements Callable<Integer> {
             description =
                     "Before the measured run, reprocess this many of the images once in the same JVM (results thrown away), as a TaskManager of a session cluster has run jobs before; 0 measures a cold JVM, whose JIT compiles Flink's, Avro's and Ocellus's code through the run. Both runs are printed. Default: ${DEFAULT-VALUE}.")
     int warmupCount;
+
+    @Option(
+            names = "--as",
+            paramLabel = "folder|zip|tar.gz",
+            defaultValue = "folder",
+            converter = BenchArchive.Converter.class,
+            description =
+                    "How the images are laid out: a folder of files, one zip archive (deflated) or one gzipped tar. Default: ${DEFAULT-VALUE}.")
+    BenchArchive layout;
 
     @Option(
             names = "--images",
@@ -81,8 +90,8 @@ public final class BenchReprocessCommand implements Callable<Integer> {
         }
         Path work = Files.createTempDirectory("ocellus-bench-reprocess-");
         try {
-            Path folder = Files.createDirectories(work.resolve("images"));
-            List<byte[]> bytes = fill(folder, pictures, out);
+            List<byte[]> bytes = read(pictures);
+            Path input = fill(work, pictures, bytes, out);
 
             Jobs.Workflow probed = flags.workflow(true, false, false);
             WorkflowOptions workflow = probed.options();
@@ -95,10 +104,10 @@ public final class BenchReprocessCommand implements Callable<Integer> {
                     flags.batchSize());
             out.flush();
 
-            if (warmupCount > 0 && !warmUp(folder, work, probed, out)) {
+            if (warmupCount > 0 && !warmUp(work, pictures, bytes, probed, out)) {
                 return ExitCode.UNACCOUNTED.code();
             }
-            Run measured = run(folder, work.resolve("results"), probed);
+            Run measured = run(input, work.resolve("results"), probed);
             print("reprocess", measured, out);
             ReprocessRun.Summary summary = measured.summary();
             if (!summary.accounted()) {
@@ -112,17 +121,17 @@ public final class BenchReprocessCommand implements Callable<Integer> {
     }
 
     /**
-     * Reprocesses the first {@code --warmup-count} images (links to them) once; false when the
-     * outcomes do not add up.
+     * Reprocesses the first {@code --warmup-count} images, laid out as the measured ones, once;
+     * false when the outcomes do not add up.
      */
-    private boolean warmUp(Path folder, Path work, Jobs.Workflow probed, PrintWriter out)
+    private boolean warmUp(
+            Path work,
+            List<Path> pictures,
+            List<byte[]> bytes,
+            Jobs.Workflow probed,
+            PrintWriter out)
             throws Exception {
-        Path warm = Files.createDirectories(work.resolve("warm-up"));
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path file : files.sorted().limit(warmupCount).toList()) {
-                Files.createLink(warm.resolve(file.getFileName()), file);
-            }
-        }
+        Path warm = layout.write(work, "warm-up", Math.min(warmupCount, count), pictures, bytes);
         Run run = run(warm, work.resolve("warm-up-results"), probed);
         print("warm-up", run, out);
         return run.summary().accounted();
@@ -131,12 +140,12 @@ public final class BenchReprocessCommand implements Callable<Integer> {
     /** A run's summary, and the JIT compiler's share of the cores' time during it. */
     private record Run(ReprocessRun.Summary summary, double jitShare) {}
 
-    /** Reprocesses {@code folder} into {@code results}; the JIT's share is measured meanwhile. */
-    private Run run(Path folder, Path results, Jobs.Workflow probed) throws Exception {
+    /** Reprocesses {@code input} into {@code results}; the JIT's share is measured meanwhile. */
+    private Run run(Path input, Path results, Jobs.Workflow probed) throws Exception {
         BenchTiming.JitMeter meter = new BenchTiming.JitMeter();
         ReprocessRun.Summary summary =
                 ReprocessRun.builder()
-                        .setInputs(List.of(folder.toString()))
+                        .setInputs(List.of(input.toString()))
                         .setWorkflow(probed.options())
                         .setKinds(ReprocessJob.kinds(true, false, false, false))
                         .optResultsFolder(
@@ -162,30 +171,35 @@ public final class BenchReprocessCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** Copies the pictures round-robin into {@code --count} files; returns their bytes. */
-    private List<byte[]> fill(Path folder, List<Path> pictures, PrintWriter out)
-            throws java.io.IOException {
+    /** The pictures' bytes, in the order they are taken round-robin. */
+    private static List<byte[]> read(List<Path> pictures) throws java.io.IOException {
         List<byte[]> bytes = new ArrayList<>();
         for (Path picture : pictures) {
             bytes.add(Files.readAllBytes(picture));
         }
+        return bytes;
+    }
+
+    /** Writes the {@code --count} images as {@code --as} says; returns the job's input. */
+    private Path fill(Path work, List<Path> pictures, List<byte[]> bytes, PrintWriter out)
+            throws java.io.IOException {
+        Path input = layout.write(work, "images", count, pictures, bytes);
         long total = 0;
         for (int i = 0; i < count; i++) {
-            String name = pictures.get(i % pictures.size()).getFileName().toString();
-            Path copy = folder.resolve(String.format(Locale.ROOT, "%05d-%s", i, name));
-            Files.write(copy, bytes.get(i % bytes.size()));
             total += bytes.get(i % bytes.size()).length;
         }
         out.printf(
                 Locale.ROOT,
-                "folder: %d images (%d kinds from %s, %.1f MB); %d cores%n",
+                "%s: %d images (%d kinds from %s, %.1f MB; %.1f MB on disk); %d cores%n",
+                layout,
                 count,
                 pictures.size(),
                 images,
                 total / 1e6,
+                Files.isDirectory(input) ? total / 1e6 : Files.size(input) / 1e6,
                 Runtime.getRuntime().availableProcessors());
         out.flush();
-        return bytes;
+        return input;
     }
 
     private void report(
