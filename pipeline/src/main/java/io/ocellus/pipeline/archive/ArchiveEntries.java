@@ -106,11 +106,10 @@ public final class ArchiveEntries implements Closeable {
 
     /**
      * As {@link #open}, except that a plain file within {@code maxBytes}, or an entry of a zip
-     * archive of a known size within it and alone with its name, is not read: its frame carries a
-     * claim check (the file's URI, or {@link ZipEntryFetch#uri the entry's}, and the size) for the
-     * decoding task to fetch, so that its bytes cross no exchange. Tar and Avro files are read as
-     * {@link #open} reads them. For local files, which the decoding task reads as cheaply as the
-     * source.
+     * archive within it and alone with its name, is not read: its frame carries a claim check (the
+     * file's URI, or {@link ZipEntryFetch#uri the entry's}, and the size) for the decoding task to
+     * fetch, so that its bytes cross no exchange. Tar and Avro files are read as {@link #open}
+     * reads them. For local files, which the decoding task reads as cheaply as the source.
      */
     public static ArchiveEntries referenced(Path path, long maxBytes) {
         return new ArchiveEntries(path, maxBytes, true, true);
@@ -280,10 +279,7 @@ public final class ArchiveEntries implements Closeable {
                 if (!withBytes) {
                     return new Entry(EntryFactory.bare(uri, name, time), null, null);
                 }
-                if (referenced
-                        && entry.getSize() >= 0
-                        && entry.getSize() <= maxBytes
-                        && unique(name)) {
+                if (referenced && entry.getSize() <= maxBytes && unique(name)) {
                     return make.claimed(
                             uri, name, time, ZipEntryFetch.uri(uri, name), entry.getSize());
                 }
