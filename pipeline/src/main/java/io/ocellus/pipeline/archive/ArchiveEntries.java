@@ -264,22 +264,12 @@ public final class ArchiveEntries implements Closeable {
                 String name = entry.getName();
                 long time = entry.getTime();
                 if (!zip.canReadEntryData(entry)) {
-                    return EntryFactory.failure(
-                            uri,
-                            name,
-                            time,
-                            ReasonCode.UNSUPPORTED_COMPRESSION,
-                            "zip entry compressed with method "
-                                    + entry.getMethod()
-                                    + (entry.getGeneralPurposeBit().usesEncryption()
-                                            ? " and encrypted"
-                                            : "")
-                                    + ", which cannot be read");
+                    return EntryFactory.unsupported(uri, time, entry);
                 }
                 if (!withBytes) {
                     return new Entry(EntryFactory.bare(uri, name, time), null, null);
                 }
-                if (referenced && entry.getSize() <= maxBytes && unique(name)) {
+                if (referenced && claimable(entry)) {
                     return make.claimed(
                             uri, name, time, ZipEntryFetch.uri(uri, name), entry.getSize());
                 }
@@ -292,10 +282,14 @@ public final class ArchiveEntries implements Closeable {
             return null;
         }
 
-        /** Whether no other entry has this name: a claim check finds an entry by its name. */
-        private boolean unique(String name) {
-            Iterator<ZipArchiveEntry> named = zip.getEntries(name).iterator();
-            return named.hasNext() && named.next() != null && !named.hasNext();
+        /**
+         * Whether a claim check can point at this entry: a known size within the limit, and no
+         * other entry with its name (the fetcher finds an entry by name).
+         */
+        private boolean claimable(ZipArchiveEntry entry) {
+            Iterator<ZipArchiveEntry> named = zip.getEntries(entry.getName()).iterator();
+            boolean unique = named.hasNext() && named.next() != null && !named.hasNext();
+            return unique && entry.getSize() >= 0 && entry.getSize() <= maxBytes;
         }
 
         @Override

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Locale;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 
 /**
  * Makes the {@link ArchiveEntries.Entry entries} of an archive: a frame with the entry's bytes (or
@@ -60,6 +61,19 @@ final class EntryFactory {
                                 size,
                                 maxBytes)
                         : "entry over the limit of " + maxBytes + " bytes");
+    }
+
+    /** A zip entry whose data cannot be read: an unknown compression method, or encrypted. */
+    static ArchiveEntries.Entry unsupported(String sourceId, long time, ZipArchiveEntry entry) {
+        return failure(
+                sourceId,
+                entry.getName(),
+                time,
+                ReasonCode.UNSUPPORTED_COMPRESSION,
+                "zip entry compressed with method "
+                        + entry.getMethod()
+                        + (entry.getGeneralPurposeBit().usesEncryption() ? " and encrypted" : "")
+                        + ", which cannot be read");
     }
 
     private static ImageFrame frame(String sourceId, String name, long time, byte[] bytes) {
