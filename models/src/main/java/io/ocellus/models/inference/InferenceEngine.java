@@ -102,13 +102,28 @@ public final class InferenceEngine implements Predictor {
         return model.labels();
     }
 
-    /** Runs each batch size once on a grey batch, for every output the model has. */
+    /**
+     * Runs each batch size once on a grey batch, for the options' warm-up outputs (every output the
+     * model has when they name none). A batch that runs as several slices is preceded by one image,
+     * so that TensorFlow prepares the graph for those outputs once, not once per slice at the same
+     * time.
+     */
     public void warmUp(List<Integer> batchSizes) throws InferenceException {
+        Outputs outputs = options.warmUpOutputs() != null ? options.warmUpOutputs() : everything();
+        boolean prepared = false;
         for (int size : batchSizes) {
-            float[] batch = new float[size * inputSize()];
-            Arrays.fill(batch, (signature.inputLow() + signature.inputHigh()) / 2);
-            inferPreprocessed(batch, size, everything());
+            if (!prepared && StreamPool.slices(size, options.resolvedStreams()).length > 1) {
+                warmUp(1, outputs);
+            }
+            warmUp(size, outputs);
+            prepared = true;
         }
+    }
+
+    private void warmUp(int size, Outputs outputs) throws InferenceException {
+        float[] batch = new float[size * inputSize()];
+        Arrays.fill(batch, (signature.inputLow() + signature.inputHigh()) / 2);
+        inferPreprocessed(batch, size, outputs);
     }
 
     /** Pre-processes and runs a batch; one prediction per image, in order. */

@@ -1,5 +1,6 @@
 package io.ocellus.models.inference;
 
+import java.io.Serializable;
 import java.util.Set;
 
 /**
@@ -21,7 +22,9 @@ public record Outputs(
         boolean embedding,
         boolean normalizeEmbedding,
         Set<String> featureLayers,
-        DetectionQuery detections) {
+        DetectionQuery detections)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
 
     /**
      * Which boxes a detector returns.

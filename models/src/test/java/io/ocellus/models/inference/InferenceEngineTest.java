@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Result;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 
@@ -158,7 +159,11 @@ class InferenceEngineTest {
     void opensFromASerializedFactoryAsAWorkerWould() throws Exception {
         PredictorFactory factory =
                 new EngineFactory(
-                        source(null), EngineOptions.builder().optWarmUp(List.of(2)).build());
+                        source(null),
+                        EngineOptions.builder()
+                                .optWarmUp(List.of(2))
+                                .optWarmUpOutputs(Outputs.classes(1))
+                                .build());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(factory);
@@ -186,6 +191,45 @@ class InferenceEngineTest {
         assertThatThrownBy(() -> engine.infer(one, Outputs.classes(1)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
+    }
+
+    @Test
+    void warmsUpOnTheOutputsItIsToldOf() throws Exception {
+        EngineOptions.Builder options = EngineOptions.builder().optWarmUp(List.of(1, 8));
+        try (InferenceEngine engine =
+                InferenceEngine.open(
+                        source(null), options.optWarmUpOutputs(Outputs.embedding(true)).build())) {
+            assertThat(engine.infer(images().subList(0, 2), Outputs.embedding(true))).hasSize(2);
+        }
+        // the warm-up runs what it is told: an output the model lacks fails the opening
+        assertThatThrownBy(
+                        () ->
+                                InferenceEngine.open(
+                                        source(null),
+                                        options.optWarmUpOutputs(
+                                                        Outputs.detections(
+                                                                Outputs.DetectionQuery.DEFAULT))
+                                                .build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not a detector");
+    }
+
+    @Test
+    void leavesOutTheGraphPassesThatInferenceOnACpuDoesNotNeed() {
+        for (Precision precision : List.of(Precision.FP32, Precision.BF16)) {
+            RewriterConfig rewrite =
+                    EngineOptions.builder()
+                            .optPrecision(precision)
+                            .build()
+                            .toConfigProto()
+                            .getGraphOptions()
+                            .getRewriteOptions();
+            assertThat(rewrite.getMemoryOptimization())
+                    .isEqualTo(RewriterConfig.MemOptType.NO_MEM_OPT);
+            assertThat(rewrite.getLayoutOptimizer()).isEqualTo(RewriterConfig.Toggle.OFF);
+            assertThat(rewrite.getMetaOptimizerIterations())
+                    .isEqualTo(RewriterConfig.NumIterationsType.ONE);
+        }
     }
 
     @Test

@@ -130,7 +130,7 @@ public final class InferenceFunction implements BatchFunction<DecodedFrame, Fram
     }
 
     /** Fails, naming what is missing, when a model cannot serve {@code tasks}. */
-    static void checkServes(ModelSignature signature, InferenceTasks tasks) {
+    public static void checkServes(ModelSignature signature, InferenceTasks tasks) {
         String id = signature.modelId();
         if (signature.isDetector()) {
             throw new IllegalArgumentException(

@@ -4,12 +4,14 @@ import io.ocellus.models.ModelException;
 import io.ocellus.models.inference.EngineFactory;
 import io.ocellus.models.inference.InferenceEngine;
 import io.ocellus.models.inference.InputSpec;
+import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.inference.PredictorFactory;
 import io.ocellus.models.inference.SharedPredictorFactory;
 import io.ocellus.models.io.ModelSource;
 import io.ocellus.operators.decode.DecodeOptions;
 import io.ocellus.operators.geo.GeoOptions;
+import io.ocellus.operators.inference.InferenceFunction;
 import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.archive.ReprocessJob;
 import io.ocellus.pipeline.archive.ReprocessRun;
@@ -80,6 +82,13 @@ public final class Jobs {
         int batchSize = BatchingOptions.size(config);
         boolean needsModel = classify || embed || features || GeoLocationOptions.enabled(config);
         boolean perSlot = Settings.get(config, ModelOptions.ENGINE_PER_SLOT);
+        InferenceTasks tasks =
+                new InferenceTasks(
+                        classify ? TaskOptions.topK(config) : 0,
+                        embed || GeoLocationOptions.enabled(config),
+                        Settings.get(config, TaskOptions.NORMALIZE_EMBEDDINGS),
+                        features,
+                        detect ? DetectionOptions.query(config) : null);
         InputSpec input = null;
         String modelId = null;
         PredictorFactory engine = null;
@@ -88,13 +97,16 @@ public final class Jobs {
             try (Predictor probe =
                     new EngineFactory(source, ModelOptions.engineOptions(config, List.of()))
                             .open()) {
+                InferenceFunction.checkServes(probe.signature(), tasks);
                 input = InputSpec.of(probe);
                 modelId = probe.signature().modelId();
             }
             engine =
                     shared(
                             new EngineFactory(
-                                    source, ModelOptions.engineOptions(config, List.of(batchSize))),
+                                    source,
+                                    ModelOptions.engineOptions(
+                                            config, List.of(batchSize), tasks.outputs())),
                             perSlot);
         }
         PredictorFactory detector = null;
@@ -113,7 +125,11 @@ public final class Jobs {
             detector =
                     shared(
                             new EngineFactory(
-                                    source, ModelOptions.engineOptions(config, List.of(batchSize))),
+                                    source,
+                                    ModelOptions.engineOptions(
+                                            config,
+                                            List.of(batchSize),
+                                            Outputs.detections(tasks.detections()))),
                             perSlot);
         }
         GeoOptions geo = needsModel ? GeoLocationOptions.geo(config, modelId) : null;
@@ -121,12 +137,7 @@ public final class Jobs {
         WorkflowOptions options =
                 new WorkflowOptions(
                                 engine,
-                                new InferenceTasks(
-                                        classify ? TaskOptions.topK(config) : 0,
-                                        embed || geo != null,
-                                        Settings.get(config, TaskOptions.NORMALIZE_EMBEDDINGS),
-                                        features,
-                                        detect ? DetectionOptions.query(config) : null),
+                                tasks,
                                 BatchingOptions.batching(config),
                                 detect ? decoding.withInput(null) : decoding,
                                 geo,

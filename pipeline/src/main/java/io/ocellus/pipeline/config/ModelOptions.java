@@ -6,6 +6,7 @@ import io.ocellus.models.ModelException;
 import io.ocellus.models.ModelNotFoundException;
 import io.ocellus.models.inference.EngineOptions;
 import io.ocellus.models.inference.InferenceEngine;
+import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.Precision;
 import io.ocellus.models.inference.Preprocessing;
 import io.ocellus.models.io.ModelLocator;
@@ -149,6 +150,15 @@ public final class ModelOptions {
 
     /** How the engine runs, warmed up on batches of the sizes in {@code warmUp}. */
     public static EngineOptions engineOptions(ReadableConfig config, List<Integer> warmUp) {
+        return engineOptions(config, warmUp, null);
+    }
+
+    /**
+     * As {@link #engineOptions(ReadableConfig, List)}, the warm-up asking for {@code outputs}
+     * (null: every output the model has): the outputs a job's tasks will ask for.
+     */
+    public static EngineOptions engineOptions(
+            ReadableConfig config, List<Integer> warmUp, Outputs outputs) {
         return EngineOptions.builder()
                 .optIntraOpThreads(Settings.atLeast(config, INTRA_OP_THREADS, 0))
                 .optInterOpThreads(Settings.atLeast(config, INTER_OP_THREADS, 0))
@@ -157,6 +167,7 @@ public final class ModelOptions {
                 .optQuantizedActivations(!Settings.get(config, FLOAT_ACTIVATIONS))
                 .optPrecision(precision(config))
                 .optWarmUp(warmUp)
+                .optWarmUpOutputs(outputs)
                 .build();
     }
 

@@ -2,6 +2,7 @@ package io.ocellus.pipeline.config;
 
 import io.ocellus.models.inference.EngineFactory;
 import io.ocellus.models.inference.EngineOptions;
+import io.ocellus.models.inference.Outputs;
 import io.ocellus.models.inference.PredictorFactory;
 import io.ocellus.models.inference.SharedPredictorFactory;
 import io.ocellus.operators.inference.ModelUpdate;
@@ -32,8 +33,10 @@ import org.apache.flink.configuration.ReadableConfig;
  *
  * @param base the job's {@code ocellus.model.*} settings
  * @param batchSize the batch size the new engine is warmed up on
+ * @param outputs what the job asks the model for, which the new engine is warmed up on
  */
-public record ModelUpdates(Map<String, String> base, int batchSize) implements ModelUpdate.Reader {
+public record ModelUpdates(Map<String, String> base, int batchSize, Outputs outputs)
+        implements ModelUpdate.Reader {
     private static final long serialVersionUID = 1L;
 
     static final String PREFIX = "ocellus.model.";
@@ -51,7 +54,7 @@ public record ModelUpdates(Map<String, String> base, int batchSize) implements M
     }
 
     /** The reader for a job of {@code config}: its model settings are the base. */
-    public static ModelUpdates of(Configuration config, int batchSize) {
+    public static ModelUpdates of(Configuration config, int batchSize, Outputs outputs) {
         Map<String, String> model = new LinkedHashMap<>();
         config.toMap()
                 .forEach(
@@ -60,7 +63,7 @@ public record ModelUpdates(Map<String, String> base, int batchSize) implements M
                                 model.put(key, value);
                             }
                         });
-        return new ModelUpdates(model, batchSize);
+        return new ModelUpdates(model, batchSize, outputs);
     }
 
     /** The workflow, reading model updates when {@code topic} is set. */
@@ -85,7 +88,9 @@ public record ModelUpdates(Map<String, String> base, int batchSize) implements M
         }
         return options.withModelUpdates(
                 ModelUpdates.of(
-                        Configuration.fromMap(config.toMap()), BatchingOptions.size(config)));
+                        Configuration.fromMap(config.toMap()),
+                        BatchingOptions.size(config),
+                        options.tasks().outputs()));
     }
 
     @Override
@@ -98,7 +103,7 @@ public record ModelUpdates(Map<String, String> base, int batchSize) implements M
         String version = update.remove(VERSION);
         update.forEach(config::setString);
         OcellusOptions.checkKeys(config);
-        EngineOptions options = ModelOptions.engineOptions(config, List.of(batchSize));
+        EngineOptions options = ModelOptions.engineOptions(config, List.of(batchSize), outputs);
         PredictorFactory engine = new EngineFactory(ModelOptions.source(config), options);
         if (!Settings.get(config, ModelOptions.ENGINE_PER_SLOT)) {
             engine = new SharedPredictorFactory(engine);

@@ -61,6 +61,14 @@ public final class OcellusPredictFunction extends AsyncPredictFunction {
         Configuration config = Configuration.fromMap(settings);
         MicroBatchOptions batching = BatchingOptions.batching(config);
         boolean detect = task.equals("detect");
+        Outputs outputs =
+                switch (task) {
+                    case "embed" ->
+                            Outputs.embedding(
+                                    Settings.get(config, TaskOptions.NORMALIZE_EMBEDDINGS));
+                    case "detect" -> Outputs.detections(DetectionOptions.query(config));
+                    default -> Outputs.classes(TaskOptions.topK(config));
+                };
         engine =
                 new SharedPredictorFactory(
                                 new EngineFactory(
@@ -69,7 +77,7 @@ public final class OcellusPredictFunction extends AsyncPredictFunction {
                                                         DetectionOptions.modelAsDetector(config))
                                                 : ModelOptions.source(config),
                                         ModelOptions.engineOptions(
-                                                config, List.of(batching.maxSize()))))
+                                                config, List.of(batching.maxSize()), outputs)))
                         .open();
         if (detect) {
             DetectionOptions.check(engine);
@@ -94,14 +102,6 @@ public final class OcellusPredictFunction extends AsyncPredictFunction {
                             thread.setDaemon(true);
                             return thread;
                         });
-        Outputs outputs =
-                switch (task) {
-                    case "embed" ->
-                            Outputs.embedding(
-                                    Settings.get(config, TaskOptions.NORMALIZE_EMBEDDINGS));
-                    case "detect" -> Outputs.detections(DetectionOptions.query(config));
-                    default -> Outputs.classes(TaskOptions.topK(config));
-                };
         batcher = new RowBatcher(engine, outputs, columns, batching);
     }
 

@@ -3,6 +3,7 @@ package io.ocellus.pipeline.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ocellus.models.inference.Outputs;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +60,8 @@ class ModelUpdatesTest {
                                 "ocellus.model.path", "/nowhere/old",
                                 "ocellus.model.alpha", "0.25",
                                 "ocellus.model.resolution", "128"),
-                        4);
+                        4,
+                        Outputs.classes(5));
         assertThatThrownBy(() -> reader.read("ocellus.model.precision: fp64"))
                 .hasMessageContaining("ocellus.model.precision");
         assertThatThrownBy(() -> reader.read("ocellus.model.colour: blue"))
