@@ -82,13 +82,7 @@ public final class Jobs {
         int batchSize = BatchingOptions.size(config);
         boolean needsModel = classify || embed || features || GeoLocationOptions.enabled(config);
         boolean perSlot = Settings.get(config, ModelOptions.ENGINE_PER_SLOT);
-        InferenceTasks tasks =
-                new InferenceTasks(
-                        classify ? TaskOptions.topK(config) : 0,
-                        embed || GeoLocationOptions.enabled(config),
-                        Settings.get(config, TaskOptions.NORMALIZE_EMBEDDINGS),
-                        features,
-                        detect ? DetectionOptions.query(config) : null);
+        InferenceTasks tasks = tasks(config, classify, embed, features, detect);
         InputSpec input = null;
         String modelId = null;
         PredictorFactory engine = null;
@@ -112,16 +106,9 @@ public final class Jobs {
         PredictorFactory detector = null;
         if (detect) {
             ModelSource source = DetectionOptions.source(config);
-            try (InferenceEngine probe =
-                    DetectionOptions.check(
-                            InferenceEngine.open(
-                                    source, ModelOptions.engineOptions(config, List.of())))) {
-                InputSpec detectorInput = InputSpec.of(probe);
-                if (input == null || detectorInput.resolution() > input.resolution()) {
-                    input = detectorInput; // decoded JPEGs stay at least this large
-                }
-                modelId = modelId == null ? probe.signature().modelId() : modelId;
-            }
+            Probed probed = probeDetector(config, source, input, modelId);
+            input = probed.input();
+            modelId = probed.modelId();
             detector =
                     shared(
                             new EngineFactory(
@@ -145,6 +132,44 @@ public final class Jobs {
                         .withSeparateDecodeTask(
                                 Settings.get(config, DecodingOptions.SEPARATE_TASK));
         return new Workflow(options, modelId, input);
+    }
+
+    private static InferenceTasks tasks(
+            ReadableConfig config,
+            boolean classify,
+            boolean embed,
+            boolean features,
+            boolean detect) {
+        return new InferenceTasks(
+                classify ? TaskOptions.topK(config) : 0,
+                embed || GeoLocationOptions.enabled(config),
+                Settings.get(config, TaskOptions.NORMALIZE_EMBEDDINGS),
+                features,
+                detect ? DetectionOptions.query(config) : null);
+    }
+
+    /** The input decoded frames must cover and the id results carry. */
+    private record Probed(InputSpec input, String modelId) {}
+
+    /**
+     * Opens the detector once, without warm-up, to check it is one and learn its input: the larger
+     * of the two inputs (decoded JPEGs stay at least that large) and the classifier's id when there
+     * is one.
+     */
+    private static Probed probeDetector(
+            ReadableConfig config, ModelSource source, InputSpec input, String modelId)
+            throws ModelException, IOException {
+        try (InferenceEngine probe =
+                DetectionOptions.check(
+                        InferenceEngine.open(
+                                source, ModelOptions.engineOptions(config, List.of())))) {
+            InputSpec detectorInput = InputSpec.of(probe);
+            InputSpec larger =
+                    input == null || detectorInput.resolution() > input.resolution()
+                            ? detectorInput
+                            : input;
+            return new Probed(larger, modelId == null ? probe.signature().modelId() : modelId);
+        }
     }
 
     private static PredictorFactory shared(PredictorFactory factory, boolean perSlot) {
