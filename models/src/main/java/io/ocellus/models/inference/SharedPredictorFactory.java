@@ -43,6 +43,13 @@ public record SharedPredictorFactory(PredictorFactory factory) implements Predic
         }
     }
 
+    /** How many shared predictors are open in this JVM now, of every factory. */
+    public static int openCount() {
+        synchronized (OPEN) {
+            return OPEN.size();
+        }
+    }
+
     private static final class Shared {
         final PredictorFactory key;
         final Predictor predictor;

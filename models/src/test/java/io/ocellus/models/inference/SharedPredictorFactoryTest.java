@@ -58,8 +58,10 @@ class SharedPredictorFactoryTest {
         assertThat(OPENED.get() - opened).isEqualTo(1);
         assertThat(SharedPredictorFactory.users(new Counting("a"))).isEqualTo(2);
 
+        int openBefore = SharedPredictorFactory.openCount();
         Predictor other = new SharedPredictorFactory(new Counting("b")).open();
         assertThat(OPENED.get() - opened).as("another model opens its own").isEqualTo(2);
+        assertThat(SharedPredictorFactory.openCount()).isEqualTo(openBefore + 1);
 
         first.close();
         first.close(); // a second close releases nothing more

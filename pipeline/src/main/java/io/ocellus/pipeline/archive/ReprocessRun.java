@@ -2,6 +2,7 @@ package io.ocellus.pipeline.archive;
 
 import io.ocellus.pipeline.internal.Uris;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
+import io.ocellus.pipeline.local.EnginePrestart;
 import io.ocellus.pipeline.local.LocalFlink;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import java.time.Duration;
@@ -179,7 +180,28 @@ public final class ReprocessRun {
         StreamExecutionEnvironment env = environment(parallelism);
         ReprocessJob.define(env, options);
         long start = System.nanoTime();
-        JobClient client = env.executeAsync("ocellus-reprocess-" + options.runId());
+        EnginePrestart engines = prestart(env, options.workflow());
+        try {
+            return run(
+                    env.executeAsync("ocellus-reprocess-" + options.runId()),
+                    plan,
+                    listener,
+                    start);
+        } finally {
+            engines.close();
+        }
+    }
+
+    /** On the local cluster, the tasks' shared engines open while the cluster starts. */
+    private static EnginePrestart prestart(
+            StreamExecutionEnvironment env, WorkflowOptions workflow) {
+        return env instanceof LocalStreamEnvironment
+                ? EnginePrestart.start(workflow.model(), workflow.detector())
+                : EnginePrestart.NONE;
+    }
+
+    private static Summary run(JobClient client, ArchivePlan plan, Listener listener, long start)
+            throws Exception {
         CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
         long firstSeen = -1;
         long firstCount = 0;

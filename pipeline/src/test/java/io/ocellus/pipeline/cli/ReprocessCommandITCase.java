@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ocellus.models.inference.SharedPredictorFactory;
 import io.ocellus.models.io.ModelLocator;
 import io.ocellus.pipeline.archive.ArchiveEntries;
 import io.ocellus.pipeline.archive.ResultsDir;
@@ -159,6 +160,9 @@ class ReprocessCommandITCase {
         Path out = tmp.resolve("results-avro");
         CliRun run = reprocess("--input", inputs.toString(), "--output", out.toString());
         assertThat(run.code()).as(run.err()).isZero();
+        assertThat(SharedPredictorFactory.openCount())
+                .as("the engine opened ahead of the tasks is closed with the run")
+                .isZero();
         Map<String, String> outcomes = outcomes(out);
 
         // Every entry once; those of the cut archive until the break, then one dead letter for it.
@@ -320,6 +324,7 @@ class ReprocessCommandITCase {
                         "--min-score",
                         "0.5");
         assertThat(run.code()).as(run.err()).isZero();
+        assertThat(SharedPredictorFactory.openCount()).as("model and detector closed").isZero();
         ResultsDir dir = new ResultsDir(out.toUri().toString());
         List<String> classified = new ArrayList<>();
         List<io.ocellus.schemas.Detections> detections = new ArrayList<>();
