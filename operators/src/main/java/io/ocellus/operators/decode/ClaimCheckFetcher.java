@@ -19,9 +19,10 @@ import org.apache.flink.core.fs.Path;
 
 /**
  * Fetches claim-checked images through Flink's file systems ({@code file://}, and {@code s3://},
- * {@code hdfs://} and others where their plugin is installed), or entries of local zip archives
- * ({@code jar:file:/data/photos.zip!/2019/a.jpg}, {@link ZipEntryFetch}), only under the configured
- * roots and never past the byte limit. The declared size and SHA-256, when present, are checked.
+ * {@code hdfs://} and others where their plugin is installed), or entries of local zip and tar
+ * archives ({@code jar:file:/data/photos.zip!/2019/a.jpg}, {@code tar:file:/data/shard.tar!/a.jpg},
+ * {@link ArchiveEntryFetch}), only under the configured roots and never past the byte limit. The
+ * declared size and SHA-256, when present, are checked.
  */
 final class ClaimCheckFetcher implements Closeable {
     /** Why a fetch failed: the reason code and a message. */
@@ -42,7 +43,7 @@ final class ClaimCheckFetcher implements Closeable {
 
     private final long maxBytes;
     private final ClaimCheckRoots roots;
-    private final ZipEntryFetch zips = new ZipEntryFetch();
+    private final ArchiveEntryFetch archives = new ArchiveEntryFetch();
 
     ClaimCheckFetcher(long maxBytes, List<String> roots) {
         this.maxBytes = maxBytes;
@@ -51,16 +52,16 @@ final class ClaimCheckFetcher implements Closeable {
 
     byte[] fetch(ClaimCheck check) throws FetchException {
         String location = check.getUri();
-        boolean zipEntry = location.regionMatches(true, 0, ZipEntryFetch.SCHEME + ":", 0, 4);
-        String[] archiveAndEntry = zipEntry ? ZipEntryFetch.split(parse(location)) : null;
-        URI uri = allowed(zipEntry ? archiveAndEntry[0] : location);
+        ArchiveEntryFetch.EntryRef entry =
+                ArchiveEntryFetch.handles(location)
+                        ? ArchiveEntryFetch.split(parse(location))
+                        : null;
+        URI uri = allowed(entry != null ? entry.archive() : location);
         if (check.getSizeBytes() != null && check.getSizeBytes() > maxBytes) {
             throw tooLarge(location, check.getSizeBytes());
         }
         byte[] bytes =
-                zipEntry
-                        ? zips.read(uri, archiveAndEntry[1], maxBytes, location)
-                        : file(uri, location);
+                entry != null ? archives.read(entry, uri, maxBytes, location) : file(uri, location);
         if (check.getSizeBytes() != null && check.getSizeBytes() != bytes.length) {
             throw new FetchException(
                     ReasonCode.CLAIM_CHECK_MISMATCH,
@@ -126,10 +127,10 @@ final class ClaimCheckFetcher implements Closeable {
         }
     }
 
-    /** Closes the zip archives kept open. */
+    /** Closes the archives kept open. */
     @Override
     public void close() {
-        zips.close();
+        archives.close();
     }
 
     /** The URI, when it lies under a root; no relative paths, no climbing out with "..". */

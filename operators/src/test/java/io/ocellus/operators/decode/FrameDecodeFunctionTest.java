@@ -33,6 +33,8 @@ import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -311,18 +313,18 @@ class FrameDecodeFunctionTest {
         try (var harness = harness(options)) {
             int t = 0;
             for (String name : List.of("2019/a b#1%.jpg", "stored.jpg")) {
-                String uri = ZipEntryFetch.uri(archive, name);
+                String uri = ArchiveEntryFetch.zipUri(archive, name);
                 harness.processElement(claimed(name, uri, (long) jpeg.length, null), t++);
             }
             String[][] refused = {
-                {"corrupt", ZipEntryFetch.uri(archive, "corrupt.jpg")},
-                {"big", ZipEntryFetch.uri(archive, "big.jpg")},
-                {"twice", ZipEntryFetch.uri(archive, "twice.jpg")},
-                {"no-entry", ZipEntryFetch.uri(archive, "nothing.jpg")},
-                {"no-archive", ZipEntryFetch.uri(root.toUri() + "gone.zip", "a.jpg")},
-                {"not-zip", ZipEntryFetch.uri(root.toUri() + "not-a.zip", "a.jpg")},
-                {"outside", ZipEntryFetch.uri(outside.toUri().toString(), "stored.jpg")},
-                {"escape", ZipEntryFetch.uri(root.toUri() + "../outside.zip", "stored.jpg")},
+                {"corrupt", ArchiveEntryFetch.zipUri(archive, "corrupt.jpg")},
+                {"big", ArchiveEntryFetch.zipUri(archive, "big.jpg")},
+                {"twice", ArchiveEntryFetch.zipUri(archive, "twice.jpg")},
+                {"no-entry", ArchiveEntryFetch.zipUri(archive, "nothing.jpg")},
+                {"no-archive", ArchiveEntryFetch.zipUri(root.toUri() + "gone.zip", "a.jpg")},
+                {"not-zip", ArchiveEntryFetch.zipUri(root.toUri() + "not-a.zip", "a.jpg")},
+                {"outside", ArchiveEntryFetch.zipUri(outside.toUri().toString(), "stored.jpg")},
+                {"escape", ArchiveEntryFetch.zipUri(root.toUri() + "../outside.zip", "stored.jpg")},
                 {"no-separator", "jar:" + archive},
             };
             for (String[] claim : refused) {
@@ -344,6 +346,81 @@ class FrameDecodeFunctionTest {
                             "escape:CLAIM_CHECK_NOT_ALLOWED",
                             "no-separator:CLAIM_CHECK_NOT_ALLOWED");
         }
+    }
+
+    @Test
+    void fetchesEntriesOfLocalPlainTarsUnderItsRoots(@TempDir Path dir) throws Exception {
+        byte[] jpeg = parrot();
+        Path root = Files.createDirectories(dir.resolve("shards"));
+        Path tar = root.resolve("shard 0001.tar");
+        String longName = "deep/" + "x".repeat(120) + "/long name.jpg"; // a PAX or GNU header
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(tar))) {
+            out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            put(out, "a#1%.jpg", jpeg);
+            put(out, longName, jpeg);
+            put(out, "big.jpg", Arrays.copyOf(jpeg, jpeg.length + 100));
+            put(out, "twice.jpg", jpeg);
+            put(out, "twice.jpg", jpeg);
+            TarArchiveEntry folder = new TarArchiveEntry("folder/");
+            out.putArchiveEntry(folder);
+            out.closeArchiveEntry();
+        }
+        // Cut in the middle of an entry's data (changed since it was planned): it will not open.
+        Path cut = root.resolve("cut.tar");
+        Files.write(cut, Arrays.copyOf(Files.readAllBytes(tar), 512 + jpeg.length / 2));
+        Files.write(root.resolve("not-a.tar"), Arrays.copyOf(jpeg, 4096));
+        Path outside = Files.copy(tar, dir.resolve("outside.tar"));
+        DecodeOptions options =
+                DecodeOptions.defaults()
+                        .withMaxImageBytes(jpeg.length + 10)
+                        .withClaimCheckRoots(List.of(root.toUri().toString()));
+        String archive = tar.toUri().toString();
+
+        try (var harness = harness(options)) {
+            int t = 0;
+            for (String name : List.of("a#1%.jpg", longName)) {
+                String uri = ArchiveEntryFetch.tarUri(archive, name);
+                harness.processElement(claimed(name, uri, (long) jpeg.length, null), t++);
+            }
+            String[][] refused = {
+                {"big", ArchiveEntryFetch.tarUri(archive, "big.jpg")},
+                {"twice", ArchiveEntryFetch.tarUri(archive, "twice.jpg")},
+                {"folder", ArchiveEntryFetch.tarUri(archive, "folder/")},
+                {"no-entry", ArchiveEntryFetch.tarUri(archive, "nothing.jpg")},
+                {"cut", ArchiveEntryFetch.tarUri(cut.toUri().toString(), "a#1%.jpg")},
+                {"no-archive", ArchiveEntryFetch.tarUri(root.toUri() + "gone.tar", "a.jpg")},
+                {"not-tar", ArchiveEntryFetch.tarUri(root.toUri() + "not-a.tar", "a.jpg")},
+                {"outside", ArchiveEntryFetch.tarUri(outside.toUri().toString(), "a#1%.jpg")},
+                {"as-zip", ArchiveEntryFetch.zipUri(archive, "a#1%.jpg")},
+            };
+            for (String[] claim : refused) {
+                harness.processElement(claimed(claim[0], claim[1], null, null), t++);
+            }
+
+            assertThat(harness.extractOutputValues())
+                    .extracting(decoded -> decoded.frameId)
+                    .containsExactly("a#1%.jpg", longName);
+            assertThat(idsAndReasons(harness))
+                    .containsExactly(
+                            "big:CLAIM_CHECK_TOO_LARGE",
+                            "twice:CLAIM_CHECK_MISSING",
+                            "folder:CLAIM_CHECK_UNREADABLE",
+                            "no-entry:CLAIM_CHECK_MISSING",
+                            "cut:CLAIM_CHECK_UNREADABLE",
+                            "no-archive:CLAIM_CHECK_MISSING",
+                            "not-tar:CLAIM_CHECK_UNREADABLE",
+                            "outside:CLAIM_CHECK_NOT_ALLOWED",
+                            "as-zip:CLAIM_CHECK_UNREADABLE");
+        }
+    }
+
+    private static void put(TarArchiveOutputStream out, String name, byte[] bytes)
+            throws Exception {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(bytes.length);
+        out.putArchiveEntry(entry);
+        out.write(bytes);
+        out.closeArchiveEntry();
     }
 
     /** "frame id:reason code" of each dead letter, in order. */

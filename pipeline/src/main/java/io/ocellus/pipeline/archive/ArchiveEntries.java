@@ -1,17 +1,14 @@
 package io.ocellus.pipeline.archive;
 
-import io.ocellus.operators.decode.ZipEntryFetch;
+import io.ocellus.operators.decode.ArchiveEntryFetch;
 import io.ocellus.schemas.ImageFrame;
 import io.ocellus.schemas.ReasonCode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.util.Enumeration;
 import java.util.Iterator;
 import java.util.Locale;
-import org.apache.avro.file.DataFileStream;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -73,7 +70,7 @@ public final class ArchiveEntries implements Closeable {
         }
     }
 
-    private interface Cursor extends Closeable {
+    interface Cursor extends Closeable {
         /** The next entry, null at the end. */
         Entry next() throws IOException;
     }
@@ -105,11 +102,11 @@ public final class ArchiveEntries implements Closeable {
     }
 
     /**
-     * As {@link #open}, except that a plain file within {@code maxBytes}, or an entry of a zip
-     * archive within it and alone with its name, is not read: its frame carries a claim check (the
-     * file's URI, or {@link ZipEntryFetch#uri the entry's}, and the size) for the decoding task to
-     * fetch, so that its bytes cross no exchange. Tar and Avro files are read as {@link #open}
-     * reads them. For local files, which the decoding task reads as cheaply as the source.
+     * As {@link #open}, except that a plain file within {@code maxBytes}, or an entry of a zip or
+     * plain tar within it and alone with its name, is not read: its frame carries a claim check
+     * (the file's URI or the entry's, {@link ArchiveEntryFetch}, and the size) for the decoding
+     * task to fetch, so that its bytes cross no exchange. A tar.gz and Avro files are read as
+     * {@link #open} reads them. For local files, which the decoding task reads as cheaply.
      */
     public static ArchiveEntries referenced(Path path, long maxBytes) {
         return new ArchiveEntries(path, maxBytes, true, true);
@@ -188,7 +185,15 @@ public final class ArchiveEntries implements Closeable {
         FileStatus status = fs.getFileStatus(path);
         return switch (Kind.of(path.getName())) {
             case ZIP -> new ZipCursor(fs, status);
-            case TAR -> new TarCursor(new TarArchiveInputStream(fs.open(path)));
+            case TAR -> {
+                Cursor claims =
+                        referenced
+                                ? TarClaimCursor.open(fs, status, path, uri, maxBytes, make)
+                                : null;
+                yield claims != null
+                        ? claims
+                        : new TarCursor(new TarArchiveInputStream(fs.open(path)));
+            }
             case TAR_GZ ->
                     new TarCursor(
                             new TarArchiveInputStream(
@@ -196,7 +201,7 @@ public final class ArchiveEntries implements Closeable {
                                             .setInputStream(fs.open(path))
                                             .setDecompressConcatenated(true)
                                             .get()));
-            case AVRO -> new AvroCursor(fs.open(path));
+            case AVRO -> new AvroCursor(fs.open(path), uri, withBytes, maxBytes, make);
             case FILE -> new FileCursor(fs, status);
         };
     }
@@ -271,7 +276,7 @@ public final class ArchiveEntries implements Closeable {
                 }
                 if (referenced && claimable(entry)) {
                     return make.claimed(
-                            uri, name, time, ZipEntryFetch.uri(uri, name), entry.getSize());
+                            uri, name, time, ArchiveEntryFetch.zipUri(uri, name), entry.getSize());
                 }
                 try (InputStream in = zip.getInputStream(entry)) {
                     return make.image(uri, name, time, in, entry.getSize());
@@ -346,47 +351,6 @@ public final class ArchiveEntries implements Closeable {
         @Override
         public void close() throws IOException {
             tar.close();
-        }
-    }
-
-    /** An Avro container file of ImageFrame records. */
-    private final class AvroCursor implements Cursor {
-        private final DataFileStream<ImageFrame> records;
-
-        AvroCursor(InputStream in) throws IOException {
-            try {
-                records = new DataFileStream<>(in, new SpecificDatumReader<>(ImageFrame.class));
-            } catch (IOException | RuntimeException e) {
-                in.close();
-                throw e;
-            }
-        }
-
-        @Override
-        public Entry next() {
-            if (!records.hasNext()) {
-                return null;
-            }
-            ImageFrame frame = records.next();
-            frame.setSourceId(uri + "!" + frame.getSourceId());
-            if (!withBytes) {
-                frame.setImage(null);
-                return new Entry(frame, null, null);
-            }
-            ByteBuffer image = frame.getImage();
-            if (image != null && image.remaining() > maxBytes) {
-                return make.tooLarge(
-                        frame.getSourceId(),
-                        frame.getFrameId(),
-                        frame.getEventTime().toEpochMilli(),
-                        image.remaining());
-            }
-            return new Entry(frame, null, null);
-        }
-
-        @Override
-        public void close() throws IOException {
-            records.close();
         }
     }
 }

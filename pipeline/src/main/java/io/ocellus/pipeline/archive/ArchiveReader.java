@@ -22,9 +22,9 @@ import org.apache.flink.core.io.InputStatus;
  * Reads the splits of an {@link ArchiveSource} in the task's thread: one {@link ArchiveRecord} per
  * entry, a frame or a failure, one file open at a time and one entry in memory. Entries whose key
  * is in the skip file (a resumed run) are passed over, plain files without being read. Plain files
- * and zip entries under the reference roots are not read at all: their frames carry a claim check
- * that the decoding task fetches. The next split is asked for as soon as the current one starts, so
- * that no file waits on the request.
+ * and zip and plain tar entries under the reference roots are not read at all: their frames carry a
+ * claim check that the decoding task fetches. The next split is asked for as soon as the current
+ * one starts, so that no file waits on the request.
  */
 final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.Split> {
     /** Skip sets by file, loaded once per JVM (a TaskManager) and shared by its readers. */
@@ -111,12 +111,14 @@ final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.S
     }
 
     /**
-     * A plain file or a zip archive under a reference root: frames point at its entries instead of
-     * holding them.
+     * A plain file, a zip archive or a plain tar under a reference root: frames point at its
+     * entries instead of holding them.
      */
     private boolean referenced(Path path) {
         ArchiveEntries.Kind kind = ArchiveEntries.Kind.of(path.getName());
-        return (kind == ArchiveEntries.Kind.FILE || kind == ArchiveEntries.Kind.ZIP)
+        return (kind == ArchiveEntries.Kind.FILE
+                        || kind == ArchiveEntries.Kind.ZIP
+                        || kind == ArchiveEntries.Kind.TAR)
                 && referenceRoots.allows(path.toUri().toString());
     }
 

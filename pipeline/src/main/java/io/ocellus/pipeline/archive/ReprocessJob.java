@@ -96,8 +96,8 @@ public final class ReprocessJob {
     }
 
     /**
-     * Adds the job to {@code env}. Plain files and zip entries of local inputs cross to the
-     * decoding task as claim checks, read there, instead of through the exchange: Flink's batch
+     * Adds the job to {@code env}. Plain files, zip and plain tar entries of local inputs cross to
+     * the decoding task as claim checks, read there, instead of through the exchange: Flink's batch
      * exchanges would otherwise serialise, compress, spill and read back every image once more.
      */
     public static void define(StreamExecutionEnvironment env, Options options) {

@@ -54,8 +54,8 @@ public final class DecodingOptions {
                             "URI prefixes claim-checked images may be fetched from"
                                     + " (file:///data/frames/, s3://bucket/frames/ with Flink's S3"
                                     + " plugin), separated by ';'; a claim check to an entry of a"
-                                    + " local zip archive (jar:file:/data/a.zip!/x.jpg) needs the"
-                                    + " archive under one. Without one, claim-checked frames go to"
+                                    + " local zip archive or plain tar (jar:file:/data/a.zip!/x.jpg,"
+                                    + " tar:file:/data/b.tar!/x.jpg) needs the archive under one. Without one, claim-checked frames go to"
                                     + " dead letters (CLAIM_CHECK_NOT_ALLOWED).");
 
     public static final ConfigOption<Boolean> SEPARATE_TASK =

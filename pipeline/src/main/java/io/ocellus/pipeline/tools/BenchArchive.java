@@ -15,12 +15,13 @@ import picocli.CommandLine;
 
 /**
  * The input of {@code bench-reprocess}: N images, the pictures taken round-robin and named {@code
- * 00042-parrot.jpg}, as a folder of files, a zip archive (deflated, as {@code zip -r} writes) or a
- * gzipped tar: the job reads each of them its own way.
+ * 00042-parrot.jpg}, as a folder of files, a zip archive (deflated, as {@code zip -r} writes), a
+ * plain tar (as a WebDataset shard is) or a gzipped tar: the job reads each of them its own way.
  */
 enum BenchArchive {
     FOLDER(""),
     ZIP(".zip"),
+    TAR(".tar"),
     TAR_GZ(".tar.gz");
 
     private final String suffix;
@@ -41,14 +42,14 @@ enum BenchArchive {
         }
     }
 
-    /** The option's spelling: folder, zip, tar.gz. */
+    /** The option's spelling: folder, zip, tar, tar.gz. */
     static BenchArchive of(String name) {
         for (BenchArchive layout : values()) {
             if (layout.toString().equals(name)) {
                 return layout;
             }
         }
-        throw new IllegalArgumentException("--as takes folder, zip or tar.gz, not " + name);
+        throw new IllegalArgumentException("--as takes folder, zip, tar or tar.gz, not " + name);
     }
 
     @Override
@@ -79,22 +80,34 @@ enum BenchArchive {
                     }
                 }
             }
+            case TAR -> {
+                try (OutputStream file = Files.newOutputStream(target)) {
+                    writeTar(file, count, pictures, bytes);
+                }
+            }
             case TAR_GZ -> {
                 try (OutputStream file = Files.newOutputStream(target);
-                        TarArchiveOutputStream tar =
-                                new TarArchiveOutputStream(new GzipCompressorOutputStream(file))) {
-                    for (int i = 0; i < count; i++) {
-                        byte[] image = bytes.get(i % bytes.size());
-                        TarArchiveEntry entry = new TarArchiveEntry(entry(i, pictures));
-                        entry.setSize(image.length);
-                        tar.putArchiveEntry(entry);
-                        tar.write(image);
-                        tar.closeArchiveEntry();
-                    }
+                        OutputStream gzip = new GzipCompressorOutputStream(file)) {
+                    writeTar(gzip, count, pictures, bytes);
                 }
             }
         }
         return target;
+    }
+
+    private static void writeTar(
+            OutputStream out, int count, List<Path> pictures, List<byte[]> bytes)
+            throws IOException {
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            for (int i = 0; i < count; i++) {
+                byte[] image = bytes.get(i % bytes.size());
+                TarArchiveEntry entry = new TarArchiveEntry(entry(i, pictures));
+                entry.setSize(image.length);
+                tar.putArchiveEntry(entry);
+                tar.write(image);
+                tar.closeArchiveEntry();
+            }
+        }
     }
 
     private static String entry(int i, List<Path> pictures) {

@@ -59,11 +59,11 @@ public final class BenchReprocessCommand implements Callable<Integer> {
 
     @Option(
             names = "--as",
-            paramLabel = "folder|zip|tar.gz",
+            paramLabel = "folder|zip|tar|tar.gz",
             defaultValue = "folder",
             converter = BenchArchive.Converter.class,
             description =
-                    "How the images are laid out: a folder of files, one zip archive (deflated) or one gzipped tar. Default: ${DEFAULT-VALUE}.")
+                    "How the images are laid out: a folder of files, one zip archive (deflated), one plain tar or one gzipped tar. Default: ${DEFAULT-VALUE}.")
     BenchArchive layout;
 
     @Option(

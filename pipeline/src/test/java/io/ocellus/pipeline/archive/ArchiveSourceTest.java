@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.junit.jupiter.api.Test;
@@ -124,8 +126,56 @@ class ArchiveSourceTest {
                     .as("over the limit: refused by the source, as when read")
                     .isEqualTo(ReasonCode.TOO_LARGE);
         }
+        String archive = flinkPath(zip).toUri().toString().replace("!", "%21");
+        assertThat(outcomes(ArchiveEntries.referenced(flinkPath(zip), 50)))
+                .containsExactly(
+                        "x/one #1.jpg -> jar:" + archive + "!/x/one%20%231.jpg",
+                        "twice.jpg read",
+                        "twice.jpg read",
+                        "big.jpg TOO_LARGE");
+    }
+
+    @Test
+    void entriesOfALocalPlainTarArePointedAtUnlessItIsCut() throws Exception {
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3};
+        Path tar = dir.resolve("shard!.tar");
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(tar))) {
+            out.putArchiveEntry(new TarArchiveEntry("x/"));
+            out.closeArchiveEntry();
+            for (String name : List.of("x/one #1.jpg", "twice.jpg", "twice.jpg", "big.jpg")) {
+                byte[] bytes = name.equals("big.jpg") ? new byte[100] : jpeg;
+                TarArchiveEntry entry = new TarArchiveEntry(name);
+                entry.setSize(bytes.length);
+                out.putArchiveEntry(entry);
+                out.write(bytes);
+                out.closeArchiveEntry();
+            }
+        }
+        String archive = flinkPath(tar).toUri().toString().replace("!", "%21");
+        assertThat(outcomes(ArchiveEntries.referenced(flinkPath(tar), 50)))
+                .containsExactly(
+                        "x/one #1.jpg -> tar:" + archive + "!/x/one%20%231.jpg",
+                        "twice.jpg read",
+                        "twice.jpg read",
+                        "big.jpg TOO_LARGE");
+        assertThat(outcomes(ArchiveEntries.names(flinkPath(tar))))
+                .as("counting finds the same entries")
+                .containsExactly(
+                        "x/one #1.jpg read", "twice.jpg read", "twice.jpg read", "big.jpg read");
+
+        // Cut in the data of its third entry: read as a stream, as counting reads it.
+        Path cut = dir.resolve("cut.tar");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(tar), 6 * 512 + 3));
+        List<String> referenced = outcomes(ArchiveEntries.referenced(flinkPath(cut), 50));
+        assertThat(referenced).isEqualTo(outcomes(ArchiveEntries.open(flinkPath(cut), 50)));
+        assertThat(referenced).noneMatch(outcome -> outcome.contains(" -> "));
+        assertThat(referenced).last().asString().contains("ARCHIVE_UNREADABLE");
+    }
+
+    /** "name -> claim check", "name read" or "name REASON" for each entry. */
+    private static List<String> outcomes(ArchiveEntries entries) throws Exception {
         List<String> outcomes = new ArrayList<>();
-        try (ArchiveEntries entries = ArchiveEntries.referenced(flinkPath(zip), 50)) {
+        try (entries) {
             for (ArchiveEntries.Entry entry; (entry = entries.next()) != null; ) {
                 ImageFrame frame = entry.frame();
                 outcomes.add(
@@ -137,13 +187,7 @@ class ArchiveSourceTest {
                                                 : " read"));
             }
         }
-        String archive = flinkPath(zip).toUri().toString().replace("!", "%21");
-        assertThat(outcomes)
-                .containsExactly(
-                        "x/one #1.jpg -> jar:" + archive + "!/x/one%20%231.jpg",
-                        "twice.jpg read",
-                        "twice.jpg read",
-                        "big.jpg TOO_LARGE");
+        return outcomes;
     }
 
     /** A zip with a name held by two entries, which java.util.zip will not write. */

@@ -14,13 +14,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code ocellus bench-reprocess} on a real local cluster and real weights, with few images in a
- * folder, a zip and a tar.gz: the warm-up run and the measured run each account for their images,
- * and the report compares the run with the ceiling measured in the same process. Speed itself is
- * not asserted (a benchmark, not a timed test).
+ * folder, a zip, a tar and a tar.gz: the warm-up run and the measured run each account for their
+ * images, and the report compares the run with the ceiling measured in the same process. Speed
+ * itself is not asserted (a benchmark, not a timed test).
  */
 class BenchReprocessCommandITCase {
     @ParameterizedTest
-    @ValueSource(strings = {"folder", "zip", "tar.gz"})
+    @ValueSource(strings = {"folder", "zip", "tar", "tar.gz"})
     void warmsUpThenMeasuresAndAccountsForEveryImage(String layout) {
         Path models = ModelLocator.defaultDirectory();
         assumeTrue(models != null && Files.isDirectory(models), "weights not found: skipped");

@@ -111,6 +111,18 @@ class ReprocessCommandITCase {
             expect(tgz, "huge.bmp", "TOO_LARGE", null);
         }
 
+        // A plain tar, as a WebDataset shard: its entries reach the decoder as claim checks.
+        Path shard = inputs.resolve("shard-0001.tar");
+        try (TarArchiveOutputStream out =
+                new TarArchiveOutputStream(Files.newOutputStream(shard))) {
+            put(out, "0001/cat.jpg", Files.readAllBytes(images.resolve("cat_720p.jpg")));
+            expect(shard, "0001/cat.jpg", "result", images.resolve("cat_720p.jpg"));
+            put(out, "0001/cat.txt", "a cat".getBytes(StandardCharsets.UTF_8));
+            expect(shard, "0001/cat.txt", "UNSUPPORTED_FORMAT", null);
+            put(out, "0002/huge.bmp", new byte[(int) MAX_BYTES + 1]);
+            expect(shard, "0002/huge.bmp", "TOO_LARGE", null);
+        }
+
         Path cut = inputs.resolve("cut.tar.gz");
         try (TarArchiveOutputStream out =
                 new TarArchiveOutputStream(
@@ -180,7 +192,7 @@ class ReprocessCommandITCase {
         assertThat(summary.plan().entries()).isEqualTo(EXPECTED.size() + cut.size());
         assertThat(summary.results() + summary.deadLetterCount())
                 .isEqualTo(summary.plan().entries());
-        assertThat(run.out()).contains("images/s").contains("TOO_LARGE 2");
+        assertThat(run.out()).contains("images/s").contains("TOO_LARGE 3");
 
         // The same answers as `ocellus classify` on the files the entries were made from.
         List<String> files = new ArrayList<>(MODEL.length + ORIGINALS.size() + 2);
