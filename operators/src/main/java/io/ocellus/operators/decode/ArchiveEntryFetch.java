@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * tar:file:/data/shard-0001.tar!/a.jpg}. The archive must lie under a claim-check root; the entry
  * is found by its name (a zip's central directory, a tar's headers; a name held by several entries
  * is refused), and never read past the byte limit. The last few archives stay open, so that a run
- * through one archive parses its directory once.
+ * through one archive parses its directory once; a tar of more than {@link
+ * HeaderBudgetChannel#MAX_ENTRIES} entries is refused (its headers would take too much heap).
  */
 public final class ArchiveEntryFetch implements Closeable {
     /** The scheme of claim checks to zip entries. */
@@ -182,7 +184,7 @@ public final class ArchiveEntryFetch implements Closeable {
             return opened;
         }
         try {
-            opened = TAR.equals(scheme) ? new Tar(new TarFile(path)) : new Zip(path);
+            opened = TAR.equals(scheme) ? Tar.open(path) : new Zip(path);
         } catch (NoSuchFileException e) {
             throw new ClaimCheckFetcher.FetchException(
                     ReasonCode.CLAIM_CHECK_MISSING, "no archive at " + archive);
@@ -260,7 +262,20 @@ public final class ArchiveEntryFetch implements Closeable {
         private final TarFile tar;
         private final Map<String, List<TarArchiveEntry>> byName = new HashMap<>();
 
-        Tar(TarFile tar) {
+        /** Opens a tar of at most {@link HeaderBudgetChannel#MAX_ENTRIES} entries. */
+        static Tar open(Path path) throws IOException {
+            HeaderBudgetChannel channel = new HeaderBudgetChannel(FileChannel.open(path));
+            try {
+                TarFile tar = new TarFile(channel);
+                channel.lift();
+                return new Tar(tar);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+
+        private Tar(TarFile tar) {
             this.tar = tar;
             for (TarArchiveEntry entry : tar.getEntries()) {
                 byName.computeIfAbsent(entry.getName(), n -> new ArrayList<>(1)).add(entry);

@@ -1,6 +1,7 @@
 package io.ocellus.pipeline.archive;
 
 import io.ocellus.operators.decode.ArchiveEntryFetch;
+import io.ocellus.operators.decode.HeaderBudgetChannel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashSet;
@@ -16,9 +17,10 @@ import org.apache.flink.core.fs.Path;
  * A local plain tar read by its headers alone: each file entry within the byte limit and alone with
  * its name becomes a claim check ({@link ArchiveEntryFetch#tarUri}) that the decoding task reads,
  * as a WebDataset shard's images then cross no exchange; the others are read here. Only for an
- * archive whose headers all parse and whose entries all lie whole within the file: {@link #open}
- * gives null for any other, which the stream's reading then handles entry by entry (a cut entry, a
- * break), as counting does.
+ * archive whose headers all parse, whose entries all lie whole within the file and which has at
+ * most {@link HeaderBudgetChannel#MAX_ENTRIES} entries (their headers are held in memory): {@link
+ * #open} gives null for any other, which the stream's reading then handles entry by entry (a cut
+ * entry, a break), as counting does.
  */
 final class TarClaimCursor implements ArchiveEntries.Cursor {
     private final TarFile tar;
@@ -52,7 +54,15 @@ final class TarClaimCursor implements ArchiveEntries.Cursor {
             EntryFactory make) {
         TarFile tar = null;
         try {
-            tar = new TarFile(new FsSeekableChannel(fs.open(path), status.getLen()));
+            HeaderBudgetChannel channel =
+                    new HeaderBudgetChannel(new FsSeekableChannel(fs.open(path), status.getLen()));
+            try {
+                tar = new TarFile(channel);
+            } catch (IOException | RuntimeException e) {
+                channel.close(); // over the budget of headers, or not a whole tar
+                return null;
+            }
+            channel.lift();
             for (TarArchiveEntry entry : tar.getEntries()) {
                 if (entry.getDataOffset() + entry.getSize() > status.getLen()) {
                     tar.close();
