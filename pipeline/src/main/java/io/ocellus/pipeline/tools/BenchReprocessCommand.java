@@ -218,14 +218,21 @@ public final class BenchReprocessCommand implements Callable<Integer> {
                 "result: %d images; end to end %.1f images/s with start-up (%.0f%% of"
                         + " decode+engine in series at their faster measurement, %.1f"
                         + " images/s), %.1f images/s once flowing (%.0f%%); engine-only %.1f"
-                        + " images/s%n",
+                        + " images/s%s%n",
                 count,
                 rate,
                 100 * rate / ceiling,
                 ceiling,
                 steady,
                 100 * steady / ceiling,
-                1000 / engine);
+                1000 / engine,
+                summary.steadySeconds() > 0
+                        ? String.format(
+                                Locale.ROOT,
+                                "; %.1f s of the %.1f outside the flowing phase (start-up, finish)",
+                                summary.seconds() - summary.steadySeconds(),
+                                summary.seconds())
+                        : "");
         out.flush();
     }
 
