@@ -264,15 +264,7 @@ public final class ArchiveEntryFetch implements Closeable {
 
         /** Opens a tar of at most {@link HeaderBudgetChannel#MAX_ENTRIES} entries. */
         static Tar open(Path path) throws IOException {
-            HeaderBudgetChannel channel = new HeaderBudgetChannel(FileChannel.open(path));
-            try {
-                TarFile tar = new TarFile(channel);
-                channel.lift();
-                return new Tar(tar);
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
+            return new Tar(HeaderBudgetChannel.openTar(FileChannel.open(path)));
         }
 
         private Tar(TarFile tar) {

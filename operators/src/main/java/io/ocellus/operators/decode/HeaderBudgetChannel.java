@@ -3,6 +3,7 @@ package io.ocellus.operators.decode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import org.apache.commons.compress.archivers.tar.TarFile;
 
 /**
  * A read-only channel that fails once more than a budget of bytes has been read, until the budget
@@ -38,6 +39,24 @@ public final class HeaderBudgetChannel implements SeekableByteChannel {
         this.channel = channel;
         this.entries = entries;
         this.budget = 512L * entries;
+    }
+
+    /**
+     * Opens a tar for random access over {@code channel}, reading the headers of at most {@link
+     * #MAX_ENTRIES} entries; the channel is closed when the tar cannot be opened.
+     *
+     * @throws OverBudget when it has more entries
+     */
+    public static TarFile openTar(SeekableByteChannel channel) throws IOException {
+        HeaderBudgetChannel budgeted = new HeaderBudgetChannel(channel);
+        try {
+            TarFile tar = new TarFile(budgeted);
+            budgeted.lift();
+            return tar;
+        } catch (IOException | RuntimeException e) {
+            budgeted.close();
+            throw e;
+        }
     }
 
     /** Lets every later read through: the headers are in. */

@@ -52,34 +52,25 @@ final class TarClaimCursor implements ArchiveEntries.Cursor {
             String uri,
             long maxBytes,
             EntryFactory make) {
-        TarFile tar = null;
+        TarFile tar;
         try {
-            HeaderBudgetChannel channel =
-                    new HeaderBudgetChannel(new FsSeekableChannel(fs.open(path), status.getLen()));
-            try {
-                tar = new TarFile(channel);
-            } catch (IOException | RuntimeException e) {
-                channel.close(); // over the budget of headers, or not a whole tar
+            tar =
+                    HeaderBudgetChannel.openTar(
+                            new FsSeekableChannel(fs.open(path), status.getLen()));
+        } catch (IOException | RuntimeException e) {
+            return null; // over the budget of headers, or not a whole tar
+        }
+        for (TarArchiveEntry entry : tar.getEntries()) {
+            if (entry.getDataOffset() + entry.getSize() > status.getLen()) {
+                try {
+                    tar.close();
+                } catch (IOException e) {
+                    // read-only: nothing is lost
+                }
                 return null;
             }
-            channel.lift();
-            for (TarArchiveEntry entry : tar.getEntries()) {
-                if (entry.getDataOffset() + entry.getSize() > status.getLen()) {
-                    tar.close();
-                    return null;
-                }
-            }
-            return new TarClaimCursor(tar, uri, maxBytes, make);
-        } catch (IOException | RuntimeException e) {
-            try {
-                if (tar != null) {
-                    tar.close();
-                }
-            } catch (IOException closing) {
-                e.addSuppressed(closing);
-            }
-            return null;
         }
+        return new TarClaimCursor(tar, uri, maxBytes, make);
     }
 
     @Override
