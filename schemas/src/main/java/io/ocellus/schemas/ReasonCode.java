@@ -8,7 +8,10 @@ package io.ocellus.schemas;
 public enum ReasonCode {
     /** A Kafka record that is not a frame in the configured input format (stage DESERIALIZE). */
     UNREADABLE_RECORD,
-    /** A claim check outside the configured roots, relative, or climbing out with "..". */
+    /**
+     * A claim check outside the configured roots, relative, in a refused form (dot segments,
+     * encoded separators, empty segments, a query), or leading out through a symbolic link.
+     */
     CLAIM_CHECK_NOT_ALLOWED,
     /** Nothing at the claim check's URI. */
     CLAIM_CHECK_MISSING,
@@ -18,6 +21,8 @@ public enum ReasonCode {
     CLAIM_CHECK_MISMATCH,
     /** An I/O error, or no file system for the claim check's scheme. */
     CLAIM_CHECK_UNREADABLE,
+    /** A claim-checked object that could not be read within the fetch time limit. */
+    CLAIM_CHECK_TIMEOUT,
     /** An archive that cannot be read any further (reprocess; stage FETCH). */
     ARCHIVE_UNREADABLE,
     /** One archive entry that cannot be read (reprocess; stage FETCH). */

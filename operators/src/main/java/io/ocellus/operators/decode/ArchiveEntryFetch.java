@@ -86,26 +86,36 @@ public final class ArchiveEntryFetch implements Closeable {
                 || location.regionMatches(true, 0, TAR + ":", 0, 4);
     }
 
-    /** The parts of an archive entry's claim check. */
+    /**
+     * The parts of an archive entry's claim check: the archive's URI (checked against the roots by
+     * the caller) and the entry's name, decoded. The name is only looked up among the archive's
+     * entries, never used as a path, so any name an archive can hold may be asked for.
+     */
     static EntryRef split(URI uri) throws ClaimCheckFetcher.FetchException {
         String part = uri.getRawSchemeSpecificPart();
         int bang = part == null ? -1 : part.indexOf("!/");
-        if (bang <= 0 || bang + 2 == part.length()) {
+        if (bang <= 0 || bang + 2 == part.length() || uri.getRawFragment() != null) {
             throw new ClaimCheckFetcher.FetchException(
                     ReasonCode.CLAIM_CHECK_NOT_ALLOWED,
                     "not an archive entry (jar: or tar:<archive URI>!/<entry>): " + uri);
         }
-        String entry = URI.create("/" + part.substring(bang + 2)).getPath().substring(1);
-        return new EntryRef(
-                uri.getScheme().toLowerCase(Locale.ROOT), part.substring(0, bang), entry);
+        try {
+            String entry = ClaimCheckRoots.decode(part, part.substring(bang + 2));
+            return new EntryRef(
+                    uri.getScheme().toLowerCase(Locale.ROOT), part.substring(0, bang), entry);
+        } catch (URISyntaxException e) {
+            throw new ClaimCheckFetcher.FetchException(
+                    ReasonCode.CLAIM_CHECK_NOT_ALLOWED,
+                    "refused entry name in " + uri + ": " + e.getReason());
+        }
     }
 
     /**
-     * Reads the entry of {@code ref} from {@code archive}, its archive's URI as allowed.
+     * Reads the entry of {@code ref} from {@code archive}, the real path of its archive as allowed.
      *
      * @param location the claim check's URI, for messages
      */
-    byte[] read(EntryRef ref, URI archive, long maxBytes, String location)
+    byte[] read(EntryRef ref, Path archive, long maxBytes, String location)
             throws ClaimCheckFetcher.FetchException {
         Archive opened = archive(ref.scheme(), archive, location);
         List<? extends ArchiveEntry> entries = opened.named(ref.entry());
@@ -113,8 +123,8 @@ public final class ArchiveEntryFetch implements Closeable {
             throw new ClaimCheckFetcher.FetchException(
                     ReasonCode.CLAIM_CHECK_MISSING,
                     entries.isEmpty()
-                            ? "no entry " + ref.entry() + " in " + archive
-                            : entries.size() + " entries named " + ref.entry() + " in " + archive);
+                            ? "no entry " + ref.entry() + " in the archive of " + location
+                            : entries.size() + " entries named " + ref.entry() + " in " + location);
         }
         ArchiveEntry entry = entries.get(0);
         String unreadable = entry.isDirectory() ? "is a folder" : opened.unreadable(entry);
@@ -163,21 +173,8 @@ public final class ArchiveEntryFetch implements Closeable {
         return bytes;
     }
 
-    private Archive archive(String scheme, URI archive, String location)
+    private Archive archive(String scheme, Path path, String location)
             throws ClaimCheckFetcher.FetchException {
-        if (!"file".equalsIgnoreCase(archive.getScheme())) {
-            throw new ClaimCheckFetcher.FetchException(
-                    ReasonCode.CLAIM_CHECK_NOT_ALLOWED,
-                    "archive entries are fetched from local archives (file:) only: " + location);
-        }
-        Path path;
-        try {
-            path = Path.of(archive);
-        } catch (IllegalArgumentException e) {
-            throw new ClaimCheckFetcher.FetchException(
-                    ReasonCode.CLAIM_CHECK_NOT_ALLOWED,
-                    "not a local file: " + archive + " (" + e.getMessage() + ")");
-        }
         String key = scheme + ":" + path;
         Archive opened = open.get(key);
         if (opened != null) {
@@ -187,12 +184,12 @@ public final class ArchiveEntryFetch implements Closeable {
             opened = TAR.equals(scheme) ? Tar.open(path) : new Zip(path);
         } catch (NoSuchFileException e) {
             throw new ClaimCheckFetcher.FetchException(
-                    ReasonCode.CLAIM_CHECK_MISSING, "no archive at " + archive);
+                    ReasonCode.CLAIM_CHECK_MISSING, "no archive at " + location);
         } catch (IOException | RuntimeException e) {
             throw new ClaimCheckFetcher.FetchException(
                     ReasonCode.CLAIM_CHECK_UNREADABLE,
-                    "cannot open "
-                            + archive
+                    "cannot open the archive of "
+                            + location
                             + " as a "
                             + (TAR.equals(scheme) ? "tar" : "zip")
                             + " archive: "

@@ -1,28 +1,90 @@
 package io.ocellus.operators.decode;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The URI prefixes claim-checked images may be fetched from: a location is allowed when its scheme
- * and authority are a root's and its normalized path lies under the root's folder (no relative
- * paths, no climbing out with {@code ..}), or is the root itself (a root may name one file). Shared
- * by the fetcher and by whoever makes claim checks for the job to fetch (the archive job's reader),
- * so that both agree on what is allowed.
+ * The places claim-checked images may be fetched from, and the check that a location lies there: a
+ * security boundary, since whoever writes to the input topic names the locations.
+ *
+ * <p>A root is an absolute hierarchical URI ({@code file:///data/frames/}, {@code
+ * s3://bucket/frames/}); an absolute path ({@code /data/frames}) is taken as its {@code file:} URI.
+ * Anything else is refused when the job is built ({@link #root}). A location is allowed when its
+ * scheme and authority are a root's and its path, segment by segment after decoding, lies under the
+ * root's (or is the root itself: a root may name one file). Locations are refused, not normalised,
+ * when their path holds a dot segment ({@code .}, {@code ..}, also percent-encoded), an encoded
+ * separator ({@code %2F}, {@code %5C}) or NUL, an empty segment ({@code //}), a query or a
+ * fragment. A local ({@code file:}) location must also resolve, symbolic links followed, to a real
+ * path under a root's real path ({@link #realPath}).
+ *
+ * <p>Shared by the fetcher and by whoever makes claim checks for the job to fetch (the archive
+ * job's reader), so that both agree on what is allowed. Immutable once built; safe to share.
  */
 public final class ClaimCheckRoots implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final List<URI> roots;
 
+    /**
+     * @param roots absolute URIs or absolute paths
+     * @throws IllegalArgumentException naming the first root that is neither
+     */
     public ClaimCheckRoots(List<String> roots) {
-        this.roots =
-                roots.stream()
-                        .map(root -> URI.create(root.endsWith("/") ? root : root + "/").normalize())
-                        .toList();
+        this.roots = roots.stream().map(ClaimCheckRoots::root).toList();
+    }
+
+    /**
+     * A root as the URI it is compared by: an absolute URI with a hierarchical path, ending in
+     * {@code /}; an absolute path becomes its {@code file:} URI.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    public static URI root(String root) {
+        String text = root.strip();
+        URI uri;
+        try {
+            uri = text.startsWith("/") ? Path.of(text).toUri() : new URI(text);
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            Locale.ROOT,
+                            "claim-check root '%s' is not a URI (%s)",
+                            root,
+                            e.getMessage()));
+        }
+        if (uri.getScheme() == null || uri.isOpaque() || !uri.getRawPath().startsWith("/")) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            Locale.ROOT,
+                            "claim-check root '%s' is neither an absolute URI with a path"
+                                    + " (file:///data/frames/, s3://bucket/frames/) nor an"
+                                    + " absolute path (/data/frames)",
+                            root));
+        }
+        try {
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new URISyntaxException(text, "a query or fragment");
+            }
+            segments(uri.getRawPath());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            Locale.ROOT,
+                            "claim-check root '%s' is refused: %s",
+                            root,
+                            e.getReason()));
+        }
+        return uri.getRawPath().endsWith("/") ? uri : URI.create(uri + "/");
     }
 
     /** True when no root is configured: every claim check is refused. */
@@ -31,27 +93,32 @@ public final class ClaimCheckRoots implements Serializable {
     }
 
     /**
-     * The location as a normalized URI when it lies under a root.
+     * The location as a URI when it lies under a root, by its text alone (nothing is read).
      *
-     * @throws URISyntaxException when it is not a URI
-     * @return null when it lies under no root
+     * @throws URISyntaxException when it is not a URI, or is refused for its form (the reason says
+     *     which: a dot segment, an encoded separator, an empty segment, a query or fragment)
+     * @return null when it lies under no root (relative locations included)
      */
     public URI find(String location) throws URISyntaxException {
-        URI uri = new URI(location).normalize();
-        String path = uri.getPath();
-        if (uri.getScheme() != null && path != null && !path.startsWith("/..")) {
-            for (URI root : roots) {
-                if (root.getScheme().equalsIgnoreCase(uri.getScheme())
-                        && Objects.equals(authority(root), authority(uri))
-                        && (path.startsWith(root.getPath()) || root.getPath().equals(path + "/"))) {
-                    return uri;
-                }
+        URI uri = new URI(location);
+        if (uri.getScheme() == null || uri.isOpaque() || uri.getRawPath() == null) {
+            return null;
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new URISyntaxException(location, "a query or fragment in a claim check");
+        }
+        List<String> path = segments(uri.getRawPath());
+        for (URI root : roots) {
+            if (root.getScheme().equalsIgnoreCase(uri.getScheme())
+                    && Objects.equals(authority(root), authority(uri))
+                    && under(path, segments(root.getRawPath()))) {
+                return uri;
             }
         }
         return null;
     }
 
-    /** Whether {@link #find} finds the location under a root; false for what is not a URI. */
+    /** Whether {@link #find} finds the location under a root; false for what it refuses. */
     public boolean allows(String location) {
         try {
             return find(location) != null;
@@ -60,9 +127,96 @@ public final class ClaimCheckRoots implements Serializable {
         }
     }
 
+    /**
+     * The real path (symbolic links resolved) of a {@code file:} location that {@link #find}
+     * allowed, when it lies under the real path of a local root.
+     *
+     * @return null when it resolves to a place under no root (a link that leads out)
+     * @throws NoSuchFileException when nothing is there
+     * @throws IOException when it cannot be resolved
+     */
+    public Path realPath(URI allowed) throws IOException {
+        Path real = local(allowed).toRealPath();
+        for (URI root : roots) {
+            if ("file".equalsIgnoreCase(root.getScheme()) && authority(root) == null) {
+                Path base;
+                try {
+                    base = local(root).toRealPath();
+                } catch (NoSuchFileException e) {
+                    continue; // a root that does not exist (yet) holds nothing
+                }
+                if (real.startsWith(base)) {
+                    return real;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The local path a {@code file:} URI names, by its decoded segments. */
+    private static Path local(URI uri) throws IOException {
+        try {
+            List<String> segments = segments(uri.getRawPath());
+            return Path.of("/", segments.toArray(String[]::new));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IOException("not a local path: " + uri, e);
+        }
+    }
+
+    /**
+     * The decoded segments of an absolute raw path; a trailing {@code /} adds none.
+     *
+     * @throws URISyntaxException for a relative path, an empty segment, a dot segment, or a segment
+     *     that decodes to a separator or NUL
+     */
+    static List<String> segments(String rawPath) throws URISyntaxException {
+        if (!rawPath.startsWith("/")) {
+            throw new URISyntaxException(rawPath, "a relative path");
+        }
+        List<String> segments = new ArrayList<>();
+        if (rawPath.equals("/")) {
+            return segments;
+        }
+        int end = rawPath.endsWith("/") ? rawPath.length() - 1 : rawPath.length();
+        String body = rawPath.substring(1, Math.max(1, end));
+        for (String raw : body.split("/", -1)) {
+            String segment = decode(rawPath, raw);
+            if (segment.isEmpty()) {
+                throw new URISyntaxException(rawPath, "an empty path segment (//)");
+            }
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new URISyntaxException(rawPath, "a dot segment (. or ..) in the path");
+            }
+            if (segment.indexOf('/') >= 0 || segment.indexOf('\\') >= 0) {
+                throw new URISyntaxException(rawPath, "an encoded separator in the path");
+            }
+            if (segment.indexOf('\0') >= 0) {
+                throw new URISyntaxException(rawPath, "a NUL character in the path");
+            }
+            segments.add(segment);
+        }
+        return segments;
+    }
+
+    /** A raw URI component, percent-decoded as UTF-8 ({@code +} stays a plus). */
+    static String decode(String input, String raw) throws URISyntaxException {
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        try {
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new URISyntaxException(input, "a malformed percent escape");
+        }
+    }
+
+    private static boolean under(List<String> path, List<String> root) {
+        return path.size() >= root.size() && path.subList(0, root.size()).equals(root);
+    }
+
     private static String authority(URI uri) {
-        String authority = uri.getAuthority();
-        return authority == null || authority.isEmpty() ? null : authority;
+        String authority = uri.getRawAuthority();
+        return authority == null || authority.isEmpty() ? null : authority.toLowerCase(Locale.ROOT);
     }
 
     @Override

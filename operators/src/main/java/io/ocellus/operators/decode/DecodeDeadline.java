@@ -11,22 +11,48 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs each decode on a worker thread and stops waiting for one that passes the time limit, so that
- * a hostile image (a progressive JPEG with thousands of scans, say) costs the stream one dead
- * letter rather than a stalled task. Java cannot stop a thread that is computing: an abandoned
- * decode runs to its end (bounded by the pixel and byte limits) on its own thread, and at most
- * {@link #MAX_ABANDONED} run at once; past that, the next decode first waits for the oldest. One
- * per operator instance; not thread-safe.
+ * Runs each decode (or fetch) on a worker thread and stops waiting for one that passes the time
+ * limit, so that a hostile image (a progressive JPEG with thousands of scans, say) costs the stream
+ * one dead letter rather than a stalled task. Java cannot stop a thread that is computing: an
+ * abandoned decode runs to its end (bounded by the pixel and byte limits) on its own thread, and at
+ * most {@link #MAX_ABANDONED} run at once; past that, the next decode first waits for the oldest. A
+ * fetch blocked on storage may never end: for fetches ({@link #forFetches}) the next call then
+ * fails with {@link StalledException}, a fault of the storage that fails the task instead of
+ * waiting forever. One per operator instance; not thread-safe.
  */
 final class DecodeDeadline implements AutoCloseable {
     static final int MAX_ABANDONED = 2;
 
-    private final long millis;
-    private final Deque<ExecutorService> abandoned = new ArrayDeque<>();
-    private ExecutorService worker = newWorker();
+    /** Too many abandoned calls are still running: what they wait on does not answer. */
+    static final class StalledException extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
 
-    DecodeDeadline(long millis) {
+        StalledException(String message) {
+            super(message);
+        }
+    }
+
+    private final long millis;
+    private final String what;
+    private final boolean waitForAbandoned;
+    private final Deque<ExecutorService> abandoned = new ArrayDeque<>();
+    private ExecutorService worker;
+
+    private DecodeDeadline(long millis, String what, boolean waitForAbandoned) {
         this.millis = millis;
+        this.what = what;
+        this.waitForAbandoned = waitForAbandoned;
+        this.worker = newWorker();
+    }
+
+    /** Decodes: past {@link #MAX_ABANDONED}, the next waits for the oldest abandoned one. */
+    static DecodeDeadline forDecodes(long millis) {
+        return new DecodeDeadline(millis, "decode", true);
+    }
+
+    /** Fetches: past {@link #MAX_ABANDONED} still blocked, the next fails at once. */
+    static DecodeDeadline forFetches(long millis) {
+        return new DecodeDeadline(millis, "fetch", false);
     }
 
     /**
@@ -40,6 +66,15 @@ final class DecodeDeadline implements AutoCloseable {
             abandoned.removeFirst();
         }
         if (abandoned.size() >= MAX_ABANDONED) {
+            if (!waitForAbandoned) {
+                throw new StalledException(
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "%d claim-check fetches are still blocked after %d ms each: the"
+                                        + " storage does not answer",
+                                abandoned.size(),
+                                millis));
+            }
             abandoned.removeFirst().awaitTermination(Long.MAX_VALUE, TimeUnit.MILLISECONDS);
         }
         Future<T> result = worker.submit(task);
@@ -62,12 +97,18 @@ final class DecodeDeadline implements AutoCloseable {
 
     /**
      * Stops the worker and waits (up to 30 s) for abandoned decodes to end; an interrupt ends the
-     * wait and is kept on the thread.
+     * wait and is kept on the thread. Abandoned fetches are interrupted, not waited for: they may
+     * be blocked for good.
      */
     @Override
     public void close() {
         worker.shutdown();
         abandoned.addLast(worker);
+        if (!waitForAbandoned) {
+            abandoned.forEach(ExecutorService::shutdownNow);
+            abandoned.clear();
+            return;
+        }
         try {
             for (ExecutorService executor : abandoned) {
                 executor.awaitTermination(30, TimeUnit.SECONDS);
@@ -79,10 +120,10 @@ final class DecodeDeadline implements AutoCloseable {
         }
     }
 
-    private static ExecutorService newWorker() {
+    private ExecutorService newWorker() {
         return Executors.newSingleThreadExecutor(
                 runnable -> {
-                    Thread thread = new Thread(runnable, "ocellus-decode");
+                    Thread thread = new Thread(runnable, "ocellus-" + what);
                     thread.setDaemon(true);
                     return thread;
                 });

@@ -19,6 +19,9 @@ import java.util.List;
  *     every claim check, so a producer cannot make the job read arbitrary files
  * @param maxDecodeMillis a frame whose decoding takes longer is a dead letter ({@code
  *     DECODE_TIMEOUT}); default 5000
+ * @param maxFetchMillis a claim-checked frame whose image is not read within this is a dead letter
+ *     ({@code CLAIM_CHECK_TIMEOUT}); default 30000. While more fetches than that stay blocked, the
+ *     storage is taken as down and the task fails (Flink restores it)
  * @param input when set, frames are also resized to the model's input in the decoding task (the
  *     inference task then only runs the model); null leaves pre-processing to the inference task
  */
@@ -28,12 +31,14 @@ public record DecodeOptions(
         int jpegMinSide,
         List<String> claimCheckRoots,
         long maxDecodeMillis,
+        long maxFetchMillis,
         InputSpec input)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final long DEFAULT_MAX_IMAGE_BYTES = 32L << 20;
     public static final long DEFAULT_MAX_DECODE_MILLIS = 5000;
+    public static final long DEFAULT_MAX_FETCH_MILLIS = 30_000;
 
     public DecodeOptions {
         if (maxPixels <= 0) {
@@ -50,7 +55,12 @@ public record DecodeOptions(
             throw new IllegalArgumentException(
                     "maxDecodeMillis must be positive, got " + maxDecodeMillis);
         }
+        if (maxFetchMillis <= 0) {
+            throw new IllegalArgumentException(
+                    "maxFetchMillis must be positive, got " + maxFetchMillis);
+        }
         claimCheckRoots = List.copyOf(claimCheckRoots);
+        new ClaimCheckRoots(claimCheckRoots); // refuses a root that is not an absolute URI or path
     }
 
     /** 50 megapixels, 32 MiB, JPEGs decoded in full, no claim checks. */
@@ -61,36 +71,84 @@ public record DecodeOptions(
                 0,
                 List.of(),
                 DEFAULT_MAX_DECODE_MILLIS,
+                DEFAULT_MAX_FETCH_MILLIS,
                 null);
     }
 
     public DecodeOptions withMaxPixels(long value) {
         return new DecodeOptions(
-                value, maxImageBytes, jpegMinSide, claimCheckRoots, maxDecodeMillis, input);
+                value,
+                maxImageBytes,
+                jpegMinSide,
+                claimCheckRoots,
+                maxDecodeMillis,
+                maxFetchMillis,
+                input);
     }
 
     public DecodeOptions withMaxImageBytes(long value) {
         return new DecodeOptions(
-                maxPixels, value, jpegMinSide, claimCheckRoots, maxDecodeMillis, input);
+                maxPixels,
+                value,
+                jpegMinSide,
+                claimCheckRoots,
+                maxDecodeMillis,
+                maxFetchMillis,
+                input);
     }
 
     public DecodeOptions withJpegMinSide(int value) {
         return new DecodeOptions(
-                maxPixels, maxImageBytes, value, claimCheckRoots, maxDecodeMillis, input);
+                maxPixels,
+                maxImageBytes,
+                value,
+                claimCheckRoots,
+                maxDecodeMillis,
+                maxFetchMillis,
+                input);
     }
 
     public DecodeOptions withClaimCheckRoots(List<String> value) {
         return new DecodeOptions(
-                maxPixels, maxImageBytes, jpegMinSide, value, maxDecodeMillis, input);
+                maxPixels,
+                maxImageBytes,
+                jpegMinSide,
+                value,
+                maxDecodeMillis,
+                maxFetchMillis,
+                input);
     }
 
     public DecodeOptions withMaxDecodeMillis(long value) {
         return new DecodeOptions(
-                maxPixels, maxImageBytes, jpegMinSide, claimCheckRoots, value, input);
+                maxPixels,
+                maxImageBytes,
+                jpegMinSide,
+                claimCheckRoots,
+                value,
+                maxFetchMillis,
+                input);
+    }
+
+    public DecodeOptions withMaxFetchMillis(long value) {
+        return new DecodeOptions(
+                maxPixels,
+                maxImageBytes,
+                jpegMinSide,
+                claimCheckRoots,
+                maxDecodeMillis,
+                value,
+                input);
     }
 
     public DecodeOptions withInput(InputSpec value) {
         return new DecodeOptions(
-                maxPixels, maxImageBytes, jpegMinSide, claimCheckRoots, maxDecodeMillis, value);
+                maxPixels,
+                maxImageBytes,
+                jpegMinSide,
+                claimCheckRoots,
+                maxDecodeMillis,
+                maxFetchMillis,
+                value);
     }
 }

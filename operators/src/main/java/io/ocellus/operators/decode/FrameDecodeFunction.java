@@ -19,11 +19,12 @@ import org.apache.flink.util.Collector;
 
 /**
  * Fetches (for claim-checked frames) and decodes each {@link ImageFrame} into a {@link
- * DecodedFrame}. A frame that fails goes to {@link DeadLetters#TAG} with a reason code; it never
- * throws. Decode reasons: {@code EMPTY}, {@code UNSUPPORTED_FORMAT}, {@code TOO_LARGE} (pixels from
- * the header, or bytes), {@code UNDECODABLE}. Fetch reasons: {@code CLAIM_CHECK_NOT_ALLOWED},
- * {@code CLAIM_CHECK_MISSING}, {@code CLAIM_CHECK_TOO_LARGE}, {@code CLAIM_CHECK_MISMATCH}, {@code
- * CLAIM_CHECK_UNREADABLE}. Large JPEGs can be decoded scaled down in the DCT (libjpeg-turbo through
+ * DecodedFrame}. A frame that fails goes to {@link DeadLetters#TAG} with a reason code; what {@link
+ * #processElement} throws is never the frame's fault. Decode reasons: {@code EMPTY}, {@code
+ * UNSUPPORTED_FORMAT}, {@code TOO_LARGE} (pixels from the header, or bytes), {@code UNDECODABLE}.
+ * Fetch reasons: {@code CLAIM_CHECK_NOT_ALLOWED}, {@code CLAIM_CHECK_MISSING}, {@code
+ * CLAIM_CHECK_TOO_LARGE}, {@code CLAIM_CHECK_MISMATCH}, {@code CLAIM_CHECK_UNREADABLE}, {@code
+ * CLAIM_CHECK_TIMEOUT}. Large JPEGs can be decoded scaled down in the DCT (libjpeg-turbo through
  * TensorFlow), several times cheaper than in full, when the network needs far fewer pixels.
  * Counters {@code decodeFailures} and {@code fetchFailures}.
  */
@@ -36,6 +37,7 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
     private transient ImageDecoder decoder;
     private transient ClaimCheckFetcher fetcher;
     private transient DecodeDeadline deadline;
+    private transient DecodeDeadline fetchDeadline;
     private transient Counter decodeFailures;
     private transient Counter fetchFailures;
 
@@ -51,24 +53,35 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
             decoder = decoder.withJpegScaling(scaler, options.jpegMinSide());
         }
         fetcher = new ClaimCheckFetcher(options.maxImageBytes(), options.claimCheckRoots());
-        deadline = new DecodeDeadline(options.maxDecodeMillis());
+        deadline = DecodeDeadline.forDecodes(options.maxDecodeMillis());
+        fetchDeadline = DecodeDeadline.forFetches(options.maxFetchMillis());
         decodeFailures = getRuntimeContext().getMetricGroup().counter("decodeFailures");
         fetchFailures = getRuntimeContext().getMetricGroup().counter("fetchFailures");
     }
 
+    /**
+     * Emits the decoded frame or one dead letter. The frame's own faults end here; what is thrown
+     * is not the frame's (a claim-check store that stops answering, an error of the operators
+     * chained after this one, which {@code out.collect} runs) and fails the task, so that Flink
+     * restores it and the frame is read again.
+     */
     @Override
-    public void processElement(ImageFrame frame, Context context, Collector<DecodedFrame> out) {
+    public void processElement(ImageFrame frame, Context context, Collector<DecodedFrame> out)
+            throws Exception {
         long start = System.nanoTime();
         byte[] bytes = bytesOf(frame, context);
-        if (bytes != null) {
-            decode(frame, bytes, start, context, out);
+        DecodedFrame result = bytes == null ? null : decode(frame, bytes, start, context);
+        if (result != null) {
+            out.collect(result); // outside every catch: a fault downstream is not this frame's
         }
     }
 
     /**
      * The frame's encoded image, inline or fetched; null after a dead letter when there is none.
+     *
+     * @throws DecodeDeadline.StalledException when earlier fetches are still blocked
      */
-    private byte[] bytesOf(ImageFrame frame, Context context) {
+    private byte[] bytesOf(ImageFrame frame, Context context) throws Exception {
         ByteBuffer image = frame.getImage();
         if (image != null) {
             if (image.remaining() > options.maxImageBytes()) {
@@ -90,9 +103,21 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
         }
         if (frame.getClaimCheck() != null) {
             try {
-                return fetcher.fetch(frame.getClaimCheck());
+                return fetchDeadline.call(() -> fetcher.fetch(frame.getClaimCheck()));
             } catch (ClaimCheckFetcher.FetchException e) {
                 reject(context, frame, Stage.FETCH, e.reason(), e.getMessage());
+                return null;
+            } catch (TimeoutException e) {
+                reject(
+                        context,
+                        frame,
+                        Stage.FETCH,
+                        ReasonCode.CLAIM_CHECK_TIMEOUT,
+                        String.format(
+                                Locale.ROOT,
+                                "%s was not read within %d ms",
+                                frame.getClaimCheck().getUri(),
+                                options.maxFetchMillis()));
                 return null;
             }
         }
@@ -100,12 +125,8 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
         return null;
     }
 
-    private void decode(
-            ImageFrame frame,
-            byte[] bytes,
-            long start,
-            Context context,
-            Collector<DecodedFrame> out) {
+    /** The decoded (and, when asked, pre-processed) frame; null after its dead letter. */
+    private DecodedFrame decode(ImageFrame frame, byte[] bytes, long start, Context context) {
         try {
             RgbImage pixels = deadline.call(() -> decoder.decode(bytes));
             long decoded = System.nanoTime();
@@ -121,7 +142,7 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
                                     (decoded - start) / 1000,
                                     (System.nanoTime() - decoded) / 1000);
             recordSourceSize(result, bytes, pixels);
-            out.collect(result);
+            return result;
         } catch (ImageDecodingException e) {
             reject(context, frame, Stage.DECODE, DeadLetters.reasonOf(e.reason()), e.getMessage());
         } catch (TimeoutException e) {
@@ -135,9 +156,10 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
                             "decoding %d bytes took longer than %d ms",
                             bytes.length,
                             options.maxDecodeMillis()));
-        } catch (Exception e) { // nothing else is thrown by decode(); kept apart to be sure
+        } catch (Exception e) { // the decoders' own failures on these bytes, whatever their type
             reject(context, frame, Stage.DECODE, ReasonCode.UNDECODABLE, String.valueOf(e));
         }
+        return null;
     }
 
     /**
@@ -161,6 +183,10 @@ public class FrameDecodeFunction extends ProcessFunction<ImageFrame, DecodedFram
 
     @Override
     public void close() {
+        if (fetchDeadline != null) {
+            fetchDeadline.close(); // interrupts abandoned fetches before their archives close
+            fetchDeadline = null;
+        }
         if (fetcher != null) {
             fetcher.close();
             fetcher = null;

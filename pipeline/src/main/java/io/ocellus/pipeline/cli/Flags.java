@@ -88,6 +88,12 @@ public final class Flags {
                             "MS",
                             Flags::millis,
                             "5000"),
+                    Flag.converted(
+                            "--max-fetch-ms",
+                            DecodingOptions.FETCH_TIMEOUT,
+                            "MS",
+                            Flags::millis,
+                            "30000"),
                     Flag.list("--claim-check-root", DecodingOptions.CLAIM_CHECK_ROOTS, "URI"),
                     Flag.switching(
                             "--no-jpeg-scaling",

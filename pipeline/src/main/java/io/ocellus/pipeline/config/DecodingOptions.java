@@ -4,6 +4,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.ocellus.models.image.ImageDecoder;
 import io.ocellus.models.inference.InputSpec;
+import io.ocellus.operators.decode.ClaimCheckRoots;
 import io.ocellus.operators.decode.DecodeOptions;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +37,16 @@ public final class DecodingOptions {
                             "A frame whose decoding takes longer goes to dead letters"
                                     + " (DECODE_TIMEOUT); the job moves on.");
 
+    public static final ConfigOption<Duration> FETCH_TIMEOUT =
+            key("ocellus.decoding.fetch-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(DecodeOptions.DEFAULT_MAX_FETCH_MILLIS))
+                    .withDescription(
+                            "A claim-checked frame whose image is not read within this goes to"
+                                    + " dead letters (CLAIM_CHECK_TIMEOUT); the job moves on. While"
+                                    + " two such reads are still blocked, the store is taken as"
+                                    + " down: the task fails and Flink restores it.");
+
     public static final ConfigOption<Boolean> JPEG_SCALING =
             key("ocellus.decoding.jpeg-scaling")
                     .booleanType()
@@ -51,12 +62,17 @@ public final class DecodingOptions {
                     .asList()
                     .defaultValues()
                     .withDescription(
-                            "URI prefixes claim-checked images may be fetched from"
+                            "Absolute URIs of the folders claim-checked images may be fetched from"
                                     + " (file:///data/frames/, s3://bucket/frames/ with Flink's S3"
-                                    + " plugin), separated by ';'; a claim check to an entry of a"
+                                    + " plugin; an absolute path /data/frames is taken as its file:"
+                                    + " URI), separated by ';'; a claim check to an entry of a"
                                     + " local zip archive or plain tar (jar:file:/data/a.zip!/x.jpg,"
-                                    + " tar:file:/data/b.tar!/x.jpg) needs the archive under one. Without one, claim-checked frames go to"
-                                    + " dead letters (CLAIM_CHECK_NOT_ALLOWED).");
+                                    + " tar:file:/data/b.tar!/x.jpg) needs the archive under one."
+                                    + " Claim checks with dot segments, encoded separators, empty"
+                                    + " segments or a query, and local files whose symbolic links"
+                                    + " lead out of every root, are refused. Without a root,"
+                                    + " claim-checked frames go to dead letters"
+                                    + " (CLAIM_CHECK_NOT_ALLOWED).");
 
     public static final ConfigOption<Boolean> SEPARATE_TASK =
             key("ocellus.decoding.separate-task")
@@ -86,13 +102,36 @@ public final class DecodingOptions {
                 Settings.checked(config, MAX_PIXELS, v -> v > 0, "a positive number of pixels"),
                 maxBytes,
                 Settings.get(config, JPEG_SCALING) ? input.resolution() : 0,
-                Settings.get(config, CLAIM_CHECK_ROOTS),
-                Settings.checked(
-                                config,
-                                TIMEOUT,
-                                v -> !v.isNegative() && v.toMillis() > 0,
-                                "a positive duration such as 5 s")
-                        .toMillis(),
+                claimCheckRoots(config),
+                positiveMillis(config, TIMEOUT),
+                positiveMillis(config, FETCH_TIMEOUT),
                 input);
+    }
+
+    /** The roots, each an absolute URI or an absolute path; refused at start otherwise. */
+    private static List<String> claimCheckRoots(ReadableConfig config) {
+        List<String> roots = Settings.get(config, CLAIM_CHECK_ROOTS);
+        for (String root : roots) {
+            try {
+                ClaimCheckRoots.root(root);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(
+                        CLAIM_CHECK_ROOTS.key(),
+                        root,
+                        "absolute URIs of folders (file:///data/frames/, s3://bucket/frames/) or"
+                                + " absolute paths; "
+                                + e.getMessage());
+            }
+        }
+        return roots;
+    }
+
+    private static long positiveMillis(ReadableConfig config, ConfigOption<Duration> option) {
+        return Settings.checked(
+                        config,
+                        option,
+                        v -> !v.isNegative() && v.toMillis() > 0,
+                        "a positive duration such as 5 s")
+                .toMillis();
     }
 }

@@ -60,6 +60,27 @@ class SettingsTest {
     }
 
     @Test
+    void aClaimCheckRootThatIsNoAbsoluteUriNorPathIsRefusedAtStart() {
+        InputSpec input = new InputSpec(160, Preprocessing.CENTER_CROP, -1f, 1f);
+        assertThatThrownBy(
+                        () ->
+                                DecodingOptions.decodeOptions(
+                                        of("ocellus.decoding.claim-check-roots", "data/frames"),
+                                        input))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("ocellus.decoding.claim-check-roots = \"data/frames\"")
+                .hasMessageContaining("absolute");
+        DecodeOptions plain =
+                DecodingOptions.decodeOptions(
+                        of(
+                                "ocellus.decoding.claim-check-roots", "/data/frames",
+                                "ocellus.decoding.fetch-timeout", "3 s"),
+                        input);
+        assertThat(plain.claimCheckRoots()).containsExactly("/data/frames");
+        assertThat(plain.maxFetchMillis()).isEqualTo(3000);
+    }
+
+    @Test
     void aValueOfTheWrongTypeNamesKeyValueAndType() {
         assertThatThrownBy(() -> BatchingOptions.size(of("ocellus.batching.size", "eight")))
                 .isInstanceOf(InvalidSettingException.class)
