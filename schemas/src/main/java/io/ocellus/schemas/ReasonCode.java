@@ -39,6 +39,10 @@ public enum ReasonCode {
     UNDECODABLE,
     /** A decode that ran past the time limit. */
     DECODE_TIMEOUT,
-    /** The forward pass of the frame's batch failed. */
+    /**
+     * No longer emitted: a forward pass that fails is the engine's fault, not the frame's, and
+     * fails the task instead (Flink restores it and the frames are run again). Kept so that
+     * consumers that know the code still read old dead letters.
+     */
     INFERENCE_FAILED
 }

@@ -1,8 +1,8 @@
 package io.ocellus.operators.batch;
 
-import io.ocellus.operators.DeadLetters;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.metrics.Counter;
@@ -21,12 +21,14 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * MicroBatchOptions#maxDelay()}, before every checkpoint barrier, at end of input and whenever a
  * subclass calls {@link #flush()}. The operator therefore never holds records across a checkpoint:
  * after a failure, the records of an unfinished batch are replayed from the source, so nothing is
- * lost or duplicated. Outputs keep their input's timestamp. A batch whose function throws goes,
- * record by record, to {@link DeadLetters#TAG}; the job goes on.
+ * lost or duplicated. Outputs keep their input's timestamp. A batch whose function throws fails the
+ * task: the records reach the function decoded and checked, so what fails there is not theirs (an
+ * engine closed or out of memory, a model that cannot run) and must not turn good frames into dead
+ * letters. Flink restores the task from its last checkpoint and the batch is run again.
  *
  * <p>Metrics: {@code batchRecordsIn} (counter), {@code batchRecordsPerSecond} (meter), {@code
- * batchSize} and {@code batchMillis} (histograms), {@code batchFailures} (records sent to dead
- * letters).
+ * batchSize} and {@code batchMillis} (histograms), {@code batchFailures} (batches whose function
+ * threw, each failing the task).
  *
  * @param <IN> input records
  * @param <OUT> output records, one per input
@@ -41,7 +43,6 @@ public abstract class AbstractMicroBatchOperator<IN, OUT, F extends BatchFunctio
     /** The function batches go through. */
     protected final F function;
 
-    private final DeadLetterFunction<IN> deadLetters;
     private final MicroBatchOptions options;
 
     private transient List<StreamRecord<IN>> buffer;
@@ -51,10 +52,8 @@ public abstract class AbstractMicroBatchOperator<IN, OUT, F extends BatchFunctio
     private transient Histogram batchSizes;
     private transient Histogram batchMillis;
 
-    protected AbstractMicroBatchOperator(
-            F function, DeadLetterFunction<IN> deadLetters, MicroBatchOptions options) {
+    protected AbstractMicroBatchOperator(F function, MicroBatchOptions options) {
         this.function = function;
-        this.deadLetters = deadLetters;
         this.options = options;
     }
 
@@ -119,8 +118,12 @@ public abstract class AbstractMicroBatchOperator<IN, OUT, F extends BatchFunctio
         }
     }
 
-    /** Runs the buffered records through the function and emits the results or dead letters. */
-    protected void flush() {
+    /**
+     * Runs the buffered records through the function and emits the results.
+     *
+     * @throws BatchFailedException when the function throws, with what it threw as the cause
+     */
+    protected void flush() throws BatchFailedException {
         cancelTimer();
         if (buffer == null || buffer.isEmpty()) {
             return;
@@ -140,18 +143,29 @@ public abstract class AbstractMicroBatchOperator<IN, OUT, F extends BatchFunctio
                                 results.size(), values.size()));
             }
         } catch (Exception e) {
-            failures.inc(batch.size());
-            for (StreamRecord<IN> record : batch) {
-                output.collect(
-                        DeadLetters.TAG,
-                        record.replace(deadLetters.describe(record.getValue(), e)));
-            }
-            return;
+            failures.inc();
+            throw new BatchFailedException(
+                    String.format(
+                            Locale.ROOT,
+                            "a batch of %d records failed in %s; the task fails so that Flink"
+                                    + " restores it and runs the batch again",
+                            batch.size(),
+                            function.getClass().getSimpleName()),
+                    e);
         }
         batchMillis.update((System.nanoTime() - start) / 1_000_000);
         batchSizes.update(batch.size());
         for (int i = 0; i < results.size(); i++) {
             output.collect(batch.get(i).replace(results.get(i)));
+        }
+    }
+
+    /** A batch function that threw: a fault of what runs the batch, not of its records. */
+    public static final class BatchFailedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BatchFailedException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

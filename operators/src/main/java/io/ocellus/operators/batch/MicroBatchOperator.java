@@ -17,11 +17,8 @@ public final class MicroBatchOperator<IN, OUT>
         implements OneInputStreamOperator<IN, OUT>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
 
-    public MicroBatchOperator(
-            BatchFunction<IN, OUT> function,
-            DeadLetterFunction<IN> deadLetters,
-            MicroBatchOptions options) {
-        super(function, deadLetters, options);
+    public MicroBatchOperator(BatchFunction<IN, OUT> function, MicroBatchOptions options) {
+        super(function, options);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.ocellus.operators.inference;
 
 import io.ocellus.operators.batch.AbstractMicroBatchOperator;
-import io.ocellus.operators.batch.DeadLetterFunction;
 import io.ocellus.operators.batch.MicroBatchOptions;
 import io.ocellus.operators.decode.DecodedFrame;
 import io.ocellus.schemas.FrameResults;
@@ -48,11 +47,8 @@ public final class ModelSwapOperator
     private transient Counter swaps;
     private transient Counter refused;
 
-    public ModelSwapOperator(
-            InferenceFunction function,
-            DeadLetterFunction<DecodedFrame> deadLetters,
-            MicroBatchOptions options) {
-        super(function, deadLetters, options);
+    public ModelSwapOperator(InferenceFunction function, MicroBatchOptions options) {
+        super(function, options);
         if (!function.swappable()) {
             throw new IllegalArgumentException("the inference function takes no model updates");
         }

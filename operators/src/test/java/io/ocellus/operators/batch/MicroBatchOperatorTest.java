@@ -1,10 +1,9 @@
 package io.ocellus.operators.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ocellus.operators.DeadLetters;
-import io.ocellus.schemas.DeadLetter;
-import io.ocellus.schemas.Stage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,14 +33,6 @@ class MicroBatchOperatorTest {
         }
     }
 
-    private static DeadLetter describe(String record, Exception cause) {
-        return DeadLetter.newBuilder()
-                .setStage(Stage.INFERENCE)
-                .setReasonCode("INFERENCE_FAILED")
-                .setMessage(record + ": " + cause.getMessage())
-                .build();
-    }
-
     private OneInputStreamOperatorTestHarness<String, String> harness;
 
     private OneInputStreamOperatorTestHarness<String, String> open(int size, long delayMillis)
@@ -56,9 +47,7 @@ class MicroBatchOperatorTest {
             int size, long delayMillis) throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
                 new MicroBatchOperator<>(
-                        new Upper(),
-                        MicroBatchOperatorTest::describe,
-                        new MicroBatchOptions(size, Duration.ofMillis(delayMillis))));
+                        new Upper(), new MicroBatchOptions(size, Duration.ofMillis(delayMillis))));
     }
 
     @AfterEach
@@ -125,18 +114,14 @@ class MicroBatchOperatorTest {
     }
 
     @Test
-    void sendsAFailedBatchToDeadLettersAndGoesOn() throws Exception {
+    void aFailedBatchFailsTheTaskAndTurnsNoFrameIntoADeadLetter() throws Exception {
         open(2, 60_000);
         harness.processElement("ok", 1);
-        harness.processElement("boom", 2);
-        harness.processElement("fine", 3);
-        harness.processElement("good", 4);
-        assertThat(harness.extractOutputValues()).containsExactly("FINE", "GOOD");
-        List<String> messages = new ArrayList<>();
-        for (StreamRecord<DeadLetter> record : harness.getSideOutput(DeadLetters.TAG)) {
-            assertThat(record.getValue().getReasonCode()).isEqualTo("INFERENCE_FAILED");
-            messages.add(record.getValue().getMessage());
-        }
-        assertThat(messages).containsExactly("ok: model exploded", "boom: model exploded");
+        assertThatThrownBy(() -> harness.processElement("boom", 2))
+                .isInstanceOf(AbstractMicroBatchOperator.BatchFailedException.class)
+                .hasMessageContaining("a batch of 2 records failed")
+                .hasRootCauseMessage("model exploded");
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.getSideOutput(DeadLetters.TAG)).isNull();
     }
 }

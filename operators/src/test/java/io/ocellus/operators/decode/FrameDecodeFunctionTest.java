@@ -1,6 +1,7 @@
 package io.ocellus.operators.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ocellus.models.inference.InputSpec;
@@ -38,9 +39,13 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -220,6 +225,54 @@ class FrameDecodeFunctionTest {
                     .singleElement()
                     .asString()
                     .contains("over the limit of " + (jpeg.length - 1));
+        }
+    }
+
+    /**
+     * The operators chained after decoding (the micro-batcher, a sink) run inside {@code
+     * out.collect}: what they throw must fail the task, not become a dead letter for a good frame.
+     */
+    @Test
+    void aFaultDownstreamOfDecodingFailsTheTaskAndIsNoDeadLetter() throws Exception {
+        byte[] jpeg = parrot();
+        FrameDecodeFunction function = new FrameDecodeFunction(DecodeOptions.defaults());
+        List<DeadLetter> deadLetters = new java.util.ArrayList<>();
+        try (var harness =
+                new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(function))) {
+            harness.open(); // for the function's runtime context
+            ProcessFunction<ImageFrame, DecodedFrame>.Context context =
+                    function.new Context() {
+                        @Override
+                        public Long timestamp() {
+                            return null;
+                        }
+
+                        @Override
+                        public TimerService timerService() {
+                            throw new UnsupportedOperationException();
+                        }
+
+                        @Override
+                        public <X> void output(OutputTag<X> tag, X value) {
+                            deadLetters.add((DeadLetter) value);
+                        }
+                    };
+            Collector<DecodedFrame> failingSink =
+                    new Collector<>() {
+                        @Override
+                        public void collect(DecodedFrame record) {
+                            throw new IllegalStateException("the sink refused the record");
+                        }
+
+                        @Override
+                        public void close() {}
+                    };
+            assertThatThrownBy(
+                            () ->
+                                    function.processElement(
+                                            frame("good", jpeg), context, failingSink))
+                    .hasMessage("the sink refused the record");
+            assertThat(deadLetters).isEmpty();
         }
     }
 

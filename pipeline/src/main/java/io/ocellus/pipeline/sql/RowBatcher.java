@@ -6,7 +6,6 @@ import io.ocellus.models.inference.Prediction;
 import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.inference.RgbImage;
 import io.ocellus.operators.batch.MicroBatchOptions;
-import io.ocellus.schemas.ReasonCode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -19,8 +18,10 @@ import org.apache.flink.table.data.RowData;
 /**
  * Gathers decoded images from the rows in flight into batches for one forward pass: a batch goes
  * when it holds the batch size or when its first image has waited the delay. One thread runs the
- * model, so batches of one subtask never overlap; a batch whose inference fails completes every row
- * of it with {@code INFERENCE_FAILED}.
+ * model, so batches of one subtask never overlap. A batch whose inference fails completes every row
+ * of it exceptionally, which fails the task (Flink restores it and the rows are read again): the
+ * images were decoded, so the fault is the engine's, not the rows', and no row gets an error column
+ * for it.
  */
 final class RowBatcher implements AutoCloseable {
     private record Pending(RgbImage image, CompletableFuture<Collection<RowData>> result) {}
@@ -86,13 +87,15 @@ final class RowBatcher implements AutoCloseable {
                 batch.get(i).result().complete(List.of(columns.row(predictions.get(i), modelId)));
             }
         } catch (InferenceException | RuntimeException e) {
+            InferenceException failure =
+                    new InferenceException(
+                            "a batch of "
+                                    + batch.size()
+                                    + " rows failed in the model; the task fails so that Flink"
+                                    + " restores it",
+                            e);
             for (Pending pending : batch) {
-                pending.result()
-                        .complete(
-                                List.of(
-                                        columns.error(
-                                                ReasonCode.INFERENCE_FAILED.name(),
-                                                String.valueOf(e.getMessage()))));
+                pending.result().completeExceptionally(failure);
             }
         }
     }

@@ -1,7 +1,6 @@
 package io.ocellus.pipeline.workflow;
 
 import io.ocellus.operators.DeadLetters;
-import io.ocellus.operators.batch.DeadLetterFunction;
 import io.ocellus.operators.batch.MicroBatchOperator;
 import io.ocellus.operators.decode.DecodedFrame;
 import io.ocellus.operators.decode.FrameDecodeFunction;
@@ -13,8 +12,6 @@ import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.FrameResults;
 import io.ocellus.schemas.ImageFrame;
-import io.ocellus.schemas.ReasonCode;
-import io.ocellus.schemas.Stage;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -23,8 +20,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * The Ocellus workflow, defined once for every job:
  *
  * <pre>
- * frames -> decode --------------------------------> dead letters (DECODE)
- *              \-> micro-batched inference --------> dead letters (INFERENCE)
+ * frames -> fetch, decode -------------------------> dead letters (FETCH, DECODE)
+ *              \-> micro-batched inference (a failed batch fails the task)
  *                      \-> (geo: nearest geotagged references) -> classifications,
  *                          embeddings, detection features, detections, geo estimates
  * </pre>
@@ -95,9 +92,8 @@ public final class OcellusWorkflow {
         }
         SingleOutputStreamOperator<Classification> classifications =
                 results.process(new ResultSplitter()).name("split-results").uid("ocellus-split");
-        DataStream<DeadLetter> deadLetters =
-                decoded.getSideOutput(DeadLetters.TAG)
-                        .union(inferred.getSideOutput(DeadLetters.TAG));
+        // Only a frame's own faults are dead letters, and those are known once it is decoded.
+        DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DeadLetters.TAG);
         return new WorkflowOutputs(
                 results,
                 classifications,
@@ -118,24 +114,12 @@ public final class OcellusWorkflow {
                         options.detector(),
                         options.tasks(),
                         options.modelUpdates());
-        DeadLetterFunction<DecodedFrame> deadLetter =
-                (frame, cause) ->
-                        DeadLetters.of(
-                                frame.ref(),
-                                Stage.INFERENCE,
-                                ReasonCode.INFERENCE_FAILED,
-                                String.valueOf(cause.getMessage()));
         TypeInformation<FrameResults> type = TypeInformation.of(FrameResults.class);
         if (modelUpdates == null) {
             return decoded.transform(
-                    "inference",
-                    type,
-                    new MicroBatchOperator<>(function, deadLetter, options.batching()));
+                    "inference", type, new MicroBatchOperator<>(function, options.batching()));
         }
         return decoded.connect(modelUpdates.broadcast())
-                .transform(
-                        "inference",
-                        type,
-                        new ModelSwapOperator(function, deadLetter, options.batching()));
+                .transform("inference", type, new ModelSwapOperator(function, options.batching()));
     }
 }

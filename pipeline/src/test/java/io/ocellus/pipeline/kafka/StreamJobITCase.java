@@ -144,6 +144,37 @@ class StreamJobITCase {
         }
     }
 
+    @Test
+    void anEngineFaultRestartsTheTaskAndTurnsNoFrameIntoADeadLetter() throws Exception {
+        Map<String, byte[]> frames = new LinkedHashMap<>();
+        for (int copy = 0; copy < 3; copy++) {
+            for (Map.Entry<String, byte[]> picture : Samples.pictures().entrySet()) {
+                frames.put(copy + "-" + picture.getKey(), picture.getValue());
+            }
+        }
+        try (EmbeddedKafkaBroker kafka = start()) {
+            FrameClients.sendRaw(kafka.bootstrapServers(), "frames", "camera-1", frames);
+            FailingOnceFactory.reset();
+            run(
+                    kafka,
+                    "ocellus-it-engine-fault",
+                    FailingOnceFactory.engineFault(Samples.engine(0.25, 128), 4),
+                    2);
+            assertThat(FailingOnceFactory.failed()).as("the fault was injected").isTrue();
+
+            List<String> ids =
+                    read(kafka, "classifications", frames.size(), Classification.class).stream()
+                            .map(c -> c.getFrame().getFrameId())
+                            .toList();
+            assertThat(ids)
+                    .as("every frame once, after the restart")
+                    .containsExactlyInAnyOrderElementsOf(frames.keySet());
+            assertThat(read(kafka, "dead-letters", 0, DeadLetter.class))
+                    .as("an engine fault is not the frames' fault")
+                    .isEmpty();
+        }
+    }
+
     /** The model's input, so that frames are resized in the decoding task. */
     private static InputSpec input(PredictorFactory model) throws Exception {
         try (Predictor probe = model.open()) {

@@ -14,9 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Wraps a real model and kills its task once, after a number of batches, with an {@link Error}
- * (which, unlike a model exception, is not turned into dead letters): the job must restart from its
- * last checkpoint. The counters are static so that they survive the restart in a MiniCluster.
+ * Wraps a real model and fails one forward pass, after a number of batches: with an {@link Error}
+ * (a task killed), or with an {@link InferenceException} (an engine fault, such as a closed session
+ * or TensorFlow out of memory). Either way the job must restart from its last checkpoint, and no
+ * frame may become a dead letter. The counters are static so that they survive the restart in a
+ * MiniCluster.
  */
 public final class FailingOnceFactory implements PredictorFactory {
     private static final long serialVersionUID = 1L;
@@ -34,10 +36,22 @@ public final class FailingOnceFactory implements PredictorFactory {
 
     private final PredictorFactory real;
     private final int failAfterBatches;
+    private final boolean engineFault;
 
+    /** Kills the task with an {@link InjectedFailure} once. */
     public FailingOnceFactory(PredictorFactory real, int failAfterBatches) {
+        this(real, failAfterBatches, false);
+    }
+
+    private FailingOnceFactory(PredictorFactory real, int failAfterBatches, boolean engineFault) {
         this.real = real;
         this.failAfterBatches = failAfterBatches;
+        this.engineFault = engineFault;
+    }
+
+    /** Fails one forward pass with an {@link InferenceException}, as a broken engine would. */
+    public static FailingOnceFactory engineFault(PredictorFactory real, int failAfterBatches) {
+        return new FailingOnceFactory(real, failAfterBatches, true);
     }
 
     /** Arms the failure for the next job. */
@@ -76,6 +90,9 @@ public final class FailingOnceFactory implements PredictorFactory {
                     throws InferenceException {
                 if (BATCHES.incrementAndGet() > failAfterBatches
                         && FAILED.compareAndSet(false, true)) {
+                    if (engineFault) {
+                        throw new InferenceException("injected engine fault");
+                    }
                     throw new InjectedFailure(
                             "injected task failure after " + failAfterBatches + " batches");
                 }
