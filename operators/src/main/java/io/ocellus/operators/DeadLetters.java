@@ -8,6 +8,7 @@ import io.ocellus.schemas.ReasonCode;
 import io.ocellus.schemas.Stage;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;
@@ -22,8 +23,21 @@ public final class DeadLetters {
     public static final OutputTag<DeadLetter> TAG =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
-    /** Original images up to this size travel inside the dead letter. */
-    public static final int MAX_ORIGINAL_BYTES = 1 << 20;
+    /**
+     * Original images up to this size travel inside the dead letter: with the message, ids and URI
+     * capped below, a dead letter stays under Kafka's default record limit ({@code
+     * max.message.bytes} 1,048,588 bytes), so no input can make one that its topic refuses.
+     */
+    public static final int MAX_ORIGINAL_BYTES = 1_000_000;
+
+    /** A dead letter's message is cut to this many characters. */
+    public static final int MAX_MESSAGE_CHARS = 4096;
+
+    /** A longer claim-check URI is not carried as {@code originalUri}. */
+    public static final int MAX_URI_CHARS = 8192;
+
+    /** Source and frame ids of a dead letter are cut to this many characters. */
+    public static final int MAX_ID_CHARS = 1024;
 
     private DeadLetters() {}
 
@@ -91,15 +105,34 @@ public final class DeadLetters {
             ImageFrame frame, Stage stage, ReasonCode reasonCode, String message) {
         ByteBuffer image = frame.getImage();
         boolean carry = image != null && image.remaining() <= MAX_ORIGINAL_BYTES;
+        String uri = frame.getClaimCheck() == null ? null : frame.getClaimCheck().getUri();
+        if (uri != null && uri.length() > MAX_URI_CHARS) {
+            message = message + " (its claim check of " + uri.length() + " characters not kept)";
+            uri = null;
+        }
+        FrameRef ref = ref(frame);
+        ref.setSourceId(cut(ref.getSourceId(), MAX_ID_CHARS));
+        ref.setFrameId(cut(ref.getFrameId(), MAX_ID_CHARS));
         return DeadLetter.newBuilder()
-                .setFrame(ref(frame))
+                .setFrame(ref)
                 .setStage(stage)
                 .setReasonCode(reasonCode.name())
-                .setMessage(message)
+                .setMessage(cut(message, MAX_MESSAGE_CHARS))
                 .setOriginal(carry ? image.duplicate() : null)
-                .setOriginalUri(
-                        frame.getClaimCheck() == null ? null : frame.getClaimCheck().getUri())
+                .setOriginalUri(uri)
                 .build();
+    }
+
+    /**
+     * The text, cut to {@code max} characters with a note of how many were left out; null stays
+     * null.
+     */
+    public static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        String note = String.format(Locale.ROOT, "... (%d more characters)", text.length() - max);
+        return text.substring(0, Math.max(0, max - note.length())) + note;
     }
 
     /** A dead letter for a frame known only by its reference. */
@@ -109,7 +142,7 @@ public final class DeadLetters {
                 .setFrame(frame)
                 .setStage(stage)
                 .setReasonCode(reasonCode.name())
-                .setMessage(message)
+                .setMessage(cut(message, MAX_MESSAGE_CHARS))
                 .build();
     }
 }

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -26,11 +27,22 @@ import org.apache.flink.util.Collector;
  * frame's own win), with its timestamp as {@code kafka-timestamp}: the W3C trace context ({@code
  * traceparent}, {@code tracestate}) travels on to the frame's results and dead letters. Counts
  * {@code framesIn}.
+ *
+ * <p>What a frame carries into every result is bounded, so that no record can make a result or a
+ * dead letter larger than its topic takes (which would fail the sink on every replay): a source or
+ * frame id over {@link #MAX_ID_CHARS} characters, or attributes (headers) over {@link
+ * #MAX_ATTRIBUTE_CHARS} characters in all, make the record a dead letter.
  */
 public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFrame> {
     private static final long serialVersionUID = 1L;
     private static final Set<String> KNOWN_HEADERS =
             Set.of("frame-id", "content-type", "event-time", "latitude", "longitude");
+
+    /** The longest source id (record key) or frame id a frame may have. */
+    public static final int MAX_ID_CHARS = DeadLetters.MAX_ID_CHARS;
+
+    /** The most characters a frame's attributes may hold, keys and values together. */
+    public static final int MAX_ATTRIBUTE_CHARS = 16 * 1024;
 
     private final InputFormat format;
     private final KafkaCodec.Settings avro;
@@ -67,15 +79,59 @@ public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFr
     public void processElement(
             KafkaFrameRecord record, Context context, Collector<ImageFrame> out) {
         framesIn.inc();
+        ImageFrame frame;
         try {
             // A registry that cannot be reached throws UncheckedIOException: the task fails and
             // restarts from its checkpoint rather than dead-lettering good frames.
-            out.collect(
-                    format == InputFormat.RAW
-                            ? raw(record)
-                            : withRecordContext(codec.decode(record.topic, value(record)), record));
+            frame =
+                    checked(
+                            format == InputFormat.RAW
+                                    ? raw(record)
+                                    : withRecordContext(
+                                            codec.decode(record.topic, value(record)), record));
         } catch (IOException | IllegalArgumentException e) {
             context.output(DeadLetters.TAG, deadLetter(record, e));
+            return;
+        }
+        out.collect(frame); // outside the catch: a fault further on is not this record's
+    }
+
+    /**
+     * The frame, when what it carries into its results is within the limits.
+     *
+     * @throws IllegalArgumentException naming the limit it passes
+     */
+    static ImageFrame checked(ImageFrame frame) {
+        within("source id", frame.getSourceId(), MAX_ID_CHARS);
+        within("frame id", frame.getFrameId(), MAX_ID_CHARS);
+        long attributes = 0;
+        if (frame.getAttributes() != null) {
+            for (Map.Entry<? extends CharSequence, ? extends CharSequence> e :
+                    frame.getAttributes().entrySet()) {
+                attributes +=
+                        e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length());
+            }
+        }
+        if (attributes > MAX_ATTRIBUTE_CHARS) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            Locale.ROOT,
+                            "attributes (headers) of %d characters, over the limit of %d",
+                            attributes,
+                            MAX_ATTRIBUTE_CHARS));
+        }
+        return frame;
+    }
+
+    private static void within(String what, CharSequence value, int max) {
+        if (value != null && value.length() > max) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            Locale.ROOT,
+                            "a %s of %d characters, over the limit of %d",
+                            what,
+                            value.length(),
+                            max));
         }
     }
 
@@ -143,21 +199,35 @@ public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFr
                 .setFrame(
                         FrameRef.newBuilder()
                                 .setSourceId(
-                                        record.key == null
-                                                ? record.topic
-                                                : new String(record.key, StandardCharsets.UTF_8))
-                                .setFrameId(record.headers.getOrDefault("frame-id", id(record)))
+                                        DeadLetters.cut(
+                                                record.key == null
+                                                        ? record.topic
+                                                        : new String(
+                                                                record.key, StandardCharsets.UTF_8),
+                                                MAX_ID_CHARS))
+                                .setFrameId(
+                                        DeadLetters.cut(
+                                                record.headers.getOrDefault("frame-id", id(record)),
+                                                MAX_ID_CHARS))
                                 .setEventTime(Instant.ofEpochMilli(record.timestamp))
                                 .setKafkaTimestamp(Instant.ofEpochMilli(record.timestamp))
-                                .setTraceParent(record.headers.get(DeadLetters.TRACEPARENT))
-                                .setTraceState(record.headers.get(DeadLetters.TRACESTATE))
+                                .setTraceParent(
+                                        DeadLetters.cut(
+                                                record.headers.get(DeadLetters.TRACEPARENT),
+                                                MAX_ID_CHARS))
+                                .setTraceState(
+                                        DeadLetters.cut(
+                                                record.headers.get(DeadLetters.TRACESTATE),
+                                                MAX_ID_CHARS))
                                 .build())
                 .setStage(Stage.DESERIALIZE)
                 .setReasonCode(ReasonCode.UNREADABLE_RECORD.name())
                 .setMessage(
-                        String.format(
-                                "%s record %s cannot be read: %s",
-                                format, id(record), cause.getMessage()))
+                        DeadLetters.cut(
+                                String.format(
+                                        "%s record %s cannot be read: %s",
+                                        format, id(record), cause.getMessage()),
+                                DeadLetters.MAX_MESSAGE_CHARS))
                 .setTopic(record.topic)
                 .setPartition(record.partition)
                 .setOffset(record.offset)

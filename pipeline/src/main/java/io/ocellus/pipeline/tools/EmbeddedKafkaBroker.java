@@ -203,6 +203,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Creates topics with the given partitions, replication 1, accepting large records. */
     public void createTopics(int partitions, List<String> names) {
+        createTopics(
+                partitions, names, Map.of("max.message.bytes", String.valueOf(MAX_MESSAGE_BYTES)));
+    }
+
+    /** Creates topics with the given partitions, replication 1 and topic settings. */
+    public void createTopics(int partitions, List<String> names, Map<String, String> settings) {
         Map<String, Object> config = new HashMap<>(adminProperties);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, adminBootstrap);
         try (Admin admin = Admin.create(config)) {
@@ -211,11 +217,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                             .map(
                                     name ->
                                             new NewTopic(name, partitions, (short) 1)
-                                                    .configs(
-                                                            Map.of(
-                                                                    "max.message.bytes",
-                                                                    String.valueOf(
-                                                                            MAX_MESSAGE_BYTES))))
+                                                    .configs(settings))
                             .toList();
             admin.createTopics(topics).all().get();
         } catch (ExecutionException e) {
