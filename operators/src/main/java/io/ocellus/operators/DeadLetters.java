@@ -50,6 +50,13 @@ public final class DeadLetters {
     /** The attribute holding the timestamp (epoch ms) of the Kafka record a frame arrived in. */
     public static final String KAFKA_TIMESTAMP = "kafka-timestamp";
 
+    /** The attributes holding the topic, partition and offset of a frame's Kafka record. */
+    public static final String KAFKA_TOPIC = "kafka-topic";
+
+    public static final String KAFKA_PARTITION = "kafka-partition";
+
+    public static final String KAFKA_OFFSET = "kafka-offset";
+
     /** The reason code of a decoding failure. */
     public static ReasonCode reasonOf(ImageDecodingException.Reason reason) {
         return switch (reason) {
@@ -113,6 +120,7 @@ public final class DeadLetters {
         FrameRef ref = ref(frame);
         ref.setSourceId(cut(ref.getSourceId(), MAX_ID_CHARS));
         ref.setFrameId(cut(ref.getFrameId(), MAX_ID_CHARS));
+        Map<? extends CharSequence, ? extends CharSequence> attributes = frame.getAttributes();
         return DeadLetter.newBuilder()
                 .setFrame(ref)
                 .setStage(stage)
@@ -120,7 +128,20 @@ public final class DeadLetters {
                 .setMessage(cut(message, MAX_MESSAGE_CHARS))
                 .setOriginal(carry ? image.duplicate() : null)
                 .setOriginalUri(uri)
+                // Where the frame can be read again, when it came from Kafka: the replay handle
+                // of a frame too large to carry and not claim-checked.
+                .setTopic(cut(attribute(attributes, KAFKA_TOPIC), MAX_ID_CHARS))
+                .setPartition(number(attribute(attributes, KAFKA_PARTITION), Integer::valueOf))
+                .setOffset(number(attribute(attributes, KAFKA_OFFSET), Long::valueOf))
                 .build();
+    }
+
+    private static <T> T number(String text, java.util.function.Function<String, T> parse) {
+        try {
+            return text == null ? null : parse.apply(text.trim());
+        } catch (NumberFormatException e) {
+            return null; // not one of ours
+        }
     }
 
     /**

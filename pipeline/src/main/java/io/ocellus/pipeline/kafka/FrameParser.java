@@ -144,7 +144,7 @@ public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFr
                         attributes.put(key, value);
                     }
                 });
-        attributes.put(DeadLetters.KAFKA_TIMESTAMP, String.valueOf(record.timestamp));
+        putRecordContext(attributes, record);
         String source =
                 record.key == null ? record.topic : new String(record.key, StandardCharsets.UTF_8);
         return ImageFrame.newBuilder()
@@ -172,9 +172,20 @@ public final class FrameParser extends ProcessFunction<KafkaFrameRecord, ImageFr
         if (frame.getAttributes() != null) {
             frame.getAttributes().forEach((k, v) -> attributes.put(k.toString(), v.toString()));
         }
-        attributes.put(DeadLetters.KAFKA_TIMESTAMP, String.valueOf(record.timestamp));
+        putRecordContext(attributes, record);
         frame.setAttributes(attributes);
         return frame;
+    }
+
+    /**
+     * The record's timestamp and coordinates, over any attribute of those names: a dead letter of
+     * the frame then says where to read it again.
+     */
+    private static void putRecordContext(Map<String, String> attributes, KafkaFrameRecord record) {
+        attributes.put(DeadLetters.KAFKA_TIMESTAMP, String.valueOf(record.timestamp));
+        attributes.put(DeadLetters.KAFKA_TOPIC, record.topic);
+        attributes.put(DeadLetters.KAFKA_PARTITION, String.valueOf(record.partition));
+        attributes.put(DeadLetters.KAFKA_OFFSET, String.valueOf(record.offset));
     }
 
     private static byte[] value(KafkaFrameRecord record) throws IOException {

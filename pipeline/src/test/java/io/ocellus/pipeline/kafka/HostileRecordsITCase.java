@@ -74,6 +74,12 @@ class HostileRecordsITCase {
             time.headers().add(new RecordHeader("event-time", bytes("yesterday")));
             records.add(time);
             records.add(FrameClients.rawFrame("frames", "cam", "near-a-megabyte", noise));
+            records.add(
+                    FrameClients.rawFrame(
+                            "frames",
+                            "cam",
+                            "over-a-megabyte",
+                            java.util.Arrays.copyOf(noise, 1_500_000)));
             records.add(FrameClients.rawFrame("frames", "cam", "good-2", parrot));
             send(kafka, records);
 
@@ -83,15 +89,26 @@ class HostileRecordsITCase {
             assertThat(results)
                     .extracting(c -> c.getFrame().getFrameId())
                     .containsExactlyInAnyOrder("good-1", "good-2");
-            List<DeadLetter> dead = deadLetters(kafka, 5);
+            List<DeadLetter> dead = deadLetters(kafka, 6);
             assertThat(dead)
                     .extracting(d -> d.getReasonCode())
                     .containsOnly("UNREADABLE_RECORD", "UNSUPPORTED_FORMAT");
             assertThat(dead)
-                    .filteredOn(d -> d.getReasonCode().equals("UNSUPPORTED_FORMAT"))
+                    .filteredOn(d -> d.getFrame().getFrameId().equals("near-a-megabyte"))
                     .singleElement()
                     .satisfies(
                             d -> assertThat(d.getOriginal().remaining()).isEqualTo(noise.length));
+            assertThat(dead)
+                    .as("too large to carry: where to read it again instead")
+                    .filteredOn(d -> d.getFrame().getFrameId().equals("over-a-megabyte"))
+                    .singleElement()
+                    .satisfies(
+                            d -> {
+                                assertThat(d.getOriginal()).isNull();
+                                assertThat(d.getTopic()).isEqualTo("frames");
+                                assertThat(d.getPartition()).isZero();
+                                assertThat(d.getOffset()).isEqualTo(6L);
+                            });
             assertThat(dead)
                     .extracting(d -> d.getMessage())
                     .anyMatch(m -> m.contains("frame id of 2000000 characters"))
