@@ -138,20 +138,31 @@ public final class ReprocessRun {
      * Plans and executes the run and waits for it.
      *
      * @throws IllegalStateException when the results folder was made by another model or format
-     *     (and no overwrite was asked for)
+     *     (and no overwrite was asked for), or another run is writing into it
      */
     public Summary run(Listener listener) throws Exception {
-        EntryKeys done = new EntryKeys();
-        String skipFile = null;
-        if (folder != null) {
+        if (folder == null) {
+            return runInto(null, new EntryKeys(), listener);
+        }
+        // Locked before anything is read or removed: preparing removes unfinished files, which
+        // are another live run's own.
+        RunLock lock = RunLock.acquire(new Path(folder), runId);
+        try {
             ResultsDir results = new ResultsDir(folder);
             results.prepare(new ResultsDir.Manifest(format, modelId, kinds), overwrite);
-            done = results.done();
-            if (done.size() > 0) {
-                Path keys = new Path(results.root(), "_ocellus-skip-" + runId + ".keys");
-                done.write(keys);
-                skipFile = keys.toString();
-            }
+            return runInto(results, results.done(), listener);
+        } finally {
+            lock.close();
+        }
+    }
+
+    private Summary runInto(ResultsDir results, EntryKeys done, Listener listener)
+            throws Exception {
+        String skipFile = null;
+        if (done.size() > 0) {
+            Path keys = new Path(results.root(), "_ocellus-skip-" + runId + ".keys");
+            done.write(keys);
+            skipFile = keys.toString();
         }
         try {
             ArchivePlan plan = ArchivePlan.scan(inputs, done);

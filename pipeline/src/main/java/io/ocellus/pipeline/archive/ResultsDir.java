@@ -30,6 +30,7 @@ import org.apache.flink.core.fs.Path;
  *
  * <pre>
  * DIR/_ocellus-run.json            format, model and tasks it was written with
+ * DIR/_ocellus-run.lock            held by the run writing now ({@link RunLock})
  * DIR/classifications/part-*.avro  one folder per task (or .jsonl)
  * DIR/embeddings/part-*.avro
  * DIR/features/part-*.avro
@@ -227,6 +228,8 @@ public final class ResultsDir {
         }
         FileStatus[] statuses = fs.listStatus(dir);
         List<FileStatus> sorted = new ArrayList<>(statuses == null ? List.of() : List.of(statuses));
+        // The lock of the run writing now: neither a result nor a leftover to remove.
+        sorted.removeIf(status -> status.getPath().getName().equals(RunLock.FILE));
         sorted.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
         return sorted;
     }
