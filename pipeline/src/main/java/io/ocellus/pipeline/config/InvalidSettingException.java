@@ -1,5 +1,7 @@
 package io.ocellus.pipeline.config;
 
+import io.ocellus.pipeline.internal.Secrets;
+
 /**
  * A setting whose value cannot be used: the message names the key, the value and what was expected,
  * for example {@code ocellus.batching.size = "0": expected an integer >= 1}.
@@ -13,7 +15,11 @@ public final class InvalidSettingException extends IllegalArgumentException {
         super(
                 value == null
                         ? key + " is not set: expected " + expected
-                        : key + " = \"" + value + "\": expected " + expected);
+                        : key
+                                + " = \""
+                                + Secrets.mask(key, String.valueOf(value))
+                                + "\": expected "
+                                + expected);
         this.key = key;
     }
 

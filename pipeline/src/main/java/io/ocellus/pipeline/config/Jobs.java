@@ -16,6 +16,7 @@ import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.archive.ReprocessJob;
 import io.ocellus.pipeline.archive.ReprocessRun;
 import io.ocellus.pipeline.archive.RowFormat;
+import io.ocellus.pipeline.internal.Secrets;
 import io.ocellus.pipeline.kafka.KafkaPreflight;
 import io.ocellus.pipeline.kafka.StreamJob;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
@@ -378,7 +379,7 @@ public final class Jobs {
                 .forEach(
                         (key, value) -> {
                             if (key.startsWith(OcellusOptions.PREFIX)) {
-                                shown.put(key, StreamJobOptions.isSecret(key) ? "******" : value);
+                                shown.put(key, Secrets.mask(key, value));
                             }
                         });
         LOG.info(

@@ -1,5 +1,6 @@
 package io.ocellus.pipeline.kafka;
 
+import io.ocellus.pipeline.internal.Secrets;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.schemas.serde.WireFormat;
 import java.io.Serializable;
@@ -252,20 +253,14 @@ public record StreamJobOptions(
 
     /** Client settings whose values are secrets: never printed. */
     public static boolean isSecret(String key) {
-        String k = key.toLowerCase(java.util.Locale.ROOT);
-        return k.contains("password")
-                || k.contains("jaas")
-                || k.contains("secret")
-                || k.contains("token")
-                || k.endsWith(".key")
-                || k.contains("credentials");
+        return Secrets.isSecretKey(key);
     }
 
     /** The settings with secret values masked, for logs and messages. */
     @Override
     public String toString() {
         Map<String, String> shown = new java.util.TreeMap<>();
-        kafkaProperties.forEach((k, v) -> shown.put(k, isSecret(k) ? "******" : v));
+        kafkaProperties.forEach((k, v) -> shown.put(k, Secrets.mask(k, v)));
         return "StreamJobOptions[bootstrapServers="
                 + bootstrapServers
                 + ", inputTopic="
@@ -295,7 +290,7 @@ public record StreamJobOptions(
                 + ", kafkaProperties="
                 + shown
                 + ", registryUrl="
-                + registryUrl
+                + Secrets.maskValue(registryUrl)
                 + ", bounded="
                 + bounded
                 + "]";
