@@ -333,7 +333,7 @@ public final class Jobs {
             StreamJobOptions kafka =
                     ReprocessOptions.kafkaOutput(
                             config, workflow.options(), bootstrap, runId, tasks, geo);
-            KafkaPreflight.check(kafka);
+            KafkaPreflight.checkOutputs(kafka);
             builder.optKafka(kafka);
         } else {
             builder.optResultsFolder(

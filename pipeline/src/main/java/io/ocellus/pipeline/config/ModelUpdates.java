@@ -1,8 +1,10 @@
 package io.ocellus.pipeline.config;
 
+import io.ocellus.models.ModelException;
 import io.ocellus.models.inference.EngineFactory;
 import io.ocellus.models.inference.EngineOptions;
 import io.ocellus.models.inference.Outputs;
+import io.ocellus.models.inference.Predictor;
 import io.ocellus.models.inference.PredictorFactory;
 import io.ocellus.models.inference.SharedPredictorFactory;
 import io.ocellus.operators.inference.ModelUpdate;
@@ -20,9 +22,12 @@ import org.apache.flink.configuration.ReadableConfig;
  *
  * <p>A record is either a bare path or URI (one line), or lines of {@code key: value} (or {@code
  * key=value}) with {@code ocellus.model.*} keys and an optional {@code version} (a label results
- * carry as {@code model-id@version}); {@code #} starts a comment. Keys not named keep the job's
- * values, except that a new {@code ocellus.model.path} clears the job's alpha, resolution and
- * labels (they described the old file). For example:
+ * carry as {@code model-id@version}); {@code #} starts a comment. One record is the whole update:
+ * it must name {@code ocellus.model.path}, which clears the job's alpha, resolution and labels
+ * (they described the old file), so a record holding only {@code version}, {@code alpha} or {@code
+ * resolution} (a line of an update that a client sent as records of their own) is refused. Other
+ * keys not named keep the job's values. A new {@code version} opens the file again, even when the
+ * path is the one in use: the way to load new weights written over the old file. For example:
  *
  * <pre>
  * ocellus.model.path: /models/mobilenet_v1
@@ -96,19 +101,42 @@ public record ModelUpdates(Map<String, String> base, int batchSize, Outputs outp
     @Override
     public ModelUpdate read(String record) throws Exception {
         Map<String, String> update = parse(record);
-        Configuration config = Configuration.fromMap(base);
-        if (update.containsKey(ModelOptions.PATH.key())) {
-            OF_THE_FILE.forEach(config::removeKey);
+        if (!update.containsKey(ModelOptions.PATH.key())) {
+            throw new IllegalArgumentException(
+                    "a model update is one record that names the whole model, its "
+                            + ModelOptions.PATH.key()
+                            + " first; this one names only "
+                            + update.keySet()
+                            + " (was an update sent one line per record? kcat -P sends each line"
+                            + " of its standard input as a record of its own: give it a file)");
         }
+        Configuration config = Configuration.fromMap(base);
+        OF_THE_FILE.forEach(config::removeKey);
         String version = update.remove(VERSION);
         update.forEach(config::setString);
         OcellusOptions.checkKeys(config);
         EngineOptions options = ModelOptions.engineOptions(config, List.of(batchSize), outputs);
         PredictorFactory engine = new EngineFactory(ModelOptions.source(config), options);
+        if (version != null) {
+            engine = new Versioned(engine, version);
+        }
         if (!Settings.get(config, ModelOptions.ENGINE_PER_SLOT)) {
             engine = new SharedPredictorFactory(engine);
         }
         return new ModelUpdate(engine, version, describe(config));
+    }
+
+    /**
+     * A model with the version an update gave it: equal only for the same version, so that a shared
+     * engine open for another version is not reused and a new version reads the file again.
+     */
+    record Versioned(PredictorFactory model, String version) implements PredictorFactory {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Predictor open() throws ModelException {
+            return model.open();
+        }
     }
 
     /** The record's keys and values; a bare path is {@code ocellus.model.path}. */

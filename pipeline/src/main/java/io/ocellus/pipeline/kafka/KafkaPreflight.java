@@ -3,7 +3,10 @@ package io.ocellus.pipeline.kafka;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -11,8 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +26,12 @@ import org.slf4j.LoggerFactory;
  * One connection to the Kafka cluster with a job's client settings before the job is submitted, so
  * that settings the broker refuses fail at once, with a message that says what is wrong, instead of
  * as a task failure that restarts forever: a broker certificate that the truststore does not trust,
- * that has expired or names another host; a refused SASL login. A broker that does not answer in
- * time is only logged: the job starts and its clients keep trying, as Kafka clients do.
+ * that has expired or names another host; a refused SASL login; a topic the job reads or writes
+ * that does not exist (which would otherwise fail the job over every few seconds, for as long as it
+ * runs, or only when the first frame is written). A control topic (model or geo index updates) of
+ * more than one partition is warned about: records in different partitions have no order, so
+ * updates could be applied out of the order they were sent. A broker that does not answer in time
+ * is only logged: the job starts and its clients keep trying, as Kafka clients do.
  */
 public final class KafkaPreflight {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPreflight.class);
@@ -31,9 +41,38 @@ public final class KafkaPreflight {
 
     private KafkaPreflight() {}
 
-    /** Checks the client settings of {@code options} against its cluster. */
+    /** Checks the client settings and every topic of the stream job {@code options}. */
     public static void check(StreamJobOptions options) {
-        check(options.bootstrapServers(), options.clientProperties());
+        Map<String, String> topics = outputs(options);
+        topics.put(options.inputTopic(), "the input topic");
+        check(options.bootstrapServers(), options.clientProperties(), topics);
+    }
+
+    /** Checks the client settings and the output topics of a job that reads no topic. */
+    public static void checkOutputs(StreamJobOptions options) {
+        check(options.bootstrapServers(), options.clientProperties(), outputs(options));
+    }
+
+    /** The topics the job writes and its control topics, each with its role. */
+    private static Map<String, String> outputs(StreamJobOptions o) {
+        Map<String, String> topics = new LinkedHashMap<>();
+        put(topics, o.classificationsTopic(), "the classifications topic");
+        put(topics, o.embeddingsTopic(), "the embeddings topic");
+        put(topics, o.featuresTopic(), "the features topic");
+        put(topics, o.detectionsTopic(), "the detections topic");
+        put(topics, o.geoTopic(), "the geo topic");
+        put(topics, o.deadLetterTopic(), "the dead-letter topic");
+        put(topics, o.modelUpdatesTopic(), CONTROL + "model-updates topic");
+        put(topics, o.geoIndexUpdatesTopic(), CONTROL + "geo-index-updates topic");
+        return topics;
+    }
+
+    private static final String CONTROL = "the control topic, the ";
+
+    private static void put(Map<String, String> topics, String topic, String role) {
+        if (topic != null) {
+            topics.merge(topic, role, (a, b) -> a + " and " + b);
+        }
     }
 
     /**
@@ -43,6 +82,19 @@ public final class KafkaPreflight {
      * @throws KafkaAccessException when the broker refuses the connection's security
      */
     public static void check(String bootstrapServers, Map<String, String> clientProperties) {
+        check(bootstrapServers, clientProperties, Map.of());
+    }
+
+    /**
+     * As {@link #check(String, Map)}, and every topic of {@code topics} (name to role) must exist.
+     *
+     * @throws KafkaAccessException when the broker refuses the connection's security, or a topic is
+     *     missing (the message names each with its role, and the cluster)
+     */
+    public static void check(
+            String bootstrapServers,
+            Map<String, String> clientProperties,
+            Map<String, String> topics) {
         Map<String, Object> config = new HashMap<>(clientProperties);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() / 2);
@@ -57,6 +109,7 @@ public final class KafkaPreflight {
                     "Kafka cluster {} at {} accepts the job's client settings",
                     id,
                     bootstrapServers);
+            checkTopics(admin, id, bootstrapServers, topics);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AuthenticationException refused) {
                 throw new KafkaAccessException(
@@ -76,6 +129,57 @@ public final class KafkaPreflight {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted checking Kafka at " + bootstrapServers, e);
+        }
+    }
+
+    /** Refuses missing topics; warns of control topics with several partitions. */
+    private static void checkTopics(
+            Admin admin, String cluster, String bootstrapServers, Map<String, String> topics)
+            throws InterruptedException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        Map<String, KafkaFuture<TopicDescription>> found =
+                admin.describeTopics(topics.keySet()).topicNameValues();
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, String> topic : topics.entrySet()) {
+            try {
+                TopicDescription description =
+                        found.get(topic.getKey()).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (topic.getValue().contains(CONTROL) && description.partitions().size() > 1) {
+                    LOG.warn(
+                            "{} ({}) has {} partitions: records in different partitions have no"
+                                    + " order, so updates may be applied out of the order they"
+                                    + " were sent; give it one partition",
+                            topic.getKey(),
+                            topic.getValue(),
+                            description.partitions().size());
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    missing.add("'" + topic.getKey() + "' (" + topic.getValue() + ")");
+                } else {
+                    LOG.warn(
+                            "cannot describe topic {} ({}): {}; starting the job anyway",
+                            topic.getKey(),
+                            topic.getValue(),
+                            e.getCause().toString());
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new KafkaAccessException(
+                    String.format(
+                            Locale.ROOT,
+                            "Kafka cluster %s at %s has no topic %s: create %s (kafka-topics.sh"
+                                    + " --bootstrap-server %s --create --topic NAME), or name"
+                                    + " existing ones",
+                            cluster,
+                            bootstrapServers,
+                            String.join(", ", missing),
+                            missing.size() == 1 ? "it" : "them",
+                            bootstrapServers),
+                    null);
         }
     }
 
@@ -136,7 +240,10 @@ public final class KafkaPreflight {
         return t.toString();
     }
 
-    /** The cluster refused the job's client settings; the message says what and why. */
+    /**
+     * The cluster refused the job's client settings, or lacks a topic the job needs; the message
+     * says what and why.
+     */
     public static final class KafkaAccessException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

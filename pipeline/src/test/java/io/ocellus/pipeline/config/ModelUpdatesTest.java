@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ocellus.models.inference.Outputs;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -69,5 +70,40 @@ class ModelUpdatesTest {
         // The new path is looked up without the old alpha and resolution: the error names it.
         assertThatThrownBy(() -> reader.read("/nowhere/new.tflite"))
                 .hasMessageContaining("/nowhere/new.tflite");
+    }
+
+    @Test
+    void aFragmentOfAnUpdateIsRefusedSayingThatOneRecordHoldsTheWholeUpdate() {
+        ModelUpdates reader =
+                new ModelUpdates(
+                        Map.of("ocellus.model.path", "/nowhere/old"), 4, Outputs.classes(5));
+        for (String fragment :
+                new String[] {
+                    "version: 2026-12-01",
+                    "ocellus.model.alpha: 0.5",
+                    "ocellus.model.resolution: 160"
+                }) {
+            assertThatThrownBy(() -> reader.read(fragment))
+                    .as(fragment)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("one record that names the whole model")
+                    .hasMessageContaining("ocellus.model.path");
+        }
+    }
+
+    @Test
+    void aNewVersionOfTheSamePathIsAnotherEngineSoTheFileIsReadAgain() {
+        io.ocellus.models.inference.PredictorFactory engine =
+                new io.ocellus.models.inference.EngineFactory(
+                        new io.ocellus.models.io.ModelSource(
+                                io.ocellus.models.io.ModelFormat.TFLITE,
+                                List.of("/nowhere/m.tflite"),
+                                null,
+                                null),
+                        io.ocellus.models.inference.EngineOptions.defaults());
+        assertThat(new ModelUpdates.Versioned(engine, "v1"))
+                .isEqualTo(new ModelUpdates.Versioned(engine, "v1"))
+                .isNotEqualTo(new ModelUpdates.Versioned(engine, "v2"))
+                .isNotEqualTo(engine);
     }
 }
