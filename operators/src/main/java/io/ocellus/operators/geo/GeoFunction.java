@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * loads (they wait in the input buffers), none is dropped. The URI in use is kept in broadcast
  * state, so a restarted job comes back with the index it had. An update that cannot be read, or was
  * built with another model, is refused with a log line and counter {@code geoIndexUpdatesRefused};
- * the current index stays. Counters {@code geoLookups}, {@code geoIndexSwaps}.
+ * the current index stays. After a restore, an index that cannot be loaded now is tried again on a
+ * back-off (1 s, doubling to 60 s), not on every frame; the frames are answered from the configured
+ * index meanwhile. Counters {@code geoLookups}, {@code geoIndexSwaps}.
  */
 public class GeoFunction extends BroadcastProcessFunction<FrameResults, String, FrameResults> {
     private static final long serialVersionUID = 1L;
@@ -35,6 +37,11 @@ public class GeoFunction extends BroadcastProcessFunction<FrameResults, String, 
     private transient Counter lookups;
     private transient Counter swaps;
     private transient Counter refused;
+    private transient long retryAt;
+    private transient long backoffMillis;
+
+    static final long FIRST_RETRY_MILLIS = 1000;
+    static final long LAST_RETRY_MILLIS = 60_000;
 
     public GeoFunction(GeoOptions options) {
         this.options = options;
@@ -43,6 +50,7 @@ public class GeoFunction extends BroadcastProcessFunction<FrameResults, String, 
     @Override
     public void open(OpenContext context) throws Exception {
         stage = new GeoStage(options);
+        retryAt = System.nanoTime();
         var metrics = getRuntimeContext().getMetricGroup();
         lookups = metrics.counter("geoLookups");
         swaps = metrics.counter("geoIndexSwaps");
@@ -56,8 +64,16 @@ public class GeoFunction extends BroadcastProcessFunction<FrameResults, String, 
             throws Exception {
         // After a restore the broadcast state names the index the job had; catch up lazily.
         String wanted = context.getBroadcastState(STATE).get(CURRENT);
-        if (wanted != null && !wanted.equals(stage.uri())) {
-            trySwap(wanted);
+        if (wanted != null && !wanted.equals(stage.uri()) && System.nanoTime() - retryAt >= 0) {
+            if (trySwap(wanted)) {
+                backoffMillis = 0;
+            } else {
+                backoffMillis =
+                        backoffMillis == 0
+                                ? FIRST_RETRY_MILLIS
+                                : Math.min(LAST_RETRY_MILLIS, backoffMillis * 2);
+                retryAt = System.nanoTime() + backoffMillis * 1_000_000;
+            }
         }
         out.collect(stage.locate(results));
         lookups.inc();
@@ -95,6 +111,11 @@ public class GeoFunction extends BroadcastProcessFunction<FrameResults, String, 
                     e.getMessage());
             return false;
         }
+    }
+
+    /** How many updates were refused, for tests. */
+    long refusedCount() {
+        return refused.getCount();
     }
 
     @Override

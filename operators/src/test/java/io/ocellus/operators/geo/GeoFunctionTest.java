@@ -75,6 +75,38 @@ class GeoFunctionTest {
         }
     }
 
+    @Test
+    void anIndexThatCannotBeLoadedAfterARestoreIsTriedOnABackOffNotOnEveryFrame() throws Exception {
+        String paris = index("paris.geo.avro", MODEL, PARIS);
+        String tokyo = index("tokyo.geo.avro", MODEL, TOKYO);
+        GeoOptions options =
+                new GeoOptions(paris, MODEL, GeoEstimator.of(2), GeoIndex.Search.EXACT);
+        OperatorSubtaskState snapshot;
+        try (var harness = harness(options)) {
+            harness.processBroadcastElement(tokyo, 1);
+            snapshot = harness.snapshot(1, 2);
+        }
+        Files.delete(Path.of(java.net.URI.create(tokyo))); // gone by the time of the restore
+        GeoFunction function = new GeoFunction(options);
+        try (BroadcastOperatorTestHarness<FrameResults, String, FrameResults> restored =
+                new BroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithNonKeyedOperator<>(function, List.of(GeoFunction.STATE)),
+                        1,
+                        1,
+                        0)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            for (int i = 0; i < 200; i++) {
+                restored.processElement(frame("f" + i), 10 + i);
+            }
+            assertThat(restored.extractOutputValues()).hasSize(200);
+            assertNear(restored.extractOutputValues().get(199).getGeo(), PARIS);
+            assertThat(function.refusedCount())
+                    .as("tried once, then not again within the back-off")
+                    .isEqualTo(1);
+        }
+    }
+
     private static BroadcastOperatorTestHarness<FrameResults, String, FrameResults> harness(
             GeoOptions options) throws Exception {
         return ProcessFunctionTestHarnesses.forBroadcastProcessFunction(

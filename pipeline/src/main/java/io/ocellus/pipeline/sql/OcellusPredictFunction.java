@@ -20,10 +20,12 @@ import io.ocellus.pipeline.config.TaskOptions;
 import io.ocellus.schemas.ReasonCode;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.functions.AsyncPredictFunction;
@@ -33,8 +35,9 @@ import org.apache.flink.table.functions.FunctionContext;
  * {@code ML_PREDICT} with an Ocellus model: each row's image is decoded on a small pool (as the
  * DataStream job's decoding tasks do), and the decoded images in flight in this subtask go through
  * the model together ({@link RowBatcher}: by size or delay). The engine is shared by the slots of a
- * TaskManager. A row whose image cannot be decoded completes with its reason in {@code error};
- * nothing throws for bad input.
+ * TaskManager. A row whose image cannot be decoded, or whose decoding takes longer than {@code
+ * ocellus.decoding.timeout}, completes with its reason in {@code error}; nothing throws for bad
+ * input. A forward pass that fails fails the task (it is not the row's fault).
  */
 public final class OcellusPredictFunction extends AsyncPredictFunction {
     private static final long serialVersionUID = 1L;
@@ -49,6 +52,7 @@ public final class OcellusPredictFunction extends AsyncPredictFunction {
     private transient ExecutorService decoding;
     private transient RowBatcher batcher;
     private transient long maxImageBytes;
+    private transient long maxDecodeMillis;
 
     OcellusPredictFunction(Map<String, String> settings, String task, OutputColumns columns) {
         this.settings = Map.copyOf(settings);
@@ -94,6 +98,7 @@ public final class OcellusPredictFunction extends AsyncPredictFunction {
             decoder = decoder.withJpegScaling(scaler, engine.signature().resolution());
         }
         maxImageBytes = Settings.get(config, DecodingOptions.MAX_IMAGE_SIZE).getBytes();
+        maxDecodeMillis = Settings.get(config, DecodingOptions.TIMEOUT).toMillis();
         decoding =
                 Executors.newFixedThreadPool(
                         Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
@@ -108,7 +113,10 @@ public final class OcellusPredictFunction extends AsyncPredictFunction {
     @Override
     public CompletableFuture<Collection<RowData>> asyncPredict(RowData input) {
         byte[] image = input.isNullAt(0) ? null : input.getBinary(0);
+        // As the stream's decoding task: past the time limit the row gets DECODE_TIMEOUT and the
+        // decode ends on its own thread.
         return CompletableFuture.supplyAsync(() -> decode(image), decoding)
+                .completeOnTimeout(timedOut(image), maxDecodeMillis, TimeUnit.MILLISECONDS)
                 .thenCompose(
                         decoded ->
                                 decoded.image() == null
@@ -118,6 +126,18 @@ public final class OcellusPredictFunction extends AsyncPredictFunction {
     }
 
     private record Decoded(RgbImage image, RowData error) {}
+
+    private Decoded timedOut(byte[] image) {
+        return new Decoded(
+                null,
+                columns.error(
+                        ReasonCode.DECODE_TIMEOUT.name(),
+                        String.format(
+                                Locale.ROOT,
+                                "decoding %d bytes took longer than %d ms",
+                                image == null ? 0 : image.length,
+                                maxDecodeMillis)));
+    }
 
     private Decoded decode(byte[] image) {
         if (image == null || image.length == 0) {

@@ -54,7 +54,7 @@ final class RowBatcher implements AutoCloseable {
 
     private void run() {
         List<Pending> batch = new ArrayList<>(batching.maxSize());
-        while (running) {
+        while (running || !queue.isEmpty()) { // after close, the rows already queued still run
             try {
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -100,9 +100,18 @@ final class RowBatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the rows already queued (up to 30 s), then stops the worker; rows still queued after
+     * that are cancelled.
+     */
     @Override
     public void close() {
         running = false;
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         worker.interrupt();
         for (Pending pending : queue) {
             pending.result().cancel(false);

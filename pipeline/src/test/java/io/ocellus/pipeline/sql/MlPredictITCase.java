@@ -132,6 +132,37 @@ class MlPredictITCase {
     }
 
     @Test
+    void aDecodeOverTheTimeLimitAnswersItsRowWithDecodeTimeout() throws Exception {
+        byte[] parrot = Samples.pictures().get("parrot.jpg");
+        Map<String, byte[]> frames = new LinkedHashMap<>();
+        for (int i = 0; i < 6; i++) {
+            frames.put("slow-" + i, parrot);
+        }
+        StreamTableEnvironment tables = tables(frames);
+        tables.executeSql(
+                createModel(
+                        "'ocellus.model.path' = '"
+                                + models()
+                                + "', 'ocellus.model.alpha' = '0.25',"
+                                + " 'ocellus.model.resolution' = '128',"
+                                + " 'ocellus.decoding.timeout' = '1 ms'"));
+        Map<String, String> errors = new HashMap<>();
+        try (CloseableIterator<Row> rows =
+                tables.executeSql(
+                                "SELECT frame_id, error FROM ML_PREDICT("
+                                        + "TABLE frames, MODEL mobilenet, DESCRIPTOR(image))")
+                        .collect()) {
+            rows.forEachRemaining(
+                    row -> errors.put((String) row.getField(0), (String) row.getField(1)));
+        }
+        assertThat(errors.keySet()).containsExactlyInAnyOrderElementsOf(frames.keySet());
+        assertThat(errors.values())
+                .filteredOn(java.util.Objects::nonNull)
+                .isNotEmpty()
+                .allMatch(error -> error.startsWith("DECODE_TIMEOUT: "));
+    }
+
+    @Test
     void embedsWithUnitNormAndTheModelsWidth() throws Exception {
         Path models = models();
         Map<String, byte[]> frames = new LinkedHashMap<>();
