@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * Kafka). Dead letters are also counted by stage and reason ({@code stage=...,
  * reason=...,deadLetters}) and logged, at most {@value #LOG_LINES_PER_MINUTE} lines a minute: the
  * rest are counted in {@code deadLetterLogsSuppressed} and summed up in one line a minute. Each
- * model seen in results gets an info gauge {@code model=<id>,modelInfo} of value 1.
+ * model seen in results gets an info gauge {@code model=<id>,modelInfo}: 1 while it is the model
+ * whose results this instance last emitted, 0 once another has taken its place (Flink cannot remove
+ * a single metric of a running task, so a swapped-out model's gauge stays, at 0). At most {@value
+ * #MAX_MODEL_GAUGES} models get one per task: model ids carry versions that model updates name.
  *
  * @param <T> the records (results or dead letters)
  */
@@ -36,6 +39,31 @@ public final class EmitMetrics<T> extends RichMapFunction<T, T> {
 
     private static final int HISTOGRAM_WINDOW = 1024;
 
+    /** Model info gauges per task, at most. */
+    static final int MAX_MODEL_GAUGES = 32;
+
+    /** The {@code modelInfo} gauges: 1 for the model last seen, 0 for those it replaced. */
+    static final class ModelGauges {
+        private final MetricGroup group;
+        private final Set<String> registered = new HashSet<>();
+        private volatile String current;
+
+        ModelGauges(MetricGroup group) {
+            this.group = group;
+        }
+
+        void seen(String modelId) {
+            if (modelId.equals(current)) {
+                return;
+            }
+            current = modelId;
+            if (registered.size() < MAX_MODEL_GAUGES && registered.add(modelId)) {
+                group.addGroup("model", modelId)
+                        .gauge("modelInfo", () -> modelId.equals(current) ? 1 : 0);
+            }
+        }
+    }
+
     private final String kind;
     private final SerializableFunction<T, FrameRef> frame;
     private final SerializableFunction<T, String> model;
@@ -45,7 +73,7 @@ public final class EmitMetrics<T> extends RichMapFunction<T, T> {
     private transient Histogram latency;
     private transient Histogram kafkaLatency;
     private transient Map<String, Counter> byReason;
-    private transient Set<String> models;
+    private transient ModelGauges models;
     private transient Counter suppressed;
     private transient LogBudget logBudget;
 
@@ -74,7 +102,7 @@ public final class EmitMetrics<T> extends RichMapFunction<T, T> {
                 group.histogram(
                         "kafkaLatencyMs", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         byReason = new HashMap<>();
-        models = new HashSet<>();
+        models = new ModelGauges(group);
         suppressed = group.counter("deadLetterLogsSuppressed");
         logBudget = new LogBudget(LOG_LINES_PER_MINUTE, 60_000);
     }
@@ -94,8 +122,8 @@ public final class EmitMetrics<T> extends RichMapFunction<T, T> {
             deadLetter(letter, now);
         }
         String modelId = model.apply(record);
-        if (modelId != null && models.add(modelId)) {
-            group.addGroup("model", modelId).gauge("modelInfo", () -> 1);
+        if (modelId != null) {
+            models.seen(modelId);
         }
         return record;
     }
