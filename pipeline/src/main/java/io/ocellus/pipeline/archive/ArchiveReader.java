@@ -8,10 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -27,8 +27,20 @@ import org.apache.flink.core.io.InputStatus;
  * one starts, so that no file waits on the request.
  */
 final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.Split> {
-    /** Skip sets by file, loaded once per JVM (a TaskManager) and shared by its readers. */
-    private static final ConcurrentMap<String, EntryKeys> SKIP_SETS = new ConcurrentHashMap<>();
+    /**
+     * Skip sets by file, loaded once per JVM (a TaskManager) and shared by its readers; the last
+     * reader of a run to close drops its set, so that no run's keys outlive it.
+     */
+    private static final Map<String, SharedSkipSet> SKIP_SETS = new HashMap<>();
+
+    private static final class SharedSkipSet {
+        final EntryKeys keys;
+        int readers;
+
+        SharedSkipSet(EntryKeys keys) {
+            this.keys = keys;
+        }
+    }
 
     private final SourceReaderContext context;
     private final long maxBytes;
@@ -37,6 +49,7 @@ final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.S
     private final ArrayDeque<ArchiveSource.Split> splits = new ArrayDeque<>();
     private final ArrayDeque<String> files = new ArrayDeque<>();
     private EntryKeys skip = new EntryKeys();
+    private boolean holdsSkipSet;
     private ArchiveEntries entries;
     private String open;
     private boolean requested;
@@ -58,6 +71,7 @@ final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.S
     public void start() {
         try {
             skip = skipSet(skipFile);
+            holdsSkipSet = skipFile != null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -167,6 +181,10 @@ final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.S
 
     @Override
     public void close() throws IOException {
+        if (holdsSkipSet) {
+            holdsSkipSet = false;
+            release(skipFile);
+        }
         if (entries != null) {
             entries.close();
         }
@@ -186,18 +204,37 @@ final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.S
         if (skipFile == null) {
             return new EntryKeys();
         }
-        try {
-            return SKIP_SETS.computeIfAbsent(
-                    skipFile,
-                    file -> {
-                        try {
-                            return EntryKeys.read(new Path(file));
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
-        } catch (UncheckedIOException e) {
-            throw new IOException("cannot read the resume file " + skipFile, e.getCause());
+        synchronized (SKIP_SETS) {
+            SharedSkipSet shared = SKIP_SETS.get(skipFile);
+            if (shared == null) {
+                try {
+                    shared = new SharedSkipSet(EntryKeys.read(new Path(skipFile)));
+                } catch (IOException e) {
+                    throw new IOException("cannot read the resume file " + skipFile, e);
+                }
+                SKIP_SETS.put(skipFile, shared);
+            }
+            shared.readers++;
+            return shared.keys;
+        }
+    }
+
+    private static void release(String skipFile) {
+        if (skipFile == null) {
+            return;
+        }
+        synchronized (SKIP_SETS) {
+            SharedSkipSet shared = SKIP_SETS.get(skipFile);
+            if (shared != null && --shared.readers <= 0) {
+                SKIP_SETS.remove(skipFile);
+            }
+        }
+    }
+
+    /** How many runs' skip sets this JVM holds now. */
+    static int skipSetsHeld() {
+        synchronized (SKIP_SETS) {
+            return SKIP_SETS.size();
         }
     }
 }
