@@ -60,18 +60,22 @@ final class ArchiveReader implements SourceReader<ArchiveRecord, ArchiveSource.S
             SourceReaderContext context,
             long maxBytes,
             String skipFile,
+            EntryKeys skipKeys,
             ClaimCheckRoots referenceRoots) {
         this.context = context;
         this.maxBytes = maxBytes;
         this.skipFile = skipFile;
+        this.skip = skipKeys == null ? new EntryKeys() : skipKeys;
         this.referenceRoots = referenceRoots;
     }
 
     @Override
     public void start() {
         try {
-            skip = skipSet(skipFile);
-            holdsSkipSet = skipFile != null;
+            if (skipFile != null) {
+                skip = skipSet(skipFile);
+                holdsSkipSet = true;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -45,6 +45,7 @@ public final class ArchiveSource
     private final long maxBytes;
     private final String skipFile;
     private final List<String> referenceRoots;
+    private EntryKeys skip;
 
     /**
      * @param inputs files and folders, as URIs or local paths
@@ -60,6 +61,15 @@ public final class ArchiveSource
         this.maxBytes = maxBytes;
         this.skipFile = skipFile;
         this.referenceRoots = List.copyOf(referenceRoots);
+    }
+
+    /**
+     * Entries to pass over, carried in the job itself rather than in a file (a run into Kafka,
+     * whose TaskManagers share no folder with the client).
+     */
+    ArchiveSource withSkip(EntryKeys keys) {
+        this.skip = keys;
+        return this;
     }
 
     /** Some input files, read in order: an archive alone, or plain files of one folder. */
@@ -118,7 +128,8 @@ public final class ArchiveSource
     @Override
     public SourceReader<ArchiveRecord, Split> createReader(SourceReaderContext context)
             throws IOException {
-        return new ArchiveReader(context, maxBytes, skipFile, new ClaimCheckRoots(referenceRoots));
+        return new ArchiveReader(
+                context, maxBytes, skipFile, skip, new ClaimCheckRoots(referenceRoots));
     }
 
     @Override

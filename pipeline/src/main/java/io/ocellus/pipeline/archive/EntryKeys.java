@@ -16,7 +16,9 @@ import org.apache.flink.core.fs.Path;
  * A set of entries by key ({@code sourceId}, {@code frameId}): the entries a resumed run skips.
  * Kept in a text file, one key per line, so that every source reader can load it where it runs.
  */
-public final class EntryKeys {
+public final class EntryKeys implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Set<String> keys = new HashSet<>();
 
     /** The key of an entry. */
@@ -30,6 +32,20 @@ public final class EntryKeys {
 
     public boolean contains(String sourceId, String frameId) {
         return keys.contains(key(sourceId, frameId));
+    }
+
+    /** Adds a key made by {@link #key}. */
+    void addKey(String key) {
+        keys.add(key);
+    }
+
+    boolean containsKey(String key) {
+        return keys.contains(key);
+    }
+
+    /** Each key, as {@link #key} made it. */
+    void forEach(java.util.function.Consumer<String> action) {
+        keys.forEach(action);
     }
 
     public int size() {

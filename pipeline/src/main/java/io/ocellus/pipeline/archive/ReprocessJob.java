@@ -7,8 +7,14 @@ import io.ocellus.pipeline.kafka.StreamJobOptions;
 import io.ocellus.pipeline.workflow.OcellusWorkflow;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
 import io.ocellus.pipeline.workflow.WorkflowOutputs;
+import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
+import io.ocellus.schemas.DetectionFeatures;
+import io.ocellus.schemas.Detections;
+import io.ocellus.schemas.Embedding;
+import io.ocellus.schemas.FrameRef;
 import io.ocellus.schemas.FrameResults;
+import io.ocellus.schemas.GeoEstimate;
 import io.ocellus.schemas.ImageFrame;
 import java.io.IOException;
 import java.io.Serializable;
@@ -63,6 +69,8 @@ public final class ReprocessJob {
      * @param kinds the result kinds to write ({@link #kinds})
      * @param runId names this run's part files
      * @param skipFile the {@link EntryKeys} of entries done before, or null
+     * @param written with {@code kafka}, what the topics hold from earlier runs ({@link
+     *     KafkaResume})
      */
     public record Options(
             List<String> inputs,
@@ -72,13 +80,15 @@ public final class ReprocessJob {
             WorkflowOptions workflow,
             List<String> kinds,
             String runId,
-            String skipFile)
+            String skipFile,
+            KafkaResume.Written written)
             implements Serializable {
         private static final long serialVersionUID = 1L;
 
         public Options {
             inputs = List.copyOf(inputs);
             kinds = List.copyOf(kinds);
+            written = written == null ? KafkaResume.Written.NONE : written;
             if (inputs.isEmpty()) {
                 throw new IllegalArgumentException("no input");
             }
@@ -140,10 +150,11 @@ public final class ReprocessJob {
     /** The entries of every input file, one record each. */
     private static ArchiveSource source(Options options, List<String> referenceRoots) {
         return new ArchiveSource(
-                options.inputs(),
-                options.workflow().decoding().maxImageBytes(),
-                options.skipFile(),
-                referenceRoots);
+                        options.inputs(),
+                        options.workflow().decoding().maxImageBytes(),
+                        options.skipFile(),
+                        referenceRoots)
+                .withSkip(options.written().done());
     }
 
     /**
@@ -174,17 +185,52 @@ public final class ReprocessJob {
             DataStream<DeadLetter> deadLetters) {
         // Counted on the side; the topics take the per-task streams.
         counted.sinkTo(new DiscardingSink<>()).name("counted");
+        // A resumed run writes to each topic only the entries it does not hold yet.
+        StreamJobOptions kafka = options.kafka();
+        KafkaResume.Written written = options.written();
         StreamJob.sinkTo(
-                options.kafka(),
+                kafka,
                 new WorkflowOutputs(
                         out.results(),
-                        out.classifications(),
-                        out.embeddings(),
-                        out.features(),
-                        out.geo(),
-                        out.detections(),
-                        deadLetters),
+                        unwritten(
+                                out.classifications(),
+                                written,
+                                kafka.classificationsTopic(),
+                                Classification::getFrame),
+                        unwritten(
+                                out.embeddings(),
+                                written,
+                                kafka.embeddingsTopic(),
+                                Embedding::getFrame),
+                        unwritten(
+                                out.features(),
+                                written,
+                                kafka.featuresTopic(),
+                                DetectionFeatures::getFrame),
+                        unwritten(out.geo(), written, kafka.geoTopic(), GeoEstimate::getFrame),
+                        unwritten(
+                                out.detections(),
+                                written,
+                                kafka.detectionsTopic(),
+                                Detections::getFrame),
+                        unwritten(
+                                deadLetters,
+                                written,
+                                kafka.deadLetterTopic(),
+                                DeadLetter::getFrame)),
                 null);
+    }
+
+    private static <T> DataStream<T> unwritten(
+            DataStream<T> stream,
+            KafkaResume.Written written,
+            String topic,
+            org.apache.flink.util.function.SerializableFunction<T, FrameRef> frame) {
+        if (topic == null || written.in(topic).size() == 0) {
+            return stream;
+        }
+        return stream.filter(new KafkaResume.NotWritten<>(written.in(topic), frame))
+                .name("unwritten-" + topic);
     }
 
     private static void toFiles(

@@ -3,32 +3,14 @@ package io.ocellus.pipeline.archive;
 import io.ocellus.pipeline.internal.Uris;
 import io.ocellus.pipeline.kafka.StreamJobOptions;
 import io.ocellus.pipeline.local.EnginePrestart;
-import io.ocellus.pipeline.local.LocalFlink;
 import io.ocellus.pipeline.workflow.WorkflowOptions;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
-import org.apache.flink.api.common.BatchShuffleMode;
-import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.configuration.BatchExecutionOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.configuration.HeartbeatManagerOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.Path;
-import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -141,8 +123,10 @@ public final class ReprocessRun {
      *     (and no overwrite was asked for), or another run is writing into it
      */
     public Summary run(Listener listener) throws Exception {
-        if (folder == null) {
-            return runInto(null, new EntryKeys(), listener);
+        if (folder == null) { // Kafka: resumed from what the topics hold
+            KafkaResume.Written written =
+                    overwrite ? KafkaResume.Written.NONE : KafkaResume.read(kafka, kinds, modelId);
+            return runInto(null, written, listener);
         }
         // Locked before anything is read or removed: preparing removes unfinished files, which
         // are another live run's own.
@@ -150,16 +134,17 @@ public final class ReprocessRun {
         try {
             ResultsDir results = new ResultsDir(folder);
             results.prepare(new ResultsDir.Manifest(format, modelId, kinds), overwrite);
-            return runInto(results, results.done(), listener);
+            return runInto(results, new KafkaResume.Written(Map.of(), results.done()), listener);
         } finally {
             lock.close();
         }
     }
 
-    private Summary runInto(ResultsDir results, EntryKeys done, Listener listener)
+    private Summary runInto(ResultsDir results, KafkaResume.Written written, Listener listener)
             throws Exception {
+        EntryKeys done = written.done();
         String skipFile = null;
-        if (done.size() > 0) {
+        if (results != null && done.size() > 0) {
             Path keys = new Path(results.root(), "_ocellus-skip-" + runId + ".keys");
             done.write(keys);
             skipFile = keys.toString();
@@ -168,7 +153,15 @@ public final class ReprocessRun {
             ArchivePlan plan = ArchivePlan.scan(inputs, done);
             ReprocessJob.Options options =
                     new ReprocessJob.Options(
-                            inputs, folder, format, kafka, workflow, kinds, runId, skipFile);
+                            inputs,
+                            folder,
+                            format,
+                            kafka,
+                            workflow,
+                            kinds,
+                            runId,
+                            skipFile,
+                            results == null ? written : null);
             return execute(options, plan, parallelism, listener);
         } finally {
             if (skipFile != null) {
@@ -188,12 +181,12 @@ public final class ReprocessRun {
             ReprocessJob.Options options, ArchivePlan plan, Integer parallelism, Listener listener)
             throws Exception {
         listener.planned(plan);
-        StreamExecutionEnvironment env = environment(parallelism);
+        StreamExecutionEnvironment env = ReprocessExecution.environment(parallelism);
         ReprocessJob.define(env, options);
         long start = System.nanoTime();
-        EnginePrestart engines = prestart(env, options.workflow());
+        EnginePrestart engines = ReprocessExecution.prestart(env, options.workflow());
         try {
-            return run(
+            return ReprocessExecution.await(
                     env.executeAsync("ocellus-reprocess-" + options.runId()),
                     plan,
                     listener,
@@ -201,103 +194,6 @@ public final class ReprocessRun {
         } finally {
             engines.close();
         }
-    }
-
-    /** On the local cluster, the tasks' shared engines open while the cluster starts. */
-    private static EnginePrestart prestart(
-            StreamExecutionEnvironment env, WorkflowOptions workflow) {
-        return env instanceof LocalStreamEnvironment
-                ? EnginePrestart.start(workflow.model(), workflow.detector())
-                : EnginePrestart.NONE;
-    }
-
-    private static Summary run(JobClient client, ArchivePlan plan, Listener listener, long start)
-            throws Exception {
-        CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
-        long firstSeen = -1;
-        long firstCount = 0;
-        while (!result.isDone()) {
-            try {
-                result.get(1, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                OptionalLong done = progress(client::getAccumulators);
-                if (done.isEmpty()) {
-                    continue;
-                }
-                if (firstSeen < 0 && done.getAsLong() > 0) {
-                    firstSeen = System.nanoTime();
-                    firstCount = done.getAsLong();
-                }
-                listener.progress(done.getAsLong());
-            }
-        }
-        Map<String, Object> counts = result.get().getAllAccumulatorResults();
-        long end = System.nanoTime();
-        long total = done(counts);
-        double steady = 0;
-        if (firstSeen > 0 && total > firstCount) {
-            // Scaled to all entries from those done after the first were seen.
-            steady = (end - firstSeen) / 1e9 * total / (total - firstCount);
-        }
-        listener.progress(total);
-        return new Summary(
-                plan,
-                ReprocessJob.results(counts),
-                ReprocessJob.deadLetters(counts),
-                (end - start) / 1e9,
-                steady);
-    }
-
-    /**
-     * The entries done so far, from the running job's accumulators; empty when the cluster cannot
-     * say now. Progress is best effort: a local cluster shuts down as soon as its job ends, so a
-     * poll between the job's end and the caller's next look at the result finds no cluster ({@code
-     * IllegalStateException}), and that must not turn a finished run into a failed one.
-     */
-    static OptionalLong progress(Supplier<CompletableFuture<Map<String, Object>>> accumulators)
-            throws InterruptedException {
-        try {
-            return OptionalLong.of(done(accumulators.get().get(10, TimeUnit.SECONDS)));
-        } catch (ExecutionException | TimeoutException | IllegalStateException e) {
-            return OptionalLong.empty();
-        }
-    }
-
-    private static long done(Map<String, Object> accumulators) {
-        return ReprocessJob.results(accumulators)
-                + ReprocessJob.deadLetters(accumulators).values().stream()
-                        .mapToLong(Long::longValue)
-                        .sum();
-    }
-
-    private static StreamExecutionEnvironment environment(Integer parallelism) {
-        Configuration local = new Configuration();
-        // Accumulators reach the client with TaskManager heartbeats: often enough for progress.
-        local.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
-        StreamExecutionEnvironment env = LocalFlink.environment(local);
-        Configuration job = new Configuration();
-        job.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
-        // Hybrid exchanges: frames kept in memory, spilled to disk only when the next stage lags.
-        // Flink 2.2's adaptive batch scheduler creates a stage's tasks only once the stage before
-        // it has finished (AdaptiveGraphManager), so the readers go first and decoding (chained
-        // to inference) follows; running them together (the Default scheduler, one slot-sharing
-        // group, hybrid or pipelined exchanges) was no faster on 2 cores and met FLINK-40660's
-        // 30 s stall at a reader's close (README, reprocessing).
-        job.set(
-                ExecutionOptions.BATCH_SHUFFLE_MODE,
-                BatchShuffleMode.ALL_EXCHANGES_HYBRID_SELECTIVE);
-        // Every stage at the job's parallelism: the adaptive batch scheduler would size stages by
-        // their bytes, one decoder for a folder of small JPEGs however long they take.
-        job.set(BatchExecutionOptions.ADAPTIVE_AUTO_PARALLELISM_ENABLED, false);
-        // A failure stops the run; running again into the same folder resumes it.
-        job.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        env.configure(job);
-        if (parallelism != null) {
-            env.setParallelism(parallelism);
-        } else if (env instanceof LocalStreamEnvironment) {
-            env.setParallelism(Runtime.getRuntime().availableProcessors());
-        }
-        return env;
     }
 
     /** Builder of a {@link ReprocessRun}: {@code set} what is required, {@code opt} the rest. */
@@ -346,9 +242,14 @@ public final class ReprocessRun {
             return this;
         }
 
-        /** Results to the stream's Kafka topics instead (its input topic is not read). */
-        public Builder optKafka(StreamJobOptions kafka) {
+        /**
+         * Results to the stream's Kafka topics instead (its input topic is not read), resumed from
+         * what they hold of model {@code modelId} (written again in full with {@code overwrite}).
+         */
+        public Builder optKafka(StreamJobOptions kafka, String modelId, boolean overwrite) {
             this.kafka = kafka;
+            this.modelId = modelId;
+            this.overwrite = overwrite;
             return this;
         }
 

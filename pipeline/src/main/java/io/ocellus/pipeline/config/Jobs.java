@@ -334,7 +334,8 @@ public final class Jobs {
                     ReprocessOptions.kafkaOutput(
                             config, workflow.options(), bootstrap, runId, tasks, geo);
             KafkaPreflight.checkOutputs(kafka);
-            builder.optKafka(kafka);
+            builder.optKafka(
+                    kafka, workflow.modelId(), Settings.get(config, ReprocessOptions.OVERWRITE));
         } else {
             builder.optResultsFolder(
                     output,

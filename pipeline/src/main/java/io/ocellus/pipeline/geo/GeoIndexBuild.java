@@ -179,7 +179,8 @@ public final class GeoIndexBuild {
                         workflow,
                         kinds,
                         "geo-index",
-                        skip.toString()),
+                        skip.toString(),
+                        null),
                 plan,
                 parallelism,
                 listener);

@@ -21,14 +21,16 @@ class ReprocessProgressTest {
                         2L,
                         ReprocessJob.DEAD_LETTER_PREFIX + "TOO_LARGE",
                         1L);
-        assertThat(ReprocessRun.progress(() -> CompletableFuture.completedFuture(accumulators)))
+        assertThat(
+                        ReprocessExecution.progress(
+                                () -> CompletableFuture.completedFuture(accumulators)))
                 .hasValue(10);
     }
 
     @Test
     void aClusterThatHasShutDownGivesNoProgressAndNoFailure() throws Exception {
         assertThat(
-                        ReprocessRun.progress(
+                        ReprocessExecution.progress(
                                 () -> {
                                     throw new IllegalStateException(
                                             "MiniCluster is not yet running or has already been"
@@ -36,7 +38,7 @@ class ReprocessProgressTest {
                                 }))
                 .isEmpty();
         assertThat(
-                        ReprocessRun.progress(
+                        ReprocessExecution.progress(
                                 () ->
                                         CompletableFuture.failedFuture(
                                                 new IllegalStateException("shut down"))))
