@@ -253,7 +253,7 @@ public final class StreamJob {
                 .returns(type)
                 .name("emit-" + kind)
                 .uid("ocellus-emit-" + kind)
-                .sinkTo(sink)
+                .sinkTo(new CleanClosingKafkaSink<>(sink))
                 .name("kafka-" + kind)
                 .uid("ocellus-sink-" + kind);
     }

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -33,6 +35,13 @@ public final class LocalFlink {
     /** The configuration of a local cluster on loopback with its scratch files in one folder. */
     public static Configuration loopback() {
         Configuration config = bindToLoopback(new Configuration());
+        // The job's health from outside: jobmanager_job_<state>State is 1 in the state it is in
+        // (runningState 0 while it restarts or waits for a TaskManager), beside Flink's uptime.
+        config.set(
+                MetricOptions.JOB_STATUS_METRICS,
+                List.of(
+                        MetricOptions.JobStatusMetrics.STATE,
+                        MetricOptions.JobStatusMetrics.CURRENT_TIME));
         try {
             Path tmp = Files.createTempDirectory("ocellus-flink-");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(tmp)));

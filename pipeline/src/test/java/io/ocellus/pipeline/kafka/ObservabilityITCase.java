@@ -94,6 +94,9 @@ class ObservabilityITCase {
                                                                 "output=\"dead-letters\"")
                                                         == bad.size());
                 assertMetrics(scrape, good.size(), bad.size());
+                assertThat(scrape)
+                        .as("the job's health, seen from outside")
+                        .containsPattern("flink_jobmanager_job_runningState\\{[^}]*\\} 1\\.0");
                 assertDashboardQueriesExist(scrape);
             } finally {
                 job.cancel().get(60, TimeUnit.SECONDS);
