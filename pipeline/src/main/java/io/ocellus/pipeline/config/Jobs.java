@@ -285,7 +285,7 @@ public final class Jobs {
         StreamJobOptions options = streamJob(config);
         KafkaPreflight.check(options);
         if (options.guarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
-            StreamJob.checkpointing(env);
+            StreamJob.exactlyOnce(env, options, config);
         }
         StreamJob.define(env, options);
         return options.jobName();

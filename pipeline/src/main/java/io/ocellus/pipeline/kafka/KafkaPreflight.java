@@ -14,8 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -129,6 +132,90 @@ public final class KafkaPreflight {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted checking Kafka at " + bootstrapServers, e);
+        }
+    }
+
+    /**
+     * The transaction timeout of an exactly-once job against what the broker allows ({@code
+     * transaction.max.timeout.ms}): refused at start when over it (the producers would be refused
+     * on every restart), and warned about when a checkpoint, its completion and a restart at the
+     * longest back-off can outlast it (the broker would abort a transaction the job still means to
+     * commit).
+     *
+     * @param checkpointMs the checkpoint interval plus the checkpoint timeout
+     * @param restartMs the longest delay before a restart
+     * @throws KafkaAccessException when the broker would refuse the timeout
+     * @throws IllegalArgumentException when the timeout is not a number of milliseconds
+     */
+    public static void checkTransactions(
+            StreamJobOptions options, long checkpointMs, long restartMs) {
+        long timeout;
+        try {
+            timeout = StreamJob.transactionTimeoutMs(options);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "transaction.timeout.ms must be a number of milliseconds, got "
+                            + options.clientProperties().get("transaction.timeout.ms"));
+        }
+        Long allowed = brokerMaxTransactionTimeout(options);
+        if (allowed != null && timeout > allowed) {
+            throw new KafkaAccessException(
+                    String.format(
+                            Locale.ROOT,
+                            "transaction.timeout.ms %d is over the broker's"
+                                    + " transaction.max.timeout.ms %d at %s: give at most %d, or"
+                                    + " raise the broker's limit",
+                            timeout,
+                            allowed,
+                            options.bootstrapServers(),
+                            allowed),
+                    null);
+        }
+        if (checkpointMs + restartMs > timeout) {
+            LOG.warn(
+                    "a checkpoint and its completion ({} ms) and a restart at the longest back-off"
+                            + " ({} ms) can outlast transaction.timeout.ms {}: the broker would"
+                            + " then abort a transaction the job still commits; raise"
+                            + " transaction.timeout.ms (the broker allows {}) or checkpoint more"
+                            + " often",
+                    checkpointMs,
+                    restartMs,
+                    timeout,
+                    allowed == null ? "an unknown maximum" : allowed + " ms");
+        }
+    }
+
+    /** The broker's {@code transaction.max.timeout.ms}, or null when it cannot be read. */
+    private static Long brokerMaxTransactionTimeout(StreamJobOptions options) {
+        Map<String, Object> config = new HashMap<>(options.clientProperties());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() / 2);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ocellus-preflight");
+        try (Admin admin = Admin.create(config)) {
+            Node node =
+                    admin.describeCluster()
+                            .nodes()
+                            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                            .iterator()
+                            .next();
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
+            ConfigEntry entry =
+                    admin.describeConfigs(List.of(broker))
+                            .all()
+                            .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                            .get(broker)
+                            .get("transaction.max.timeout.ms");
+            return entry == null || entry.value() == null ? null : Long.valueOf(entry.value());
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.warn(
+                    "cannot read the broker's transaction.max.timeout.ms at {} ({}); not checked",
+                    options.bootstrapServers(),
+                    e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 

@@ -16,6 +16,8 @@ import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -39,8 +41,20 @@ public final class StreamJob {
     /** The checkpoint interval when neither the user nor the cluster configured one. */
     public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 5000;
 
-    /** The broker's default maximum for transactions is 15 minutes; stay below it. */
+    /**
+     * The producers' {@code transaction.timeout.ms} unless the client settings give one: below the
+     * broker's default maximum of 15 minutes ({@code transaction.max.timeout.ms}), which the
+     * preflight checks a given value against ({@link KafkaPreflight#checkTransactions}).
+     */
     static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    /** The transaction timeout the sinks of {@code options} use, in ms. */
+    static long transactionTimeoutMs(StreamJobOptions options) {
+        return Long.parseLong(
+                options.clientProperties()
+                        .getOrDefault("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                        .strip());
+    }
 
     static final String MAX_RECORD_BYTES = String.valueOf(32 * 1024 * 1024);
 
@@ -64,6 +78,21 @@ public final class StreamJob {
                             + " checkpointing every {} ms for exactly-once output",
                     DEFAULT_CHECKPOINT_INTERVAL_MS);
         }
+    }
+
+    /**
+     * Checkpointing for exactly-once output ({@link #checkpointing}), and the sinks' transaction
+     * timeout checked against it, the restart strategy's longest back-off and the broker's limit
+     * ({@link KafkaPreflight#checkTransactions}).
+     */
+    public static void exactlyOnce(
+            StreamExecutionEnvironment env, StreamJobOptions options, ReadableConfig config) {
+        checkpointing(env);
+        KafkaPreflight.checkTransactions(
+                options,
+                env.getCheckpointInterval() + env.getCheckpointConfig().getCheckpointTimeout(),
+                config.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF)
+                        .toMillis());
     }
 
     /** Adds the job to {@code env}. */
@@ -232,9 +261,11 @@ public final class StreamJob {
         producer.putAll(
                 ClientSettings.merge(
                         "the " + kind + " sink",
-                        Map.of("max.request.size", MAX_RECORD_BYTES),
+                        Map.of(
+                                "max.request.size", MAX_RECORD_BYTES,
+                                "transaction.timeout.ms", TRANSACTION_TIMEOUT_MS),
                         options.clientProperties(),
-                        Map.of("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)));
+                        Map.of()));
         KafkaSink<T> sink =
                 KafkaSink.<T>builder()
                         .setBootstrapServers(options.bootstrapServers())
