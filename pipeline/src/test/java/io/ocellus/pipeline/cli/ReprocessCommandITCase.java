@@ -158,8 +158,27 @@ class ReprocessCommandITCase {
             out.append(
                     frame("cam-7", "f1", Files.readAllBytes(images.resolve("checker224X224.bmp"))));
             out.append(frame("cam-7", "f2", "garbage".getBytes(StandardCharsets.UTF_8)));
+            // Claim checks in a frame file: one to a file under the inputs (fetched), and hostile
+            // ones (issue 34): each one dead letter, and the run goes on.
+            Files.copy(images.resolve("parrot.jpg"), tmp.resolve("secret.jpg"));
+            String base = inputs.toUri().toString();
+            out.append(claimed("cam-7", "c-good", base + "loose/pets.jpg"));
+            out.append(claimed("cam-7", "c-encoded-dots", base + "%2e%2e/secret.jpg"));
+            out.append(claimed("cam-7", "c-empty-entry", "tar:" + base + "shard.tar!//x"));
+            out.append(claimed("cam-7", "c-bare-jar", "jar:"));
         }
         String avroUri = uri(avro);
+        EXPECTED.put(ArchiveEntries.locator(avroUri + "!cam-7", "c-good"), "result");
+        ORIGINALS.put(
+                ArchiveEntries.locator(avroUri + "!cam-7", "c-good"), images.resolve("pets.jpg"));
+        EXPECTED.put(
+                ArchiveEntries.locator(avroUri + "!cam-7", "c-encoded-dots"),
+                "CLAIM_CHECK_NOT_ALLOWED");
+        EXPECTED.put(
+                ArchiveEntries.locator(avroUri + "!cam-7", "c-empty-entry"), "CLAIM_CHECK_MISSING");
+        EXPECTED.put(
+                ArchiveEntries.locator(avroUri + "!cam-7", "c-bare-jar"),
+                "CLAIM_CHECK_NOT_ALLOWED");
         EXPECTED.put(ArchiveEntries.locator(avroUri + "!cam-7", "f1"), "result");
         ORIGINALS.put(
                 ArchiveEntries.locator(avroUri + "!cam-7", "f1"),
@@ -515,6 +534,13 @@ class ReprocessCommandITCase {
                 .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L))
                 .setImage(ByteBuffer.wrap(image))
                 .build();
+    }
+
+    private static ImageFrame claimed(String source, String id, String uri) {
+        ImageFrame frame = frame(source, id, new byte[0]);
+        frame.setImage(null);
+        frame.setClaimCheck(new io.ocellus.schemas.ClaimCheck(uri, null, null));
+        return frame;
     }
 
     private static byte[] head(Path file, int bytes) throws IOException {
