@@ -56,9 +56,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelSwapITCase {
     @RegisterExtension static final MiniClusterExtension FLINK = LoopbackMiniCluster.extension();
 
+    /** The README's topic. */
+    private static final String UPDATES = "ocellus.model-updates";
+
     private static final int PARALLELISM = 2;
     private static final String OLD = "mobilenet_v1_0.25_128";
-    private static final String NEW = "mobilenet_v1_0.5_160@v2";
+    private static final String NEW = "mobilenet_v1_0.5_160@2026-12-01";
 
     @Test
     void swapsTheModelMidStreamRefusesBadOnesAndKeepsItThroughARestore(
@@ -72,8 +75,8 @@ class ModelSwapITCase {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
                 KafkaProducer<byte[], byte[]> producer =
                         FrameClients.producer(kafka.bootstrapServers(), Map.of())) {
-            kafka.createTopics(
-                    2, List.of("frames", "classifications", "dead-letters", "model-updates"));
+            kafka.createTopics(2, List.of("frames", "classifications", "dead-letters"));
+            kafka.createTopics(1, List.of(UPDATES));
             Configuration settings = settings(kafka, models);
             List<String> sent = new ArrayList<>();
             JobClient job = submit(settings, null);
@@ -85,15 +88,8 @@ class ModelSwapITCase {
                 update(producer, "/nonexistent/mobilenet_v1_9.0_999.tflite");
                 update(producer, detector.toString());
                 update(producer, "ocellus.model.colour: blue");
-                update(
-                        producer,
-                        String.join(
-                                "\n",
-                                "# the wider model, from the same folder",
-                                "ocellus.model.path: " + models,
-                                "ocellus.model.alpha: 0.5",
-                                "ocellus.model.resolution: 160",
-                                "version: v2"));
+                // The README's own example, run as written: one record naming the wider model.
+                runReadmeExample(kafka, models, savepoints.resolveSibling("readme-example"));
                 // Frames keep coming until the new model answers.
                 long deadline = System.currentTimeMillis() + 90_000;
                 boolean swapped = false;
@@ -151,7 +147,7 @@ class ModelSwapITCase {
         settings.setString("ocellus.kafka.input-topic", "frames");
         settings.setString("ocellus.kafka.classifications-topic", "classifications");
         settings.setString("ocellus.kafka.dead-letter-topic", "dead-letters");
-        settings.setString("ocellus.kafka.model-updates-topic", "model-updates");
+        settings.setString("ocellus.kafka.model-updates-topic", UPDATES);
         settings.setString("ocellus.kafka.output-format", "single-object");
         settings.setString("ocellus.job.name", "ocellus-model-swap-it");
         settings.setString("ocellus.model.path", models.toString());
@@ -191,10 +187,24 @@ class ModelSwapITCase {
         producer.flush();
     }
 
+    /** The README's model-update block, run with bash in {@code dir}. */
+    private static void runReadmeExample(EmbeddedKafkaBroker kafka, Path models, Path dir)
+            throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int section = readme.indexOf("### Swapping the model while the job runs");
+        int start = readme.indexOf("```sh\n", section) + "```sh\n".length();
+        String block = readme.substring(start, readme.indexOf("```", start));
+        Files.createDirectories(dir);
+        ProcessBuilder bash = new ProcessBuilder("bash", "-euc", block).directory(dir.toFile());
+        bash.environment().put("MODELS", models.toString());
+        bash.environment().put("BROKER", kafka.bootstrapServers());
+        Process run = bash.redirectErrorStream(true).start();
+        String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor()).as(block + out).isZero();
+    }
+
     private static void update(KafkaProducer<byte[], byte[]> producer, String record) {
-        producer.send(
-                new ProducerRecord<>(
-                        "model-updates", null, record.getBytes(StandardCharsets.UTF_8)));
+        producer.send(new ProducerRecord<>(UPDATES, null, record.getBytes(StandardCharsets.UTF_8)));
         producer.flush();
     }
 
