@@ -9,7 +9,12 @@ public enum ExitCode {
     /** The command could not run: a usage error, no model, a job that failed. */
     CANNOT_RUN(2),
     /** A reprocess run ended without accounting for every entry. */
-    UNACCOUNTED(3);
+    UNACCOUNTED(3),
+    /**
+     * The embedded cluster lost its TaskManager to a fatal error while the job ran: the process
+     * ends so that a supervisor starts it again (the job resumes from its last checkpoint).
+     */
+    CLUSTER_LOST(70);
 
     private final int code;
 

@@ -1,8 +1,10 @@
 package io.ocellus.pipeline.cli;
 
 import io.ocellus.pipeline.config.Jobs;
+import io.ocellus.pipeline.local.LocalClusterWatchdog;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -35,7 +37,11 @@ public final class StreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Jobs.runStream(stream.configuration());
+        JobClient job = Jobs.startStream(stream.configuration());
+        // On the embedded cluster, a TaskManager lost to a fatal error ends the process instead
+        // of leaving it up with nothing running.
+        LocalClusterWatchdog.exitWhenLost(job, "ocellus stream", ExitCode.CLUSTER_LOST.code());
+        job.getJobExecutionResult().get();
         return 0;
     }
 }

@@ -98,12 +98,7 @@ public final class KafkaPreflight {
             String bootstrapServers,
             Map<String, String> clientProperties,
             Map<String, String> topics) {
-        Map<String, Object> config = new HashMap<>(clientProperties);
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() / 2);
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ocellus-preflight");
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = admin(bootstrapServers, clientProperties)) {
             String id =
                     admin.describeCluster()
                             .clusterId()
@@ -187,12 +182,7 @@ public final class KafkaPreflight {
 
     /** The broker's {@code transaction.max.timeout.ms}, or null when it cannot be read. */
     private static Long brokerMaxTransactionTimeout(StreamJobOptions options) {
-        Map<String, Object> config = new HashMap<>(options.clientProperties());
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() / 2);
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ocellus-preflight");
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = admin(options.bootstrapServers(), options.clientProperties())) {
             Node node =
                     admin.describeCluster()
                             .nodes()
@@ -217,6 +207,16 @@ public final class KafkaPreflight {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** An admin client with the job's client settings and the preflight's time limits. */
+    private static Admin admin(String bootstrapServers, Map<String, String> clientProperties) {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() / 2);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ocellus-preflight");
+        return Admin.create(config);
     }
 
     /** Refuses missing topics; warns of control topics with several partitions. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ocellus.pipeline.OcellusCli;
 import io.ocellus.pipeline.kafka.KafkaCodec;
+import io.ocellus.pipeline.testutils.Results;
 import io.ocellus.pipeline.testutils.Samples;
 import io.ocellus.pipeline.tools.EmbeddedKafkaBroker;
 import io.ocellus.pipeline.tools.FrameClients;
@@ -101,10 +102,22 @@ class ReprocessKafkaResumeITCase {
             assertThat(again.code()).as(again.err()).isZero();
 
             Map<String, Integer> times = new HashMap<>();
-            for (Classification c : read(kafka, "rs.classifications", Classification.class)) {
+            for (Classification c :
+                    Results.read(
+                            kafka,
+                            "rs.classifications",
+                            Classification.class,
+                            IMAGES,
+                            Duration.ofSeconds(30))) {
                 times.merge(key(c.getFrame()), 1, Integer::sum);
             }
-            for (DeadLetter d : read(kafka, "rs.dead-letters", DeadLetter.class)) {
+            for (DeadLetter d :
+                    Results.read(
+                            kafka,
+                            "rs.dead-letters",
+                            DeadLetter.class,
+                            BROKEN,
+                            Duration.ofSeconds(30))) {
                 times.merge(key(d.getFrame()), 1, Integer::sum);
             }
             assertThat(times).hasSize(IMAGES + BROKEN);
@@ -126,17 +139,5 @@ class ReprocessKafkaResumeITCase {
                         Duration.ofMillis(300),
                         Duration.ofSeconds(5))
                 .size();
-    }
-
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(
-            EmbeddedKafkaBroker kafka, String topic, Class<T> type) throws Exception {
-        return FrameClients.readCommitted(
-                kafka.bootstrapServers(),
-                topic,
-                type,
-                KafkaCodec.Settings.of(WireFormat.SINGLE_OBJECT),
-                Integer.MAX_VALUE,
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(30));
     }
 }

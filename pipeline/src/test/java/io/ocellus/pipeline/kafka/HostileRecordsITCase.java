@@ -6,6 +6,7 @@ import io.ocellus.operators.batch.MicroBatchOptions;
 import io.ocellus.operators.decode.DecodeOptions;
 import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.testutils.LoopbackMiniCluster;
+import io.ocellus.pipeline.testutils.Results;
 import io.ocellus.pipeline.testutils.Samples;
 import io.ocellus.pipeline.tools.EmbeddedKafkaBroker;
 import io.ocellus.pipeline.tools.FrameClients;
@@ -236,23 +237,13 @@ class HostileRecordsITCase {
 
     private static List<Classification> classifications(EmbeddedKafkaBroker kafka, int expected)
             throws Exception {
-        return read(kafka, "classifications", expected, Classification.class);
+        return Results.read(
+                kafka, "classifications", Classification.class, expected, Duration.ofSeconds(20));
     }
 
     private static List<DeadLetter> deadLetters(EmbeddedKafkaBroker kafka, int expected)
             throws Exception {
-        return read(kafka, "dead-letters", expected, DeadLetter.class);
-    }
-
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(
-            EmbeddedKafkaBroker kafka, String topic, int expected, Class<T> type) throws Exception {
-        return FrameClients.readCommitted(
-                kafka.bootstrapServers(),
-                topic,
-                type,
-                KafkaCodec.Settings.of(WireFormat.SINGLE_OBJECT),
-                expected,
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(20));
+        return Results.read(
+                kafka, "dead-letters", DeadLetter.class, expected, Duration.ofSeconds(20));
     }
 }

@@ -6,6 +6,7 @@ import io.ocellus.operators.batch.MicroBatchOptions;
 import io.ocellus.operators.decode.DecodeOptions;
 import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.testutils.LoopbackMiniCluster;
+import io.ocellus.pipeline.testutils.Results;
 import io.ocellus.pipeline.testutils.Samples;
 import io.ocellus.pipeline.tools.EmbeddedKafkaBroker;
 import io.ocellus.pipeline.tools.FrameClients;
@@ -36,6 +37,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RefusingSinkITCase {
     @RegisterExtension static final MiniClusterExtension FLINK = LoopbackMiniCluster.extension();
+
+    /** How long the frames may take once the topic takes records again. */
+    private static final Duration WAIT = Duration.ofSeconds(90);
 
     @Test
     void everyFrameComesOutOnceAfterATopicRefusedRecordsForAWhile() throws Exception {
@@ -79,11 +83,17 @@ class RefusingSinkITCase {
             throws Exception {
         long good = sent.values().stream().filter(v -> v.length > 3).count();
         Map<String, Integer> seen = new HashMap<>();
-        for (Classification c : read(kafka, "classifications", Classification.class, (int) good)) {
+        for (Classification c :
+                Results.read(kafka, "classifications", Classification.class, (int) good, WAIT)) {
             seen.merge(c.getFrame().getFrameId(), 1, Integer::sum);
         }
         for (DeadLetter d :
-                read(kafka, "dead-letters", DeadLetter.class, (int) (sent.size() - good))) {
+                Results.read(
+                        kafka,
+                        "dead-letters",
+                        DeadLetter.class,
+                        (int) (sent.size() - good),
+                        WAIT)) {
             seen.merge(d.getFrame().getFrameId(), 1, Integer::sum);
         }
         assertThat(seen.keySet()).containsExactlyInAnyOrderElementsOf(sent.keySet());
@@ -127,17 +137,5 @@ class RefusingSinkITCase {
         env.enableCheckpointing(1000);
         StreamJob.define(env, options);
         return env.executeAsync(options.jobName());
-    }
-
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(
-            EmbeddedKafkaBroker kafka, String topic, Class<T> type, int expected) throws Exception {
-        return FrameClients.readCommitted(
-                kafka.bootstrapServers(),
-                topic,
-                type,
-                KafkaCodec.Settings.of(WireFormat.SINGLE_OBJECT),
-                expected,
-                Duration.ofSeconds(3),
-                Duration.ofSeconds(90));
     }
 }

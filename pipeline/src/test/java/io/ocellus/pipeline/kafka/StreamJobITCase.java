@@ -118,34 +118,25 @@ class StreamJobITCase {
 
     @Test
     void recoversFromAFailureMidStreamWithoutLossOrDuplicates() throws Exception {
-        Map<String, byte[]> frames = new LinkedHashMap<>();
-        for (int copy = 0; copy < 3; copy++) {
-            for (Map.Entry<String, byte[]> picture : Samples.pictures().entrySet()) {
-                frames.put(copy + "-" + picture.getKey(), picture.getValue());
-            }
-        }
-        try (EmbeddedKafkaBroker kafka = start()) {
-            FrameClients.sendRaw(kafka.bootstrapServers(), "frames", "camera-1", frames);
-            FailingOnceFactory.reset();
-            run(
-                    kafka,
-                    "ocellus-it-recovery",
-                    new FailingOnceFactory(Samples.engine(0.25, 128), 6),
-                    2);
-            assertThat(FailingOnceFactory.failed()).as("the failure was injected").isTrue();
-
-            List<String> ids =
-                    read(kafka, "classifications", frames.size(), Classification.class).stream()
-                            .map(c -> c.getFrame().getFrameId())
-                            .toList();
-            assertThat(ids)
-                    .as("no loss, no duplicates")
-                    .containsExactlyInAnyOrderElementsOf(frames.keySet());
-        }
+        FailingOnceFactory.reset();
+        runThroughAFailure(
+                "ocellus-it-recovery", new FailingOnceFactory(Samples.engine(0.25, 128), 6));
     }
 
     @Test
     void anEngineFaultRestartsTheTaskAndTurnsNoFrameIntoADeadLetter() throws Exception {
+        FailingOnceFactory.reset();
+        runThroughAFailure(
+                "ocellus-it-engine-fault",
+                FailingOnceFactory.engineFault(Samples.engine(0.25, 128), 4));
+    }
+
+    /**
+     * Three copies of the pictures through a job whose model fails once: every frame comes out once
+     * after the restart, and none as a dead letter.
+     */
+    private static void runThroughAFailure(String jobName, FailingOnceFactory model)
+            throws Exception {
         Map<String, byte[]> frames = new LinkedHashMap<>();
         for (int copy = 0; copy < 3; copy++) {
             for (Map.Entry<String, byte[]> picture : Samples.pictures().entrySet()) {
@@ -154,13 +145,8 @@ class StreamJobITCase {
         }
         try (EmbeddedKafkaBroker kafka = start()) {
             FrameClients.sendRaw(kafka.bootstrapServers(), "frames", "camera-1", frames);
-            FailingOnceFactory.reset();
-            run(
-                    kafka,
-                    "ocellus-it-engine-fault",
-                    FailingOnceFactory.engineFault(Samples.engine(0.25, 128), 4),
-                    2);
-            assertThat(FailingOnceFactory.failed()).as("the fault was injected").isTrue();
+            run(kafka, jobName, model, 2);
+            assertThat(FailingOnceFactory.failed()).as("the failure was injected").isTrue();
 
             List<String> ids =
                     read(kafka, "classifications", frames.size(), Classification.class).stream()
@@ -170,7 +156,7 @@ class StreamJobITCase {
                     .as("every frame once, after the restart")
                     .containsExactlyInAnyOrderElementsOf(frames.keySet());
             assertThat(read(kafka, "dead-letters", 0, DeadLetter.class))
-                    .as("an engine fault is not the frames' fault")
+                    .as("a failure of the model is not the frames' fault")
                     .isEmpty();
         }
     }
