@@ -54,4 +54,59 @@ class RowBatcherTest {
             }
         }
     }
+
+    @Test
+    void aForwardPassThatFailsFailsItsRowsInsteadOfAnsweringThemWithAnError() throws Exception {
+        OutputColumns columns =
+                OutputColumns.of(
+                        "classify",
+                        ResolvedSchema.of(Column.physical("image", DataTypes.BYTES())),
+                        ResolvedSchema.of(Column.physical("error", DataTypes.STRING())));
+        RgbImage parrot =
+                new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)
+                        .decode(Samples.pictures().get("parrot.jpg"));
+        try (Predictor real = Samples.engine(0.25, 128).open()) {
+            Predictor broken =
+                    new Predictor() {
+                        @Override
+                        public io.ocellus.models.io.ModelSignature signature() {
+                            return real.signature();
+                        }
+
+                        @Override
+                        public io.ocellus.models.inference.Preprocessing preprocessing() {
+                            return real.preprocessing();
+                        }
+
+                        @Override
+                        public List<io.ocellus.models.inference.Prediction> infer(
+                                List<RgbImage> images, Outputs outputs)
+                                throws io.ocellus.models.InferenceException {
+                            throw new io.ocellus.models.InferenceException("session closed");
+                        }
+
+                        @Override
+                        public List<io.ocellus.models.inference.Prediction> inferPreprocessed(
+                                float[] batch, int count, Outputs outputs)
+                                throws io.ocellus.models.InferenceException {
+                            throw new io.ocellus.models.InferenceException("session closed");
+                        }
+
+                        @Override
+                        public void close() {}
+                    };
+            RowBatcher batcher =
+                    new RowBatcher(
+                            broken,
+                            Outputs.classes(1),
+                            columns,
+                            new MicroBatchOptions(1, Duration.ofMillis(10)));
+            CompletableFuture<Collection<RowData>> row = batcher.submit(parrot);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> row.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                    .hasRootCauseMessage("session closed")
+                    .hasMessageContaining("the task fails so that Flink restores it");
+            batcher.close();
+        }
+    }
 }
