@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
@@ -101,6 +102,23 @@ class ImageDecoderTest {
         RgbImage halfTurn = decoder.decode(withOrientation(jpeg, 3));
         assertThat(new int[] {halfTurn.width(), halfTurn.height()}).containsExactly(32, 16);
         assertThat(red(halfTurn, 29, 8)).isTrue();
+    }
+
+    @Test
+    void anAbandonedDecodeMakesNoSecondCopyOfItsPixels() throws Exception {
+        byte[] jpeg = encode(new BufferedImage(32, 16, BufferedImage.TYPE_INT_RGB), "jpg");
+        byte[] png = encode(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png");
+        Thread.currentThread().interrupt(); // what the decode deadline does to a late decode
+        try {
+            for (byte[] image : List.of(withOrientation(jpeg, 6), png)) {
+                assertThatThrownBy(() -> decoder.decode(image))
+                        .isInstanceOf(ImageDecodingException.class)
+                        .hasMessageContaining("abandoned");
+            }
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(decoder.decode(png).width()).as("an ordinary decode is untouched").isEqualTo(8);
     }
 
     private static boolean red(RgbImage image, int x, int y) {
