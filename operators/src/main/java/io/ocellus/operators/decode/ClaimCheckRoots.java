@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The places claim-checked images may be fetched from, and the check that a location lies there: a
@@ -33,14 +35,35 @@ import java.util.Objects;
 public final class ClaimCheckRoots implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final List<URI> roots;
+    /**
+     * A root, taken apart once: its URI, its decoded path segments, and for a local root its path.
+     */
+    private record Root(URI uri, String authority, List<String> segments, String local)
+            implements Serializable {
+        static Root of(URI uri) {
+            String authority = ClaimCheckRoots.authority(uri);
+            boolean isLocal = "file".equalsIgnoreCase(uri.getScheme()) && authority == null;
+            try {
+                List<String> segments = List.copyOf(ClaimCheckRoots.segments(uri.getRawPath()));
+                return new Root(
+                        uri, authority, segments, isLocal ? ClaimCheckRoots.local(segments) : null);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("claim-check root " + uri, e); // checked
+            }
+        }
+    }
+
+    private final List<Root> roots;
+
+    /** The real paths of local roots that exist, resolved once each. */
+    private transient Map<String, Path> realRoots;
 
     /**
      * @param roots absolute URIs or absolute paths
      * @throws IllegalArgumentException naming the first root that is neither
      */
     public ClaimCheckRoots(List<String> roots) {
-        this.roots = roots.stream().map(ClaimCheckRoots::root).toList();
+        this.roots = roots.stream().map(ClaimCheckRoots::root).map(Root::of).toList();
     }
 
     /**
@@ -108,10 +131,11 @@ public final class ClaimCheckRoots implements Serializable {
             throw new URISyntaxException(location, "a query or fragment in a claim check");
         }
         List<String> path = segments(uri.getRawPath());
-        for (URI root : roots) {
-            if (root.getScheme().equalsIgnoreCase(uri.getScheme())
-                    && Objects.equals(authority(root), authority(uri))
-                    && under(path, segments(root.getRawPath()))) {
+        String authority = authority(uri);
+        for (Root root : roots) {
+            if (root.uri().getScheme().equalsIgnoreCase(uri.getScheme())
+                    && Objects.equals(root.authority(), authority)
+                    && under(path, root.segments())) {
                 return uri;
             }
         }
@@ -136,31 +160,43 @@ public final class ClaimCheckRoots implements Serializable {
      * @throws IOException when it cannot be resolved
      */
     public Path realPath(URI allowed) throws IOException {
-        Path real = local(allowed).toRealPath();
-        for (URI root : roots) {
-            if ("file".equalsIgnoreCase(root.getScheme()) && authority(root) == null) {
-                Path base;
-                try {
-                    base = local(root).toRealPath();
-                } catch (NoSuchFileException e) {
-                    continue; // a root that does not exist (yet) holds nothing
-                }
-                if (real.startsWith(base)) {
-                    return real;
-                }
+        Path real;
+        try {
+            real = Path.of(local(segments(allowed.getRawPath()))).toRealPath();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IOException("not a local path: " + allowed, e);
+        }
+        for (Root root : roots) {
+            Path base = root.local() == null ? null : realRoot(root.local());
+            if (base != null && real.startsWith(base)) {
+                return real;
             }
         }
         return null;
     }
 
-    /** The local path a {@code file:} URI names, by its decoded segments. */
-    private static Path local(URI uri) throws IOException {
-        try {
-            List<String> segments = segments(uri.getRawPath());
-            return Path.of("/", segments.toArray(String[]::new));
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new IOException("not a local path: " + uri, e);
+    /** The real path of a local root, or null while it does not exist. */
+    private Path realRoot(String local) throws IOException {
+        Map<String, Path> resolved = realRoots;
+        if (resolved == null) {
+            resolved = new ConcurrentHashMap<>();
+            realRoots = resolved;
         }
+        Path base = resolved.get(local);
+        if (base == null) {
+            try {
+                base = Path.of(local).toRealPath();
+            } catch (NoSuchFileException e) {
+                return null; // a root that does not exist (yet) holds nothing
+            }
+            resolved.put(local, base);
+        }
+        return base;
+    }
+
+    /** The local path of decoded segments, as text (a root's is kept in serialised form). */
+    private static String local(List<String> segments) {
+        return Path.of("/", segments.toArray(String[]::new)).toString();
     }
 
     /**
@@ -221,6 +257,6 @@ public final class ClaimCheckRoots implements Serializable {
 
     @Override
     public String toString() {
-        return roots.toString();
+        return roots.stream().map(Root::uri).toList().toString();
     }
 }

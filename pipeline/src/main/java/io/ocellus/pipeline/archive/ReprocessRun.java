@@ -126,7 +126,7 @@ public final class ReprocessRun {
         if (folder == null) { // Kafka: resumed from what the topics hold
             KafkaResume.Written written =
                     overwrite ? KafkaResume.Written.NONE : KafkaResume.read(kafka, kinds, modelId);
-            return runInto(null, written, listener);
+            return runInto(null, written.done(), written, listener);
         }
         // Locked before anything is read or removed: preparing removes unfinished files, which
         // are another live run's own.
@@ -134,15 +134,19 @@ public final class ReprocessRun {
         try {
             ResultsDir results = new ResultsDir(folder);
             results.prepare(new ResultsDir.Manifest(format, modelId, kinds), overwrite);
-            return runInto(results, new KafkaResume.Written(Map.of(), results.done()), listener);
+            return runInto(results, results.done(), null, listener);
         } finally {
             lock.close();
         }
     }
 
-    private Summary runInto(ResultsDir results, KafkaResume.Written written, Listener listener)
+    /**
+     * Runs into {@code results} (a folder: the entries {@code done} are skipped through a file
+     * beside them) or into Kafka ({@code written}: what the topics hold, carried in the job).
+     */
+    private Summary runInto(
+            ResultsDir results, EntryKeys done, KafkaResume.Written written, Listener listener)
             throws Exception {
-        EntryKeys done = written.done();
         String skipFile = null;
         if (results != null && done.size() > 0) {
             Path keys = new Path(results.root(), "_ocellus-skip-" + runId + ".keys");
@@ -153,15 +157,8 @@ public final class ReprocessRun {
             ArchivePlan plan = ArchivePlan.scan(inputs, done);
             ReprocessJob.Options options =
                     new ReprocessJob.Options(
-                            inputs,
-                            folder,
-                            format,
-                            kafka,
-                            workflow,
-                            kinds,
-                            runId,
-                            skipFile,
-                            results == null ? written : null);
+                            inputs, folder, format, kafka, workflow, kinds, runId, skipFile,
+                            written);
             return execute(options, plan, parallelism, listener);
         } finally {
             if (skipFile != null) {

@@ -11,6 +11,7 @@ import io.ocellus.pipeline.archive.ArchiveEntries;
 import io.ocellus.pipeline.archive.ResultsDir;
 import io.ocellus.pipeline.kafka.KafkaCodec;
 import io.ocellus.pipeline.testutils.LogCapture;
+import io.ocellus.pipeline.testutils.Results;
 import io.ocellus.pipeline.testutils.Samples;
 import io.ocellus.pipeline.testutils.TestPki;
 import io.ocellus.pipeline.tools.EmbeddedKafkaBroker;
@@ -480,14 +481,7 @@ class ReprocessCommandITCase {
     private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(
             EmbeddedKafkaBroker kafka, String topic, Class<T> type, int expected)
             throws IOException {
-        return FrameClients.readCommitted(
-                kafka.bootstrapServers(),
-                topic,
-                type,
-                KafkaCodec.Settings.of(WireFormat.SINGLE_OBJECT),
-                expected,
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(30));
+        return Results.read(kafka, topic, type, expected, Duration.ofSeconds(30));
     }
 
     private static String locator(io.ocellus.schemas.FrameRef frame) {

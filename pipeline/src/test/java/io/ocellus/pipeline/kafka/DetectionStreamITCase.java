@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.ocellus.models.io.ModelLocator;
 import io.ocellus.pipeline.config.Jobs;
 import io.ocellus.pipeline.testutils.LoopbackMiniCluster;
+import io.ocellus.pipeline.testutils.Results;
 import io.ocellus.pipeline.testutils.Samples;
 import io.ocellus.pipeline.tools.EmbeddedKafkaBroker;
 import io.ocellus.pipeline.tools.FrameClients;
@@ -13,7 +14,6 @@ import io.ocellus.schemas.Classification;
 import io.ocellus.schemas.DeadLetter;
 import io.ocellus.schemas.DetectedObject;
 import io.ocellus.schemas.Detections;
-import io.ocellus.schemas.serde.WireFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,13 +123,6 @@ class DetectionStreamITCase {
 
     private static <T extends SpecificRecord> List<T> read(
             EmbeddedKafkaBroker kafka, String topic, int expected, Class<T> type) throws Exception {
-        return FrameClients.readCommitted(
-                kafka.bootstrapServers(),
-                topic,
-                type,
-                KafkaCodec.Settings.of(WireFormat.SINGLE_OBJECT),
-                expected,
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(20));
+        return Results.read(kafka, topic, type, expected, Duration.ofSeconds(20));
     }
 }

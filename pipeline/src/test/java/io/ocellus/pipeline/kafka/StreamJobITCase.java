@@ -10,6 +10,7 @@ import io.ocellus.operators.decode.DecodeOptions;
 import io.ocellus.operators.inference.InferenceTasks;
 import io.ocellus.pipeline.testutils.FailingOnceFactory;
 import io.ocellus.pipeline.testutils.LoopbackMiniCluster;
+import io.ocellus.pipeline.testutils.Results;
 import io.ocellus.pipeline.testutils.Samples;
 import io.ocellus.pipeline.tools.EmbeddedKafkaBroker;
 import io.ocellus.pipeline.tools.FrameClients;
@@ -205,13 +206,6 @@ class StreamJobITCase {
 
     private static <T extends SpecificRecord> List<T> read(
             EmbeddedKafkaBroker kafka, String topic, int expected, Class<T> type) throws Exception {
-        return FrameClients.readCommitted(
-                kafka.bootstrapServers(),
-                topic,
-                type,
-                KafkaCodec.Settings.of(WireFormat.SINGLE_OBJECT),
-                expected,
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(20));
+        return Results.read(kafka, topic, type, expected, Duration.ofSeconds(20));
     }
 }

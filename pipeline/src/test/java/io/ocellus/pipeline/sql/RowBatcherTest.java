@@ -21,18 +21,25 @@ import org.apache.flink.table.data.RowData;
 import org.junit.jupiter.api.Test;
 
 class RowBatcherTest {
+    /** A classify model's OUTPUT columns: {@code columns}, then {@code error}. */
+    private static OutputColumns columns(Column... columns) {
+        List<Column> output = new java.util.ArrayList<>(List.of(columns));
+        output.add(Column.physical("error", DataTypes.STRING()));
+        return OutputColumns.of(
+                "classify",
+                ResolvedSchema.of(Column.physical("image", DataTypes.BYTES())),
+                ResolvedSchema.of(output));
+    }
+
+    private static RgbImage parrot() throws Exception {
+        return new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)
+                .decode(Samples.pictures().get("parrot.jpg"));
+    }
+
     @Test
     void rowsQueuedWhenTheFunctionClosesAreAnsweredNotCancelled() throws Exception {
-        OutputColumns columns =
-                OutputColumns.of(
-                        "classify",
-                        ResolvedSchema.of(Column.physical("image", DataTypes.BYTES())),
-                        ResolvedSchema.of(
-                                Column.physical("label", DataTypes.STRING()),
-                                Column.physical("error", DataTypes.STRING())));
-        RgbImage parrot =
-                new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)
-                        .decode(Samples.pictures().get("parrot.jpg"));
+        OutputColumns columns = columns(Column.physical("label", DataTypes.STRING()));
+        RgbImage parrot = parrot();
         try (Predictor engine = Samples.engine(0.25, 128).open()) {
             // A batch waits for 8 rows or 5 s: the rows below are still queued at close.
             RowBatcher batcher =
@@ -57,14 +64,8 @@ class RowBatcherTest {
 
     @Test
     void aForwardPassThatFailsFailsItsRowsInsteadOfAnsweringThemWithAnError() throws Exception {
-        OutputColumns columns =
-                OutputColumns.of(
-                        "classify",
-                        ResolvedSchema.of(Column.physical("image", DataTypes.BYTES())),
-                        ResolvedSchema.of(Column.physical("error", DataTypes.STRING())));
-        RgbImage parrot =
-                new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS)
-                        .decode(Samples.pictures().get("parrot.jpg"));
+        OutputColumns columns = columns();
+        RgbImage parrot = parrot();
         try (Predictor real = Samples.engine(0.25, 128).open()) {
             Predictor broken =
                     new Predictor() {
